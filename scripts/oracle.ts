@@ -477,7 +477,8 @@ export async function runOracle(opts: OracleOptions): Promise<OracleReport> {
         if (!lr.ok) linterActual = 'error';
         else {
           const abs = join(dir, file);
-          linterLines = lr.findings.filter((f) => f.path === abs && f.ruleId === rule).map((f) => f.line).sort((a, b) => a - b);
+          const mine = lr.findings.filter((f) => f.path === abs && f.ruleId === rule);
+          linterLines = [...new Set(mine.map((f) => f.line))].sort((a, b) => a - b);
           linterActual = linterLines.length > 0 ? 'flagged' : 'silent';
         }
       }
@@ -560,8 +561,10 @@ export function formatTable(report: OracleReport): string {
       `${count((r) => r.claim === 'policy')} policy (${count((r) => r.claim === 'policy' && r.runtime === 'leak')} leak at run time, exempt)`,
   );
   if (report.linterRan) {
-    const mismatch = report.rows.filter((r) => r.linterActual !== 'n/a' && r.linterActual !== r.linterSays);
-    lines.push(`linter: ${mismatch.length} file(s) where the built linter's verdict differs from the fixture's claim${mismatch.length ? `: ${mismatch.map((r) => r.fixture).join(', ')}` : ''}`);
+    const mismatch = report.rows.filter(
+      (r) => r.linterActual !== 'n/a' && (r.linterActual !== r.linterSays || r.linterLines.join(',') !== r.wantLines.join(',')),
+    );
+    lines.push(`linter: ${mismatch.length} file(s) where the built linter's findings differ from the fixture's // want lines${mismatch.length ? `: ${mismatch.map((r) => r.fixture).join(', ')}` : ''}`);
     if (report.linterError) lines.push(`linter error: ${report.linterError}`);
   } else {
     lines.push('linter: dist/src/cli/main.js not run (not built, or --no-linter); "linter says" is the fixtures\' claim');
