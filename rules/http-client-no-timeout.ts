@@ -1,0 +1,149 @@
+/**
+ * # http-client-no-timeout
+ *
+ * An `http.Client` from `net/http` built with no `Timeout` (or `Timeout: 0`):
+ * `&http.Client{...}`, `http.Client{...}`, `new(http.Client)`,
+ * `var c http.Client`. Every request through it waits as long as the server
+ * does, and so do the connection's read and write loop goroutines.
+ *
+ * The client's package is resolved through the file's imports (aliases
+ * included, other packages named `http` excluded). A client bound to a local
+ * variable is silent when `c.Timeout = d` is assigned on every path from its
+ * creation to each use, by the function's control-flow graph.
+ */
+import { defineRule } from '../src/engine/rule.js';
+import type { Node } from '../src/semantics/syntax.js';
+import { callArgs, enclosingStatement, intLiteralValue, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
+import { fieldAssignmentsOn, unguardedPath } from '../src/semantics/flow.js';
+import type { PackageSemantics } from '../src/semantics/package.js';
+
+const NET_HTTP = 'net/http';
+
+export default defineRule({
+  meta: {
+    id: 'http-client-no-timeout',
+    short: 'http.Client without a Timeout',
+    full: 'An http.Client from net/http is created without a Timeout (or with Timeout 0). Requests through it wait as long as a slow or stalled server does, and each connection keeps its read and write loop goroutines alive meanwhile.',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine-leak', 'http', 'reliability'],
+    fixable: false,
+    messages: {
+      noTimeout: "http.Client has no Timeout: its connections' read and write loop goroutines wait as long as the server does",
+      zeroTimeout: "http.Client has Timeout 0 (none): its connections' read and write loop goroutines wait as long as the server does",
+    },
+    docs: {
+      whatItFinds: 'Composite literals `http.Client{...}` / `&http.Client{...}` without a `Timeout` field or with `Timeout: 0`, `new(http.Client)` and `var c http.Client`, unless the function assigns `c.Timeout` on every path before the client is used.',
+      whyItLeaks: 'Without a timeout a request waits for the server forever. Each pooled connection runs `persistConn.readLoop` and `writeLoop` goroutines; against a server that accepts and stalls, these and the callers stuck in `roundTrip` accumulate (the service-registry incident).',
+      example: [
+        'func newRegistry(base string) *registry {',
+        '\treturn &registry{base: base, client: &http.Client{}}',
+        '}',
+      ].join('\n'),
+      fix: [
+        'func newRegistry(base string) *registry {',
+        '\treturn &registry{base: base, client: &http.Client{Timeout: 10 * time.Second}}',
+        '}',
+      ].join('\n'),
+      options: 'Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
+      incident: 'A migration service health-checked a schema registry with `&http.Client{}`; each check leaked `persistConn` read and write loops until the service held over 100,000 goroutines.',
+    },
+  },
+  create(ctx) {
+    const { pkg } = ctx;
+    const report = (node: Node, zero: boolean) => ctx.report({ node, messageId: zero ? 'zeroTimeout' : 'noTimeout' });
+    return {
+      composite_literal(lit) {
+        if (!isHttpClientType(pkg, lit.childForFieldName('type'))) return;
+        const body = lit.childForFieldName('body');
+        const elements = body?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+        if (elements.some((e) => e.type !== 'keyed_element')) return; // positional fields: not worth guessing
+        const timeout = elements.find((e) => e.childForFieldName('key')?.text === 'Timeout');
+        const value = timeout?.childForFieldName('value');
+        if (timeout && value && !isZeroDuration(pkg, value.namedChild(0) ?? value)) return;
+        if (!timeout && setLater(pkg, lit)) return;
+        report(lit, !!timeout);
+      },
+      call_expression(call) {
+        if (!pkg.isBuiltinCall(call, 'new')) return;
+        const arg = callArgs(call)[0];
+        if (!arg || !isHttpClientType(pkg, arg)) return;
+        if (!setLater(pkg, call)) report(call, false);
+      },
+      var_spec(spec) {
+        if (spec.childForFieldName('value') || !isHttpClientType(pkg, spec.childForFieldName('type'))) return;
+        const names = spec.childrenForFieldName('name');
+        for (const n of names) {
+          const b = pkg.resolve(n);
+          if (!b || !b.fn) continue; // package-level zero clients are rare; their uses are out of one graph's reach
+          if (!clientUsedBeforeTimeout(pkg, b, spec)) continue;
+          report(spec, false);
+          return;
+        }
+      },
+    };
+  },
+});
+
+function isHttpClientType(pkg: PackageSemantics, t: Node | null | undefined): boolean {
+  if (!t) return false;
+  const q = pkg.qualifiedName(unparen(t));
+  return !!q && q.path === NET_HTTP && q.name === 'Client';
+}
+
+/** `0`, `time.Duration(0)`, `0 * time.Second`. */
+function isZeroDuration(pkg: PackageSemantics, e: Node): boolean {
+  const x = unparen(e);
+  if (intLiteralValue(x) === 0) return true;
+  if (x.type === 'call_expression' || x.type === 'type_conversion_expression') {
+    const args = x.type === 'call_expression' ? callArgs(x) : [x.childForFieldName('operand')!].filter(Boolean);
+    return args.length === 1 && isZeroDuration(pkg, args[0]!);
+  }
+  if (x.type === 'binary_expression' && x.child(1)?.type === '*') {
+    const l = x.childForFieldName('left');
+    const r = x.childForFieldName('right');
+    return (!!l && intLiteralValue(l) === 0) || (!!r && intLiteralValue(r) === 0);
+  }
+  return false;
+}
+
+/**
+ * For a client bound to a local variable (`c := &http.Client{}`), whether its
+ * Timeout is assigned on every path before any use; other destinations (a
+ * field, an argument, a return) use it at once.
+ */
+function setLater(pkg: PackageSemantics, created: Node): boolean {
+  let expr = created;
+  let { parent, child } = parentSkippingParens(expr);
+  if (parent?.type === 'unary_expression' && parent.child(0)?.type === '&') {
+    expr = parent;
+    ({ parent, child } = parentSkippingParens(expr));
+  }
+  if (parent?.type !== 'expression_list') return false;
+  const stmt = parent.parent;
+  const idx = parent.namedChildren.findIndex((c) => c.startIndex === child.startIndex);
+  let target: Node | undefined;
+  if ((stmt?.type === 'short_var_declaration' || stmt?.type === 'assignment_statement') && stmt.childForFieldName('right')?.startIndex === parent.startIndex) {
+    target = stmt.childForFieldName('left')?.namedChildren[idx];
+  } else if (stmt?.type === 'var_spec') {
+    target = stmt.childrenForFieldName('name')[idx];
+  }
+  if (!target || target.type !== 'identifier' || !stmt) return false;
+  const b = pkg.resolve(target);
+  if (!b || !b.fn) return false;
+  return !clientUsedBeforeTimeout(pkg, b, stmt);
+}
+
+/** Whether some use of the client is reachable from its creation without passing a non-zero Timeout assignment. */
+function clientUsedBeforeTimeout(pkg: PackageSemantics, b: NonNullable<ReturnType<PackageSemantics['resolve']>>, created: Node): boolean {
+  const sets = fieldAssignmentsOn(b, 'Timeout').filter((s) => s.value && !isZeroDuration(pkg, s.value)).map((s) => s.stmt);
+  const setStarts = new Set(sets.map((s) => s.startIndex));
+  const uses = b.refs.filter((r) => !sets.some((s) => r.startIndex >= s.startIndex && r.endIndex <= s.endIndex));
+  if (uses.length === 0) return sets.length === 0 ? false : false;
+  for (const use of uses) {
+    const useStmt = enclosingStatement(use);
+    if (setStarts.has(useStmt.startIndex)) continue;
+    if (unguardedPath(pkg, b.fn!, created.type === 'var_spec' ? created.parent ?? created : created, use, sets)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,139 @@
+/**
+ * # ssh-handshake-no-deadline
+ *
+ * `golang.org/x/crypto/ssh` bounds only the TCP connect with
+ * `ClientConfig.Timeout`. A peer that accepts the connection and never
+ * answers blocks `ssh.Dial`'s handshake forever, and with it the calling
+ * goroutine. `ssh.Dial` is always reported; `ssh.NewClientConn(conn, ...)`
+ * and `ssh.NewServerConn(conn, ...)` are reported unless a deadline is set
+ * on that conn on every path before the call (directly, or in a package-local
+ * helper that always sets it), or a concurrent closer (a `go` literal, a
+ * `time.AfterFunc` or `context.AfterFunc` callback) closes the conn.
+ *
+ * The package is resolved by import path: another package named `ssh` is not
+ * this one.
+ */
+import { defineRule } from '../src/engine/rule.js';
+import type { Node } from '../src/semantics/syntax.js';
+import { callArgs, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
+import { alwaysCallsOnParam, concurrentClosers, methodCallsOn, unguardedPath } from '../src/semantics/flow.js';
+import type { Binding } from '../src/semantics/scopes.js';
+import type { PackageSemantics } from '../src/semantics/package.js';
+
+const SSH = 'golang.org/x/crypto/ssh';
+const HANDSHAKES = new Set(['NewClientConn', 'NewServerConn']);
+const DEADLINES = new Set(['SetDeadline', 'SetReadDeadline']);
+
+export default defineRule({
+  meta: {
+    id: 'ssh-handshake-no-deadline',
+    short: 'SSH handshake without a deadline can block forever',
+    full: 'ssh.Dial bounds only the TCP connect with ClientConfig.Timeout; the SSH handshake that follows has no deadline. A peer that accepts and never answers blocks the calling goroutine forever. NewClientConn and NewServerConn on a conn without a deadline do the same.',
+    severity: 'error',
+    precision: 'high',
+    tags: ['goroutine-leak', 'ssh', 'reliability'],
+    fixable: false,
+    messages: {
+      dial: 'ssh.Dial bounds only the TCP connect with ClientConfig.Timeout; the handshake can block forever on a peer that never answers: dial with net.DialTimeout, set conn.SetDeadline, then call ssh.NewClientConn',
+      conn: 'ssh.{fn} on {conn} has no deadline: a peer that accepts and never answers blocks the handshake forever; call {conn}.SetDeadline before it and clear it after',
+    },
+    docs: {
+      whatItFinds: 'Every `ssh.Dial` of `golang.org/x/crypto/ssh` (any alias), and `ssh.NewClientConn` / `ssh.NewServerConn` on a conn with no `SetDeadline` or `SetReadDeadline` on every path before the call and no timer or goroutine that closes it meanwhile.',
+      whyItLeaks: 'The handshake starts by reading the peer\'s version line. `ClientConfig.Timeout` is passed only to `net.DialTimeout`, so a half-dead host, a tarpit or a stalled proxy keeps the goroutine in `readVersion` forever. Under a scheduler or a fleet tool these pile up by the thousand.',
+      example: [
+        'func run(host string, cfg *ssh.ClientConfig) (*ssh.Client, error) {',
+        '\tcfg.Timeout = 3 * time.Second // bounds only the TCP connect',
+        '\treturn ssh.Dial("tcp", host, cfg)',
+        '}',
+      ].join('\n'),
+      fix: [
+        'func run(host string, cfg *ssh.ClientConfig) (*ssh.Client, error) {',
+        '\tconn, err := net.DialTimeout("tcp", host, 3*time.Second)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tif err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {',
+        '\t\tconn.Close()',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tc, chans, reqs, err := ssh.NewClientConn(conn, host, cfg)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tif err := conn.SetDeadline(time.Time{}); err != nil {',
+        '\t\tconn.Close()',
+        '\t\treturn nil, err',
+        '\t}',
+        '\treturn ssh.NewClient(c, chans, reqs), nil',
+        '}',
+      ].join('\n'),
+      options: '`deadlineFuncs`: fully qualified functions of other packages that set a deadline on the conn they are given (`"example.com/netutil.SetHandshakeDeadline"`).',
+      incident: 'An SSH task service set `ClientConfig.Timeout: 3s` and still leaked goroutines blocked for months in `readVersion`: the peers accepted TCP and never spoke.',
+    },
+    options: { deadlineFuncs: [] },
+  },
+  create(ctx) {
+    const { pkg } = ctx;
+    const external = new Set((ctx.options['deadlineFuncs'] as string[] | undefined) ?? []);
+    return {
+      call_expression(call) {
+        const fnExpr = call.childForFieldName('function');
+        const q = fnExpr ? pkg.qualifiedName(fnExpr) : null;
+        if (!q || q.path !== SSH) return;
+        if (q.name === 'Dial') {
+          ctx.report({ node: call, messageId: 'dial' });
+          return;
+        }
+        if (!HANDSHAKES.has(q.name)) return;
+        const connArg = callArgs(call)[0];
+        if (!connArg || unparen(connArg).type !== 'identifier') return;
+        const conn = pkg.resolve(unparen(connArg));
+        if (!conn || !conn.fn) return;
+        if (!handshakeUnbounded(pkg, conn, call, external)) return;
+        ctx.report({ node: call, messageId: 'conn', data: { fn: q.name, conn: conn.name } });
+      },
+    };
+  },
+});
+
+/**
+ * Whether the handshake at `call` can start with no deadline on `conn`. A
+ * conn that is a parameter is judged at its callers in this package; with
+ * none visible (an exported helper), we cannot know and stay silent.
+ */
+function handshakeUnbounded(pkg: PackageSemantics, conn: Binding, call: Node, external: Set<string>, depth = 0): boolean {
+  if (concurrentClosers(pkg, conn, conn.fn!).length) return false;
+  if (!unguardedPath(pkg, conn.fn!, null, call, deadlineCalls(pkg, conn, external))) return false;
+  if (conn.kind !== 'param') return true;
+  // A parameter: judged at each caller in the package, before it passes the conn in.
+  const decl = conn.fn!;
+  if (decl.type === 'func_literal' || depth > 2) return false;
+  const idx = (decl.childForFieldName('parameters')?.namedChildren ?? [])
+    .filter((p) => p.type === 'parameter_declaration')
+    .flatMap((p) => p.namedChildren.filter((c) => c.type === 'identifier'))
+    .findIndex((id) => id.startIndex === conn.ident.startIndex);
+  for (const { node: site } of pkg.allNodesOfType('call_expression')) {
+    const callee = pkg.calleeDecl(site);
+    if (!callee || callee.startIndex !== decl.startIndex || pkg.fileOf(callee) !== pkg.fileOf(decl)) continue;
+    const arg = callArgs(site)[idx];
+    const b = arg && unparen(arg).type === 'identifier' ? pkg.resolve(unparen(arg)) : null;
+    if (b?.fn && handshakeUnbounded(pkg, b, site, external, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** Statements that set a deadline on `conn`: its own SetDeadline, or a helper (local or configured) that always does. */
+function deadlineCalls(pkg: PackageSemantics, conn: Binding, external: Set<string>): Node[] {
+  const out = methodCallsOn(conn, DEADLINES);
+  for (const ref of conn.refs) {
+    const { parent, child } = parentSkippingParens(ref);
+    if (parent?.type !== 'argument_list') continue;
+    const site = parent.parent!;
+    const i = parent.namedChildren.findIndex((a) => a.startIndex === child.startIndex);
+    const callee = pkg.calleeDecl(site);
+    if (callee && alwaysCallsOnParam(pkg, callee, i, DEADLINES)) { out.push(site); continue; }
+    const q = pkg.qualifiedName(site.childForFieldName('function') ?? site);
+    if (q && external.has(`${q.path}.${q.name}`)) out.push(site);
+  }
+  return out;
+}

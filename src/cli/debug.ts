@@ -1,0 +1,78 @@
+// `golint-leaks debug cfg FILE[:FUNC] [--dot]` and `debug facts FILE`: what the
+// semantics layer sees, for rule authors and for bug reports.
+import { resolve, dirname } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { readSource, groupPackages, type LoadOptions } from '../engine/load.js';
+import { parseGo } from '../engine/parser.js';
+import { PackageSemantics, type SourceFile } from '../semantics/package.js';
+import { readImports } from '../semantics/imports.js';
+import { FUNCTION_TYPES, lineOf, type Node } from '../semantics/syntax.js';
+import { channelUses, goroutine } from '../semantics/leaks.js';
+import { countText } from '../semantics/channels.js';
+import { displayName } from '../semantics/goroutines.js';
+import type { Notice } from '../engine/finding.js';
+
+/** Loads the package holding `file` (every file of its directory with the same package clause). */
+export function loadPackageOf(file: string, opts: LoadOptions): { pkg: PackageSemantics; target: SourceFile } | { error: string } {
+  const abs = resolve(file);
+  const notices: Notice[] = [];
+  const me = readSource(abs, { ...opts, tests: true }, notices);
+  if (!me) return { error: notices[0]?.message ?? `${file}: excluded by build constraints` };
+  const dir = dirname(abs);
+  const siblings = readdirSync(dir).filter((n) => n.endsWith('.go')).map((n) => resolve(dir, n)).filter((p) => p !== abs);
+  const loaded = [me, ...siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f) => f && f.packageName === me.packageName)];
+  const unit = groupPackages(loaded.filter((f): f is NonNullable<typeof f> => !!f)).find((u) => u.name === me.packageName)!;
+  const files: SourceFile[] = unit.files.map((f) => {
+    const tree = parseGo(f.text);
+    return { path: f.path, text: f.text, tree, root: tree.rootNode, imports: readImports(tree.rootNode), generated: f.generated, isTest: f.isTest };
+  });
+  return { pkg: new PackageSemantics(files, unit.name), target: files.find((f) => f.path === abs)! };
+}
+
+function functionsOf(pkg: PackageSemantics, f: SourceFile): Node[] {
+  return [...pkg.nodesOfType(f, 'function_declaration'), ...pkg.nodesOfType(f, 'method_declaration'), ...pkg.nodesOfType(f, 'func_literal')]
+    .filter((n) => FUNCTION_TYPES.has(n.type))
+    .sort((a, b) => a.startIndex - b.startIndex);
+}
+
+export function debugCfg(spec: string, dot: boolean, opts: LoadOptions): { out: string; error?: string } {
+  const m = /^(.*\.go)(?::(.+))?$/.exec(spec);
+  if (!m) return { out: '', error: `expected FILE.go or FILE.go:FUNC, got ${spec}` };
+  const loaded = loadPackageOf(m[1]!, opts);
+  if ('error' in loaded) return { out: '', error: loaded.error };
+  const { pkg, target } = loaded;
+  const want = m[2];
+  const out: string[] = [];
+  for (const fn of functionsOf(pkg, target)) {
+    const name = fn.type === 'func_literal' ? `func literal at line ${lineOf(fn)}` : displayName(fn);
+    if (want && name !== want && fn.childForFieldName('name')?.text !== want) continue;
+    const g = pkg.cfgOf(fn);
+    out.push(dot ? g.toDot(lineOf, name) : `# ${name} (line ${lineOf(fn)})\n${g.toText(lineOf)}\n`);
+  }
+  if (want && out.length === 0) return { out: '', error: `no function ${want} in ${m[1]}` };
+  return { out: out.join('\n') + '\n' };
+}
+
+export function debugFacts(file: string, opts: LoadOptions): { out: string; error?: string } {
+  const loaded = loadPackageOf(file, opts);
+  if ('error' in loaded) return { out: '', error: loaded.error };
+  const { pkg, target } = loaded;
+  const out: string[] = [];
+  const line = (n: Node) => lineOf(n);
+  for (const fn of functionsOf(pkg, target)) {
+    const uses = channelUses(pkg, fn);
+    const gos = pkg.nodesOfType(target, 'go_statement').filter((g) => g.startIndex > fn.startIndex && g.endIndex <= fn.endIndex).map((g) => goroutine(pkg, g)).filter((g) => g.owner.startIndex === fn.startIndex);
+    if (!uses.length && !gos.length) continue;
+    out.push(`func ${fn.type === 'func_literal' ? `literal at line ${line(fn)}` : displayName(fn)} (line ${line(fn)})`);
+    for (const u of uses) {
+      out.push(`  chan ${u.channel.binding.name}: make at line ${line(u.channel.make)}, elem ${u.channel.elemType}, capacity ${countText(u.channel.capacity)}${u.escape ? `, escapes at line ${line(u.escape.node)} (${u.escape.reason})` : ''}`);
+      for (const p of u.placed) {
+        const where = p.where === 'goroutine' ? `goroutine@${line(p.stmt!)}` : p.where === 'owner' ? `owner${p.deferred ? ' (deferred)' : ''}` : 'elsewhere';
+        const sel = p.op.select ? ` in select${p.op.select.hasDefault ? ' with default' : ''}${p.op.select.others.length ? ` with ${p.op.select.others.length} other case(s)` : ''}` : '';
+        out.push(`    ${p.op.kind} at line ${line(p.op.node)} [${where}]${sel}${p.op.via ? ` via call at line ${line(p.op.via)}` : ''}`);
+      }
+    }
+    for (const g of gos) out.push(`  go at line ${line(g.stmt)}: runs ${g.kind === 'literal' ? 'a func literal' : g.target ? displayName(g.target) : 'unknown code'}, count ${countText(g.count)}`);
+  }
+  return { out: out.length ? out.join('\n') + '\n' : `no channels or goroutines in ${file}\n` };
+}

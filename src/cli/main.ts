@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+// golint-leaks: find goroutine leaks in Go source.
+//
+//   golint-leaks [flags] [patterns...]      lint (default pattern ./...)
+//   golint-leaks rules | explain RULE       what the rules are
+//   golint-leaks debug cfg|facts FILE       what the semantics layer sees
+//   golint-leaks dump FILE...               read goroutine dumps
+//
+// Exit codes: 0 no findings, 1 findings, 2 usage or configuration error, or
+// nothing could be linted.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, listFlag, UsageError, type FlagSpec } from './args.js';
+import { expandPatterns } from './patterns.js';
+import { writeAtomic, writeStdout } from './output.js';
+import { RULES } from '../../rules/index.js';
+import type { Rule, Severity } from '../engine/rule.js';
+import { lintFiles, type EnabledRule, type LintResult } from '../engine/lint.js';
+import { assignFingerprints, type Finding, type Notice } from '../engine/finding.js';
+import { hostBuildContext } from '../engine/buildtags.js';
+import { ConfigError, defaultConfig, findConfig, globToRegExp, loadConfig, parseSize, type Config } from '../config/config.js';
+import { formatNotice, formatText, useColor, displayPath } from '../report/text.js';
+
+export const VERSION: string = (() => {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    for (const up of ['../../package.json', '../../../package.json']) {
+      const p = join(here, up);
+      if (existsSync(p)) return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
+    }
+  } catch { /* fall through */ }
+  return '0.0.0';
+})();
+
+const HELP = `golint-leaks finds goroutine leaks in Go source.
+
+Usage:
+  golint-leaks [flags] [packages]     lint packages (default ./...)
+  golint-leaks rules                  list the rules and their default severity
+  golint-leaks explain RULE           what a rule finds, why it leaks, how to fix it
+  golint-leaks dump FILE|URL|-...     group and classify goroutine dumps (see dump --help)
+  golint-leaks debug cfg FILE[:FUNC]  print a function's control-flow graph (--dot for Graphviz)
+  golint-leaks debug facts FILE       print the channel and goroutine facts of a file
+
+Packages are given as the go tool reads them: ./..., dir/..., dir, file.go.
+A directory named like a subcommand is linted as ./debug/... or after --.
+
+Flags:
+  --format text|json|sarif|github   output format (default text)
+  --output FILE                     write the report to FILE (atomically)
+  --rules a,b                       run only these rules
+  --disable a,b                     do not run these rules
+  --config FILE                     config file (default: .golint-leaks.yaml found upward)
+  --tests=false                     leave _test.go files out
+  --tags a,b                        build tags, as go build -tags
+  --fix                             apply safe fixes to the files (atomically)
+  --dry-run                         with --fix, print the diff instead of writing
+  --verbose, -v                     show each finding's evidence path
+  --report-unused-suppressions      report //nolint and //lint:ignore directives that matched nothing
+  --max-file-size SIZE              skip larger files (default 5MB)
+  --version                         print the version
+  --help, -h                        this help
+
+Examples:
+  golint-leaks ./...
+  golint-leaks --format sarif --output leaks.sarif ./...
+  golint-leaks --rules chan-send-leak,chan-recv-leak ./internal/...
+  golint-leaks --fix --dry-run ./pkg/worker
+  golint-leaks explain ssh-handshake-no-deadline
+
+Suppress one finding with //nolint:RULE // reason on its line, or
+//lint:ignore RULE reason on the line above.
+
+Exit status: 0 no findings, 1 findings, 2 usage or configuration error or
+nothing could be linted.
+`;
+
+const LINT_FLAGS: Record<string, FlagSpec> = {
+  format: { value: true }, output: { value: true }, rules: { value: true }, disable: { value: true },
+  config: { value: true }, tests: { value: false }, tags: { value: true }, fix: { value: false },
+  'dry-run': { value: false }, verbose: { value: false, alias: 'v' }, 'report-unused-suppressions': { value: false },
+  'max-file-size': { value: true }, version: { value: false }, help: { value: false, alias: 'h' },
+  'only-files': { value: false },
+};
+
+const FORMATS = new Set(['text', 'json', 'sarif', 'github']);
+
+export async function main(argv: string[]): Promise<number> {
+  const cwd = process.cwd();
+  const [first, ...rest] = argv;
+  try {
+    switch (first) {
+      case 'rules': return await cmdRules();
+      case 'explain': return await cmdExplain(rest);
+      case 'debug': return await cmdDebug(rest);
+      case 'dump': return await cmdDump(rest, cwd);
+      default: return await cmdLint(argv, cwd);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`golint-leaks: ${e.message}\nRun 'golint-leaks --help' for usage.\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`golint-leaks: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`golint-leaks: internal error: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+async function cmdRules(): Promise<number> {
+  const w = Math.max(...RULES.map((r) => r.meta.id.length));
+  await writeStdout(RULES.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.short}`).join('\n') + '\n');
+  return 0;
+}
+
+async function cmdExplain(args: string[]): Promise<number> {
+  const { ruleHelpText } = await import('../report/docs.js');
+  const id = args[0];
+  const rule = RULES.find((r) => r.meta.id === id);
+  if (!rule) throw new UsageError(`explain: ${id ? `unknown rule ${id}` : 'which rule?'} (known: ${RULES.map((r) => r.meta.id).join(', ')})`);
+  await writeStdout(ruleHelpText(rule.meta) + '\n');
+  return 0;
+}
+
+async function cmdDebug(args: string[]): Promise<number> {
+  const { flags, positional } = parseArgs(args, { dot: { value: false }, tags: { value: true } });
+  const [what, file] = positional;
+  const opts = { tests: true, maxFileSize: 64 * 1048576, build: hostBuildContext(listFlag(flags.get('tags'))) };
+  const { debugCfg, debugFacts } = await import('./debug.js');
+  if (what === 'cfg' && file) {
+    const r = debugCfg(file, flags.get('dot') === 'true', opts);
+    if (r.error) { process.stderr.write(`golint-leaks: ${r.error}\n`); return 2; }
+    await writeStdout(r.out);
+    return 0;
+  }
+  if (what === 'facts' && file) {
+    const r = debugFacts(file, opts);
+    if (r.error) { process.stderr.write(`golint-leaks: ${r.error}\n`); return 2; }
+    await writeStdout(r.out);
+    return 0;
+  }
+  throw new UsageError('usage: golint-leaks debug cfg FILE[:FUNC] [--dot] | debug facts FILE');
+}
+
+async function cmdDump(args: string[], cwd: string): Promise<number> {
+  const { runDump } = await import('../dump/command.js');
+  return runDump(args, {
+    stdout: process.stdout, stderr: process.stderr, cwd,
+    linkFindings: async (files: string[]) => {
+      const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
+      const dirs = [...new Set(files.map((f) => dirname(f)))];
+      const expansion = expandPatterns(dirs, cwd);
+      const r = await lintFiles(expansion.files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules });
+      return r.findings.filter((f) => !f.suppression).map((f) => ({ ruleId: f.ruleId, file: f.location.file, line: f.location.line, column: f.location.column, message: f.message }));
+    },
+  });
+}
+
+/** The source root for SARIF URIs: the enclosing git repository, or the working directory. */
+export function sourceRoot(cwd: string): string {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return cwd;
+  }
+}
+
+function enabledRules(flags: Map<string, string>, cfg: Config): EnabledRule[] {
+  const only = listFlag(flags.get('rules'));
+  const disabled = new Set(listFlag(flags.get('disable')));
+  for (const id of [...only, ...disabled]) {
+    if (!RULES.some((r) => r.meta.id === id)) throw new UsageError(`unknown rule ${id} (known: ${RULES.map((r) => r.meta.id).join(', ')})`);
+  }
+  const out: EnabledRule[] = [];
+  for (const rule of RULES) {
+    const setting = cfg.rules.get(rule.meta.id)!;
+    const explicitlyChosen = only.includes(rule.meta.id);
+    if (only.length && !explicitlyChosen) continue;
+    if (disabled.has(rule.meta.id)) continue;
+    if (!setting.enabled && !explicitlyChosen) continue;
+    out.push({ rule, severity: setting.severity ?? rule.meta.severity, options: setting.options });
+  }
+  return out;
+}
+
+async function cmdLint(argv: string[], cwd: string): Promise<number> {
+  const { flags, positional } = parseArgs(argv, LINT_FLAGS);
+  if (flags.get('help') === 'true') { await writeStdout(HELP); return 0; }
+  if (flags.get('version') === 'true') { await writeStdout(`golint-leaks ${VERSION}\n`); return 0; }
+  const format = flags.get('format') ?? 'text';
+  if (!FORMATS.has(format)) throw new UsageError(`unknown format ${format} (text, json, sarif, github)`);
+  if (flags.get('dry-run') === 'true' && flags.get('fix') !== 'true') throw new UsageError('--dry-run needs --fix');
+
+  const configPath = flags.get('config') ? resolve(cwd, flags.get('config')!) : findConfig(cwd);
+  if (flags.get('config') && !existsSync(configPath!)) throw new ConfigError(`${flags.get('config')}: no such config file`);
+  const cfg = configPath ? loadConfig(configPath, RULES) : defaultConfig(RULES);
+  const rules = enabledRules(flags, cfg);
+  const tests = flags.has('tests') ? flags.get('tests') === 'true' : cfg.tests ?? true;
+  const maxFileSize = flags.has('max-file-size') ? parseSize(flags.get('max-file-size'), () => new UsageError('--max-file-size: expected a size such as 5MB')) : cfg.maxFileSize;
+  const tags = [...cfg.tags, ...listFlag(flags.get('tags'))];
+  const configDir = cfg.path ? dirname(cfg.path) : cwd;
+  const excludes = cfg.exclude.map(globToRegExp);
+  const excluded = excludes.length ? (abs: string) => excludes.some((re) => re.test(relative(configDir, abs).split(sep).join('/'))) : undefined;
+
+  const patterns = positional.length ? positional : ['./...'];
+  // Given single files (a pre-commit hook), lint their whole packages but report only those files.
+  const onlyFiles = patterns.every((p) => p.endsWith('.go')) && flags.get('only-files') !== 'false';
+  const expansion = expandPatterns(onlyFiles ? [...new Set(patterns.map((p) => dirname(resolve(cwd, p))))] : patterns, cwd);
+  const notices: Notice[] = expansion.problems.map((p) => ({ level: 'error' as const, message: p }));
+  const reportOnly = onlyFiles ? new Set(patterns.map((p) => resolve(cwd, p))) : undefined;
+  const files = onlyFiles ? expansion.files.filter((f) => reportOnly!.has(f) || !f.endsWith('_test.go') || tests) : expansion.files;
+
+  const build = hostBuildContext(tags);
+  let result: LintResult = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly });
+  if (flags.get('fix') === 'true') {
+    const { applyFixes } = await import('./fix.js');
+    const texts = new Map<string, string>();
+    for (const f of result.findings) if (f.fix) for (const e of f.fix.edits) if (!texts.has(e.file)) texts.set(e.file, readFileSync(e.file, 'utf8').replace(/^\ufeff/, ''));
+    const outcome = applyFixes(result.findings, texts, { dryRun: flags.get('dry-run') === 'true', cwd });
+    notices.push(...outcome.notices);
+    if (flags.get('dry-run') === 'true') await writeStdout(outcome.diff);
+    else if (outcome.changed.length) {
+      process.stderr.write(`golint-leaks: fixed ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
+      result = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly });
+    }
+  }
+  notices.push(...result.notices);
+  const root = sourceRoot(cwd);
+  assignFingerprints(result.findings, (abs) => relative(root, abs).split(sep).join('/'), (f) => lineText(f.location.file, f.location.line));
+
+  const unused: Finding[] = [];
+  if (flags.get('report-unused-suppressions') === 'true') {
+    const enabled = new Set(rules.map((r) => r.rule.meta.id));
+    for (const { file, directive } of result.unusedDirectives) {
+      // A directive naming only rules that did not run could not have matched.
+      if (directive.rules.length && !directive.rules.some((r) => enabled.has(r))) continue;
+      notices.push({ level: 'warning', file, line: directive.at.line, message: `unused suppression ${directive.text.trim()}: no finding to suppress` });
+      unused.push({} as Finding);
+    }
+  }
+
+  const linted = result.stats.files;
+  const report = await render(format, result.findings, notices, { cwd, root, rules, verbose: flags.get('verbose') === 'true', successful: linted > 0 });
+  if (flags.get('output')) {
+    const out = resolve(cwd, flags.get('output')!);
+    try {
+      if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw Object.assign(new Error('no such directory'), { code: 'ENOENT' });
+      writeAtomic(out, report);
+    } catch (e) {
+      process.stderr.write(`golint-leaks: cannot write ${flags.get('output')}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 2;
+    }
+  } else await writeStdout(report);
+  for (const n of notices) process.stderr.write(formatNotice(n, cwd) + '\n');
+
+  if (linted === 0) {
+    if (!notices.length) process.stderr.write(`golint-leaks: no Go files to lint in ${patterns.join(' ')}\n`);
+    return 2;
+  }
+  const reported = result.findings.filter((f) => !f.suppression).length + unused.length;
+  return reported > 0 ? 1 : 0;
+}
+
+function lineText(file: string, line: number): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+async function render(format: string, findings: Finding[], notices: Notice[], o: { cwd: string; root: string; rules: EnabledRule[]; verbose: boolean; successful: boolean }): Promise<string> {
+  switch (format) {
+    case 'json': {
+      const { formatJson } = await import('../report/json.js');
+      return formatJson(findings, notices, o.cwd, VERSION);
+    }
+    case 'sarif': {
+      const { toSarif } = await import('../report/sarif.js');
+      const levels = new Map<string, Severity>(o.rules.map((r) => [r.rule.meta.id, r.severity]));
+      return JSON.stringify(toSarif(findings, notices, { version: VERSION, root: o.root, rules: RULES as Rule[], levels, executionSuccessful: o.successful }), null, 2) + '\n';
+    }
+    case 'github': {
+      const { formatGithub } = await import('../report/github.js');
+      return formatGithub(findings, o.cwd);
+    }
+    default:
+      return formatText(findings, { cwd: o.cwd, color: !!useColor(process.stdout), verbose: o.verbose });
+  }
+}
+
+// A closed pipe (`golint-leaks ./... | head`) ends the run quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 1);
+  throw e;
+});
+
+const invokedDirectly = (() => {
+  try {
+    return resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url) || /golint-leaks$/.test(process.argv[1] ?? '');
+  } catch {
+    return false;
+  }
+})();
+
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
+
+export { displayPath };

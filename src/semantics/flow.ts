@@ -1,0 +1,109 @@
+// Flow questions about one variable, shared by the HTTP and SSH rules:
+// "is the client's Timeout set on every path before it is used?", "is a
+// deadline set on the conn on every path before the handshake?". They read
+// bindings from the resolver and paths from the function's control-flow graph.
+import type { Node } from './syntax.js';
+import { enclosingFunction, parentSkippingParens, sameNode, selectorParts } from './syntax.js';
+import type { Binding } from './scopes.js';
+import type { PackageSemantics } from './package.js';
+import type { CfgNode } from './cfg.js';
+import { literalRole, parameterAt } from './channels.js';
+
+/** Calls `x.M(...)` on a binding, for M in `methods`. */
+export function methodCallsOn(binding: Binding, methods: Set<string>): Node[] {
+  const out: Node[] = [];
+  for (const ref of binding.refs) {
+    const { parent } = parentSkippingParens(ref);
+    if (parent?.type !== 'selector_expression') continue;
+    const field = parent.childForFieldName('field')?.text;
+    if (!field || !methods.has(field)) continue;
+    const call = parent.parent;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === parent.startIndex) out.push(call);
+  }
+  return out;
+}
+
+/** Assignments `x.F = v` to a field of a binding. */
+export function fieldAssignmentsOn(binding: Binding, field: string): { stmt: Node; value: Node | null }[] {
+  const out: { stmt: Node; value: Node | null }[] = [];
+  for (const ref of binding.refs) {
+    const { parent } = parentSkippingParens(ref);
+    if (parent?.type !== 'selector_expression' || parent.childForFieldName('field')?.text !== field) continue;
+    const list = parent.parent;
+    const stmt = list?.parent;
+    if (list?.type !== 'expression_list' || stmt?.type !== 'assignment_statement' || stmt.childForFieldName('left')?.startIndex !== list.startIndex) continue;
+    const i = list.namedChildren.findIndex((c) => c.startIndex === parent.startIndex);
+    const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+    out.push({ stmt, value: right.length === list.namedChildCount ? right[i]! : null });
+  }
+  return out;
+}
+
+/**
+ * A path inside `fn` from `from` (null: the entry) to the statement holding
+ * `to` that passes none of the statements holding `guards`, or null when
+ * every path is guarded.
+ */
+export function unguardedPath(pkg: PackageSemantics, fn: Node, from: Node | null, to: Node, guards: Node[]): CfgNode[] | null {
+  const g = pkg.cfgOf(fn);
+  const start = from ? g.nodeOf(from) : g.entry;
+  const target = g.nodeOf(to);
+  if (!start || !target) return null;
+  const guarded = new Set(guards.map((n) => g.nodeOf(n)?.id).filter((x): x is number => x !== undefined));
+  if (guarded.has(start.id) && from) return null;
+  if (guarded.has(target.id)) {
+    // Same statement: `conn.SetDeadline(...); ssh.NewClientConn(conn, ...)` cannot share one; treat as guarded.
+    return null;
+  }
+  return g.pathTo(start, target, (n) => guarded.has(n.id));
+}
+
+/**
+ * Whether a package-local function calls one of `methods` on its idx-th
+ * parameter on every path to its normal exit (a helper that always sets a
+ * deadline). Memoised per declaration; recursion is treated as "no".
+ */
+export function alwaysCallsOnParam(pkg: PackageSemantics, decl: Node, idx: number, methods: Set<string>, seen = new Set<number>()): boolean {
+  if (seen.has(decl.startIndex)) return false;
+  seen.add(decl.startIndex);
+  const p = parameterAt(pkg, decl, idx);
+  if (!p) return false;
+  const calls = [...methodCallsOn(p, methods).filter((c) => sameNode(enclosingFunction(c), decl))];
+  for (const ref of p.refs) {
+    const { parent, child } = parentSkippingParens(ref);
+    if (parent?.type !== 'argument_list') continue;
+    const call = parent.parent!;
+    const callee = pkg.calleeDecl(call);
+    const i = parent.namedChildren.findIndex((a) => a.startIndex === child.startIndex);
+    if (callee && alwaysCallsOnParam(pkg, callee, i, methods, seen)) calls.push(call);
+  }
+  if (calls.length === 0) return false;
+  const g = pkg.cfgOf(decl);
+  const ids = new Set(calls.map((c) => g.nodeOf(c)?.id).filter((x): x is number => x !== undefined));
+  return g.mustPass(g.entry, (n) => ids.has(n.id));
+}
+
+/**
+ * Function literals in `fn` that call `x.Close()` on the binding and run
+ * concurrently or later: a `go` literal, or one handed to `time.AfterFunc`,
+ * `context.AfterFunc` or other code. They bound a blocking call on x.
+ */
+export function concurrentClosers(pkg: PackageSemantics, binding: Binding, fn: Node): Node[] {
+  const out: Node[] = [];
+  for (const call of methodCallsOn(binding, new Set(['Close']))) {
+    let lit = enclosingFunction(call);
+    while (lit && lit.type === 'func_literal' && !sameNode(lit, fn)) {
+      const role = literalRole(lit);
+      if (role.kind === 'go' || role.kind === 'escapes') { out.push(call); break; }
+      lit = enclosingFunction(lit);
+    }
+  }
+  return out;
+}
+
+/** `sel` is `x.F` where x resolves to `binding`. */
+export function isFieldOf(pkg: PackageSemantics, sel: Node, binding: Binding, field: string): boolean {
+  const parts = selectorParts(sel);
+  if (!parts || parts.field !== field || parts.operand.type !== 'identifier') return false;
+  return pkg.resolve(parts.operand) === binding;
+}

@@ -1,0 +1,137 @@
+// Small, allocation-light helpers over tree-sitter-go nodes. Everything that
+// knows the shape of the grammar lives here or in the other semantics modules;
+// rules never look at node types of their own beyond their visitor keys.
+import type Parser from 'tree-sitter';
+
+export type Node = Parser.SyntaxNode;
+
+/** Function-like nodes: each one gets its own scope and control-flow graph. */
+export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+export function isFunction(n: Node): boolean {
+  return FUNCTION_TYPES.has(n.type);
+}
+
+/** Strips redundant parentheses: `(ch)` and `ch` are the same operand. */
+export function unparen(n: Node): Node {
+  let cur = n;
+  while (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) cur = cur.namedChild(0)!;
+  return cur;
+}
+
+/** The nearest enclosing function (declaration, method or literal), or null at package level. */
+export function enclosingFunction(n: Node): Node | null {
+  let cur = n.parent;
+  while (cur && !FUNCTION_TYPES.has(cur.type)) cur = cur.parent;
+  return cur;
+}
+
+/** The parent, skipping parentheses. */
+export function parentSkippingParens(n: Node): { parent: Node | null; child: Node } {
+  let child = n;
+  let parent = n.parent;
+  while (parent && parent.type === 'parenthesized_expression') {
+    child = parent;
+    parent = parent.parent;
+  }
+  return { parent, child };
+}
+
+/** Same node (tree-sitter hands out fresh wrapper objects for the same node). */
+export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+/** A stable key for a node inside one file. */
+export function nodeKey(n: Node): number {
+  // Distinct nodes can share a start offset (an expression statement and its call);
+  // the type disambiguates at the granularity the semantics layer keys on.
+  return n.startIndex * 64 + (n.typeId % 64);
+}
+
+export function isAncestor(anc: Node, n: Node): boolean {
+  return anc.startIndex <= n.startIndex && n.endIndex <= anc.endIndex && !sameNode(anc, n);
+}
+
+export function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Arguments of a call, without the parentheses. */
+export function callArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return args ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
+}
+
+/** `pkg.Name` / `x.f`: operand and field text, or null. */
+export function selectorParts(n: Node): { operand: Node; field: string } | null {
+  const e = unparen(n);
+  if (e.type !== 'selector_expression') return null;
+  const operand = e.childForFieldName('operand');
+  const field = e.childForFieldName('field');
+  if (!operand || !field) return null;
+  return { operand: unparen(operand), field: field.text };
+}
+
+/** Line (1-based) of a node's start. */
+export function lineOf(n: Node): number {
+  return n.startPosition.row + 1;
+}
+
+/** Named statements of a block (`{ ... }`), skipping comments. */
+export function blockStatements(block: Node | null): Node[] {
+  if (!block) return [];
+  const list = block.type === 'block' ? block.namedChildren.find((c) => c.type === 'statement_list') : block;
+  if (!list) return [];
+  if (list.type !== 'statement_list') return list.namedChildren.filter((c) => c.type !== 'comment');
+  return list.namedChildren.filter((c) => c.type !== 'comment');
+}
+
+/** Body of a function-like node. */
+export function functionBody(fn: Node): Node | null {
+  return fn.childForFieldName('body');
+}
+
+/** The name a function or method declaration declares (`(*T).m` for methods is not built here). */
+export function functionName(fn: Node): string {
+  if (fn.type === 'func_literal') return 'func literal';
+  return fn.childForFieldName('name')?.text ?? '?';
+}
+
+/** Receiver type name of a method declaration (`T` for both `(t T)` and `(t *T)`), or null. */
+export function receiverTypeName(fn: Node): string | null {
+  if (fn.type !== 'method_declaration') return null;
+  const recv = fn.childForFieldName('receiver');
+  const decl = recv?.namedChildren.find((c) => c.type === 'parameter_declaration');
+  let t = decl?.childForFieldName('type') ?? null;
+  while (t && (t.type === 'pointer_type' || t.type === 'parenthesized_type')) t = t.namedChild(0);
+  if (t?.type === 'generic_type') t = t.childForFieldName('type');
+  return t && t.type === 'type_identifier' ? t.text : null;
+}
+
+/** Receiver variable name of a method, or null. */
+export function receiverName(fn: Node): string | null {
+  if (fn.type !== 'method_declaration') return null;
+  const recv = fn.childForFieldName('receiver');
+  const decl = recv?.namedChildren.find((c) => c.type === 'parameter_declaration');
+  return decl?.childForFieldName('name')?.text ?? null;
+}
+
+/** The statement that contains `n` directly inside a statement list / block (or n itself). */
+export function enclosingStatement(n: Node): Node {
+  let cur: Node = n;
+  while (cur.parent && cur.parent.type !== 'statement_list' && cur.parent.type !== 'block' &&
+    cur.parent.type !== 'source_file' && !FUNCTION_TYPES.has(cur.parent.type)) {
+    cur = cur.parent;
+  }
+  return cur;
+}
+
+/** Int literal value (decimal, hex, octal, binary, underscores), or null. */
+export function intLiteralValue(n: Node): number | null {
+  const e = unparen(n);
+  if (e.type !== 'int_literal') return null;
+  const t = e.text.replace(/_/g, '');
+  const v = /^0[0-7]+$/.test(t) ? parseInt(t.slice(1), 8) : Number(t.replace(/^0o/i, '0o'));
+  return Number.isFinite(v) ? v : null;
+}
