@@ -200,6 +200,13 @@ function parseDebug2(text: string, name: string): ParsedDump {
       g.elided = true;
       return;
     }
+    // `created by` is always a goroutine's last entry, and `go run` appends
+    // `exit status 2` right after a traceback: either way, any other text
+    // here follows a complete block rather than breaking it.
+    if (g.createdBy !== null || /^exit status \d+$/.test(line)) {
+      finish('truncated');
+      return;
+    }
     const created = CREATED_BY.exec(line);
     if (created) {
       pending = {
