@@ -15,10 +15,12 @@
  * another goroutine sends on or closes it.
  */
 import { defineRule, type ReportStep } from '../src/engine/rule.js';
-import { lineOf } from '../src/semantics/syntax.js';
+import { lineOf, unparen } from '../src/semantics/syntax.js';
+import { blocksForever, type ChanOp } from '../src/semantics/channels.js';
+import type { PackageSemantics } from '../src/semantics/package.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
-  blocking, channelUses, exitLine, goroutine, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, times,
+  channelUses, exitLine, goroutine, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, times, type ChannelUse,
 } from '../src/semantics/leaks.js';
 
 export default defineRule({
@@ -79,31 +81,35 @@ export default defineRule({
       go_statement(goStmt) {
         const g = goroutine(pkg, goStmt);
         if (g.kind === 'unknown') return;
-        for (const use of channelUses(pkg, g.owner)) {
+        const uses = channelUses(pkg, g.owner);
+        for (const use of uses) {
           if (use.escape) continue;
           const allRecvs = opsInGoroutine(use, goStmt, ['recv', 'range']);
-          const recvs = blocking(allRecvs);
-          if (recvs.length === 0) continue;
+          // A select whose every case waits on this owner's channels blocks like a bare receive
+          // until the owner sends on or closes one of them.
+          const waits = allRecvs.map((op) => ({ op, group: blocksForever(op) ? [use] : selectGroup(pkg, op, uses) })).filter((w) => w.group);
+          if (waits.length === 0) continue;
+          const { op: recv, group } = waits[0]!;
+          if (group!.some((u) => u.escape)) continue;
           // A producer goroutine, or a close in a closure run by other code, may satisfy it.
-          if (opsInOtherGoroutines(use, goStmt, ['send', 'close']).length) continue;
-          if (use.ops.some((o) => o.kind === 'close' && o.deferredUnknown)) continue;
-          const perRun = opsPerGoroutineRun(pkg, g, recvs);
-          const needsClose = perRun === Infinity || recvs.some((r) => r.kind === 'range');
+          if (group!.some((u) => opsInOtherGoroutines(u, goStmt, ['send', 'close']).length || u.ops.some((o) => o.kind === 'close' && o.deferredUnknown))) continue;
+          const perRun = opsPerGoroutineRun(pkg, g, waits.map((w) => w.op));
+          const needsClose = perRun === Infinity || waits.some((w) => w.op.kind === 'range');
           const needed = needsClose ? Infinity : times(g.count, perRun);
           const neededN = typeof needed === 'number' ? needed : needed.kind === 'const' ? needed.n : Infinity;
-          const provides = use.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'close' || (!needsClose && p.op.kind === 'send')));
+          const provides = group!.flatMap((u) => u.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'close' || (!needsClose && p.op.kind === 'send'))));
           const short = ownerShortfall(pkg, g.owner, goStmt, provides, neededN, g.count, (op) => op.kind === 'close');
           if (!short) continue;
-          const recv = recvs[0]!;
-          const ch = use.channel.binding.name;
+          const at = recv.select && group!.length > 1 ? recv.select.select : recv.node;
+          const ch = group!.map((u) => u.channel.binding.name).join(' or ');
           const steps: ReportStep[] = [
-            { node: use.channel.make, message: `${ch} is made here` },
+            { node: use.channel.make, message: `${use.channel.binding.name} is made here` },
             { node: goStmt, message: 'goroutine started here' },
-            { node: recv.node, message: `blocks receiving from ${ch}` },
+            { node: at, message: `blocks receiving from ${ch}` },
             { node: short.exitStmt ?? g.owner, message: `${displayName(g.owner)} returns here without ${needsClose ? 'closing' : 'sending on or closing'} ${ch}` },
           ];
           ctx.report({
-            node: recv.node,
+            node: at,
             messageId: needsClose ? 'unclosed' : 'forgotten',
             data: { goLine: lineOf(goStmt), ch, owner: displayName(g.owner), exitLine: exitLine(g.owner, short) },
             steps,
@@ -115,3 +121,26 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * The channels a select waits on, when it has no default and every other case
+ * receives from a channel made by the same owner: leaving it needs the owner
+ * to send on or close one of them. Null when some case could fire otherwise
+ * (a context, a timer, a send, an outside channel).
+ */
+function selectGroup(pkg: PackageSemantics, op: ChanOp, uses: ChannelUse[]): ChannelUse[] | null {
+  if (!op.select || op.select.hasDefault) return null;
+  const group: ChannelUse[] = [];
+  for (const other of op.select.others) {
+    const recv = other.type === 'receive_statement' ? other.childForFieldName('right') : other.namedChild(0);
+    const e = recv ? unparen(recv) : null;
+    if (!e || e.type !== 'unary_expression' || e.child(0)?.type !== '<-') return null;
+    const operand = e.childForFieldName('operand');
+    const b = operand && unparen(operand).type === 'identifier' ? pkg.resolve(unparen(operand)) : null;
+    const u = b ? uses.find((x) => x.channel.binding === b) : undefined;
+    if (!u) return null;
+    group.push(u);
+  }
+  const self = uses.find((u) => u.ops.includes(op));
+  return self ? [self, ...group] : null;
+}

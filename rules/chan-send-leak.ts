@@ -16,12 +16,12 @@
  */
 import { defineRule, type ReportStep, type TextEdit } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { callArgs, lineOf } from '../src/semantics/syntax.js';
+import { callArgs, lineOf, sameNode } from '../src/semantics/syntax.js';
 import { countText, type ChanOp, type Count } from '../src/semantics/channels.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
   blocking, channelUses, exitLine, goroutine, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
-  opsPerGoroutineRun, ownerShortfall, times, uncovered, type ChannelUse,
+  opsPerGoroutineRun, ownerShortfall, plus, senders, times, uncovered, type ChannelUse,
 } from '../src/semantics/leaks.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 
@@ -82,7 +82,13 @@ export default defineRule({
           // Another goroutine receiving may drain it; so may a close we cannot order.
           if (opsInOtherGoroutines(use, goStmt, ['recv', 'range']).length) continue;
           const perRun = opsPerGoroutineRun(pkg, g, opsInGoroutine(use, goStmt, ['send']));
-          const sent = times(g.count, perRun);
+          // Every goroutine of this owner that can block sending shares the buffer and the receives.
+          const sent = senders(use).reduce((acc, other) => {
+            if (sameNode(other, goStmt)) return acc;
+            const og = goroutine(pkg, other);
+            const ops = opsInGoroutine(use, other, ['send']);
+            return blocking(ops).length ? plus(acc, times(og.count, opsPerGoroutineRun(pkg, og, ops))) : acc;
+          }, times(g.count, perRun));
           const needed = uncovered(use.channel.capacity, sent);
           if (needed === null || needed === 0) continue;
           const receives = use.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'recv' || p.op.kind === 'range'));

@@ -30,7 +30,7 @@ export default defineRule({
     fixable: false,
     messages: {
       noTimeout: "http.Client has no Timeout: its connections' read and write loop goroutines wait as long as the server does",
-      zeroTimeout: "http.Client has Timeout 0 (none): its connections' read and write loop goroutines wait as long as the server does",
+      zeroTimeout: "http.Client has no Timeout (Timeout is 0): its connections' read and write loop goroutines wait as long as the server does",
     },
     docs: {
       whatItFinds: 'Composite literals `http.Client{...}` / `&http.Client{...}` without a `Timeout` field or with `Timeout: 0`, `new(http.Client)` and `var c http.Client`, unless the function assigns `c.Timeout` on every path before the client is used.',
@@ -75,8 +75,8 @@ export default defineRule({
         const names = spec.childrenForFieldName('name');
         for (const n of names) {
           const b = pkg.resolve(n);
-          if (!b || !b.fn) continue; // package-level zero clients are rare; their uses are out of one graph's reach
-          if (!clientUsedBeforeTimeout(pkg, b, spec)) continue;
+          if (!b) continue;
+          if (b.fn ? !clientUsedBeforeTimeout(pkg, b, spec) : timeoutAssignedAnywhere(pkg, b)) continue;
           report(spec, false);
           return;
         }
@@ -144,6 +144,27 @@ function clientUsedBeforeTimeout(pkg: PackageSemantics, b: NonNullable<ReturnTyp
     const useStmt = enclosingStatement(use);
     if (setStarts.has(useStmt.startIndex)) continue;
     if (unguardedPath(pkg, b.fn!, created.type === 'var_spec' ? created.parent ?? created : created, use, sets)) return true;
+  }
+  return false;
+}
+
+/**
+ * A package-level zero client is judged package-wide: silent when some
+ * function (an init, a constructor) assigns it a non-zero Timeout. We cannot
+ * order that against every use, so any such assignment counts.
+ */
+function timeoutAssignedAnywhere(pkg: PackageSemantics, b: NonNullable<ReturnType<PackageSemantics['resolve']>>): boolean {
+  for (const { node } of pkg.allNodesOfType('assignment_statement')) {
+    const left = node.childForFieldName('left')?.namedChildren ?? [];
+    const right = node.childForFieldName('right')?.namedChildren ?? [];
+    for (let i = 0; i < left.length; i++) {
+      const sel = left[i]!;
+      if (sel.type !== 'selector_expression' || sel.childForFieldName('field')?.text !== 'Timeout') continue;
+      const operand = sel.childForFieldName('operand');
+      if (operand?.type !== 'identifier' || pkg.resolve(operand) !== b) continue;
+      const v = right.length === left.length ? right[i] : undefined;
+      if (v && !isZeroDuration(pkg, v)) return true;
+    }
   }
   return false;
 }

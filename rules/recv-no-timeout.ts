@@ -14,12 +14,10 @@
  * made by the goroutine's owner are chan-recv-leak's: one finding per
  * blocked operation.
  */
-import { defineRule } from '../src/engine/rule.js';
-import type { Node } from '../src/semantics/syntax.js';
-import { enclosingFunction, functionName, sameNode, unparen } from '../src/semantics/syntax.js';
-import { blocksForever, fieldChannelFacts, fieldChannelOf, literalRole, polledSignals, selectInfoOf, type ChanOp } from '../src/semantics/channels.js';
+import { defineRule, type ReportStep } from '../src/engine/rule.js';
+import { functionName } from '../src/semantics/syntax.js';
+import { polledSignals, sharedChannel, waitsIn } from '../src/semantics/channels.js';
 import { goroutine } from '../src/semantics/leaks.js';
-import type { PackageSemantics } from '../src/semantics/package.js';
 
 export default defineRule({
   meta: {
@@ -32,7 +30,7 @@ export default defineRule({
     fixable: false,
     messages: {
       polled: 'goroutine waits on {ch} with no exit: nothing in the package closes it and {signal} is only polled with default; select on it together with ctx.Done(), a closed done channel or a timer',
-      dead: 'goroutine waits on {ch} with no exit: nothing in the package sends on or closes it; select on it together with ctx.Done(), a closed done channel or a timer',
+      unclosed: 'goroutine waits on {ch} with no exit: nothing in the package closes it; select on it together with ctx.Done(), a closed done channel or a timer',
     },
     docs: {
       whatItFinds: 'A goroutine started outside `main`/`init` whose loop blocks on `<-b.events`, `for range b.events` or a `select` with only that case, where no code in the package closes the field channel, while the goroutine\'s stop signal is only checked with a non-blocking `select { ...; default: }`. Also a one-shot receive on a field channel that nothing in the package ever sends on or closes.',
@@ -65,14 +63,14 @@ export default defineRule({
         '\t}',
         '}',
       ].join('\n'),
-      options: '`lifetimeFuncs` (default `["main", "init"]`): goroutines started from these functions live for the program and are not reported. Add your server\'s start-up functions if they start per-process loops.',
+      options: '`lifetimeFuncs` (default `["main", "init", "Start", "Run", "Serve"]`): goroutines started from functions or methods of these names live for the program (a controller\'s `Start` launching its worker) and are not reported. Add your server\'s start-up functions if they start per-process loops.',
       incident: 'A storage server\'s per-branch goroutine waited for commit notifications and polled a deletion channel between them; deleted branches never got another commit, so their goroutines waited forever. The fix was a periodic timeout.',
     },
-    options: { lifetimeFuncs: ['main', 'init'] },
+    options: { lifetimeFuncs: ['main', 'init', 'Start', 'Run', 'Serve'] },
   },
   create(ctx) {
     const { pkg } = ctx;
-    const lifetime = new Set((ctx.options['lifetimeFuncs'] as string[] | undefined) ?? ['main', 'init']);
+    const lifetime = new Set((ctx.options['lifetimeFuncs'] as string[] | undefined) ?? []);
     return {
       go_statement(goStmt) {
         const g = goroutine(pkg, goStmt);
@@ -80,72 +78,29 @@ export default defineRule({
         const top = pkg.topLevelDecl(goStmt);
         if (top && lifetime.has(functionName(top))) return;
         const signals = polledSignals(pkg, g.target);
-        for (const { op, chanExpr } of blockingReceives(pkg, g.target)) {
-          const fc = fieldChannelOf(pkg, chanExpr);
-          if (!fc) continue;
-          const facts = fieldChannelFacts(pkg, fc);
-          // Made elsewhere (or never made here): the producer is not ours to see.
-          if (!facts.madeHere || facts.filledFromElsewhere) continue;
-          if (facts.ops.some((o) => o.kind === 'close' || o.kind === 'escape')) continue;
-          const graph = pkg.cfgOf(enclosingFunction(op.node)!);
-          const at = graph.nodeOf(op.node);
-          const inLoop = !!at && (graph.onCycle(at) || op.kind === 'range');
-          const polled = signals.find((s) => s.text !== chanExpr.text);
-          if (inLoop && polled) {
-            ctx.report({
-              node: op.node, messageId: 'polled', data: { ch: chanExpr.text, signal: polled.text },
-              steps: [
-                { node: goStmt, message: 'goroutine started here' },
-                { node: op.node, message: `blocks receiving from ${chanExpr.text}; nothing closes it` },
-                { node: polled, message: `${polled.text} is only polled, never waited on` },
-              ],
-              related: [{ node: goStmt, message: 'goroutine started here' }, { node: polled, message: `${polled.text} is only polled here` }],
-            });
-            return;
-          }
-          if (!inLoop && !facts.ops.some((o) => o.kind === 'send')) {
-            ctx.report({
-              node: op.node, messageId: 'dead', data: { ch: chanExpr.text },
-              steps: [
-                { node: goStmt, message: 'goroutine started here' },
-                { node: op.node, message: `blocks receiving from ${chanExpr.text}; nothing sends on or closes it` },
-              ],
-              related: [{ node: goStmt, message: 'goroutine started here' }],
-            });
-            return;
-          }
+        for (const wait of waitsIn(pkg, g.target)) {
+          const shared = wait.channels.map((c) => sharedChannel(pkg, c));
+          // Every channel waited on must be ours and never closed; one that may close lets it leave.
+          if (shared.some((s) => !s || !s.neverClosed)) continue;
+          // An exit case whose channel someone sends on is a real way out (the deletion is signalled).
+          if (shared.some((s, i) => wait.exits[i] && s!.sends > 0)) continue;
+          const ch = wait.channels.map((c) => c.text).join(' and ');
+          const polled = signals.find((s) => !wait.channels.some((c) => c.text === s.text));
+          const steps: ReportStep[] = [
+            { node: goStmt, message: 'goroutine started here' },
+            { node: wait.node, message: `blocks receiving from ${ch}; nothing in the package closes it` },
+          ];
+          if (polled) steps.push({ node: polled, message: `${polled.text} is only polled, never waited on` });
+          ctx.report({
+            node: wait.node,
+            messageId: polled ? 'polled' : 'unclosed',
+            data: { ch, signal: polled?.text ?? '' },
+            steps,
+            related: steps.filter((_, i) => i !== 1),
+          });
+          return;
         }
       },
     };
   },
 });
-
-/**
- * Blocking receives executed by the goroutine's own body (and literals it
- * calls in place, not goroutines it starts), with their channel expression.
- */
-function blockingReceives(pkg: PackageSemantics, fn: Node): { op: ChanOp; chanExpr: Node }[] {
-  const file = pkg.fileOf(fn);
-  const inBody = (n: Node) => {
-    if (n.startIndex < fn.startIndex || n.endIndex > fn.endIndex) return false;
-    let f = enclosingFunction(n);
-    while (f && !sameNode(f, fn)) {
-      if (f.type !== 'func_literal' || literalRole(f).kind !== 'called') return false;
-      f = enclosingFunction(f);
-    }
-    return !!f;
-  };
-  const out: { op: ChanOp; chanExpr: Node }[] = [];
-  for (const u of pkg.nodesOfType(file, 'unary_expression')) {
-    if (u.child(0)?.type !== '<-' || !inBody(u)) continue;
-    const operand = u.childForFieldName('operand');
-    const op: ChanOp = { kind: 'recv', node: u, fn, select: selectInfoOf(u) };
-    if (operand && blocksForever(op)) out.push({ op, chanExpr: unparen(operand) });
-  }
-  for (const r of pkg.nodesOfType(file, 'range_clause')) {
-    const right = r.childForFieldName('right');
-    if (!right || !inBody(r)) continue;
-    out.push({ op: { kind: 'range', node: r, fn }, chanExpr: unparen(right) });
-  }
-  return out.sort((a, b) => a.op.node.startIndex - b.op.node.startIndex);
-}

@@ -103,37 +103,59 @@ export default defineRule({
  */
 function handshakeUnbounded(pkg: PackageSemantics, conn: Binding, call: Node, external: Set<string>, depth = 0): boolean {
   if (concurrentClosers(pkg, conn, conn.fn!).length) return false;
-  if (!unguardedPath(pkg, conn.fn!, null, call, deadlineCalls(pkg, conn, external))) return false;
-  if (conn.kind !== 'param') return true;
-  // A parameter: judged at each caller in the package, before it passes the conn in.
+  const { sets, clears } = deadlineCalls(pkg, conn, external);
+  // Unbounded when some path reaches the handshake with no deadline set, or
+  // passes a clear (`SetDeadline(time.Time{})`) after the last set.
+  const unset = unguardedPath(pkg, conn.fn!, null, call, sets);
+  const cleared = clears.some((c) => unguardedPath(pkg, conn.fn!, c, call, sets));
+  if (!unset && !cleared) return false;
+  if (cleared || conn.kind !== 'param') return true;
+  // A parameter: judged at each caller in the package, before it passes the
+  // conn in. With no caller in sight, nothing bounds this handshake.
   const decl = conn.fn!;
   if (decl.type === 'func_literal' || depth > 2) return false;
   const idx = (decl.childForFieldName('parameters')?.namedChildren ?? [])
     .filter((p) => p.type === 'parameter_declaration')
     .flatMap((p) => p.namedChildren.filter((c) => c.type === 'identifier'))
     .findIndex((id) => id.startIndex === conn.ident.startIndex);
+  let callers = 0;
   for (const { node: site } of pkg.allNodesOfType('call_expression')) {
     const callee = pkg.calleeDecl(site);
     if (!callee || callee.startIndex !== decl.startIndex || pkg.fileOf(callee) !== pkg.fileOf(decl)) continue;
+    callers++;
     const arg = callArgs(site)[idx];
     const b = arg && unparen(arg).type === 'identifier' ? pkg.resolve(unparen(arg)) : null;
-    if (b?.fn && handshakeUnbounded(pkg, b, site, external, depth + 1)) return true;
+    if (!b?.fn || handshakeUnbounded(pkg, b, site, external, depth + 1)) return true;
   }
-  return false;
+  return callers === 0;
 }
 
-/** Statements that set a deadline on `conn`: its own SetDeadline, or a helper (local or configured) that always does. */
-function deadlineCalls(pkg: PackageSemantics, conn: Binding, external: Set<string>): Node[] {
-  const out = methodCallsOn(conn, DEADLINES);
+/**
+ * Statements that set a deadline on `conn` (its own SetDeadline or
+ * SetReadDeadline, or a helper, local or configured, that always does), and
+ * those that clear it again with the zero time.
+ */
+function deadlineCalls(pkg: PackageSemantics, conn: Binding, external: Set<string>): { sets: Node[]; clears: Node[] } {
+  const sets: Node[] = [];
+  const clears: Node[] = [];
+  for (const call of methodCallsOn(conn, DEADLINES)) (isZeroTime(pkg, callArgs(call)[0]) ? clears : sets).push(call);
   for (const ref of conn.refs) {
     const { parent, child } = parentSkippingParens(ref);
     if (parent?.type !== 'argument_list') continue;
     const site = parent.parent!;
     const i = parent.namedChildren.findIndex((a) => a.startIndex === child.startIndex);
     const callee = pkg.calleeDecl(site);
-    if (callee && alwaysCallsOnParam(pkg, callee, i, DEADLINES)) { out.push(site); continue; }
+    if (callee && alwaysCallsOnParam(pkg, callee, i, DEADLINES)) { sets.push(site); continue; }
     const q = pkg.qualifiedName(site.childForFieldName('function') ?? site);
-    if (q && external.has(`${q.path}.${q.name}`)) out.push(site);
+    if (q && external.has(`${q.path}.${q.name}`)) sets.push(site);
   }
-  return out;
+  return { sets, clears };
+}
+
+/** `time.Time{}`: the zero time, which removes a deadline. */
+function isZeroTime(pkg: PackageSemantics, arg: Node | undefined): boolean {
+  const e = arg ? unparen(arg) : null;
+  if (!e || e.type !== 'composite_literal') return false;
+  const q = pkg.qualifiedName(e.childForFieldName('type') ?? e);
+  return !!q && q.path === 'time' && q.name === 'Time' && (e.childForFieldName('body')?.namedChildCount ?? 0) === 0;
 }

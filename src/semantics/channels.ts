@@ -446,3 +446,109 @@ export function polledSignals(pkg: PackageSemantics, fn: Node): Node[] {
   }
   return out;
 }
+
+/** What the package does with a channel shared between goroutines: a struct field or a package-level variable. */
+export interface SharedChannel {
+  /** How it is written in the expression that led here. */
+  text: string;
+  kind: 'field' | 'global';
+  /** Made in this package, never closed, never handed to code we cannot see. */
+  neverClosed: boolean;
+  sends: number;
+}
+
+/**
+ * Facts for the channel an expression reads when it is shared package-wide:
+ * a field channel of a struct declared here (followed across all methods and
+ * files) or a package-level `var c = make(chan T)`. Null for anything else
+ * (locals are the owner's, parameters and other packages' channels are not
+ * ours to judge).
+ */
+export function sharedChannel(pkg: PackageSemantics, expr: Node): SharedChannel | null {
+  const e = unparen(expr);
+  const fc = fieldChannelOf(pkg, e);
+  if (fc) {
+    const facts = fieldChannelFacts(pkg, fc);
+    return {
+      text: e.text, kind: 'field',
+      neverClosed: facts.madeHere && !facts.filledFromElsewhere && !facts.ops.some((o) => o.kind === 'close' || o.kind === 'escape'),
+      sends: facts.ops.filter((o) => o.kind === 'send').length,
+    };
+  }
+  if (e.type !== 'identifier') return null;
+  const b = pkg.resolve(e);
+  if (!b || b.fn !== null || b.kind !== 'var') return null;
+  const made = b.value && unparen(b.value).type === 'call_expression' && madeChanType(pkg, unparen(b.value));
+  if (!made) return null;
+  const ops: ChanOp[] = [];
+  for (const f of pkg.files) {
+    for (const id of f.root.descendantsOfType('identifier')) {
+      if (id.text !== b.name || id.startIndex === b.ident.startIndex) continue;
+      if (pkg.resolve(id) !== b) continue;
+      ops.push(...opsAtExpr(pkg, id));
+    }
+  }
+  return {
+    text: e.text, kind: 'global',
+    neverClosed: !ops.some((o) => o.kind === 'close' || o.kind === 'escape' || o.kind === 'assign'),
+    sends: ops.filter((o) => o.kind === 'send').length,
+  };
+}
+
+/** A wait in a function body: a blocking receive, a `range`, or a select with no default whose cases all receive. */
+export interface Wait {
+  /** Where a finding points: the receive, the range clause, or the select statement. */
+  node: Node;
+  /** The channel expressions it waits on. */
+  channels: Node[];
+  /** Per channel: whether taking that case leaves the loop or function (a select's exit case). */
+  exits: boolean[];
+}
+
+/**
+ * The waits a function performs itself (and literals it calls in place, not
+ * goroutines it starts). A select with a default or a send case never waits
+ * forever on its receives alone.
+ */
+export function waitsIn(pkg: PackageSemantics, fn: Node): Wait[] {
+  const file = pkg.fileOf(fn);
+  const own = (n: Node) => {
+    if (n.startIndex < fn.startIndex || n.endIndex > fn.endIndex) return false;
+    let f = enclosingFunction(n);
+    while (f && !sameNode(f, fn)) {
+      if (f.type !== 'func_literal' || literalRole(f).kind !== 'called') return false;
+      f = enclosingFunction(f);
+    }
+    return !!f;
+  };
+  const out: Wait[] = [];
+  for (const u of pkg.nodesOfType(file, 'unary_expression')) {
+    if (u.child(0)?.type !== '<-' || !own(u)) continue;
+    const operand = u.childForFieldName('operand');
+    const sel = selectInfoOf(u);
+    if (operand && (!sel || (!sel.hasDefault && sel.others.length === 0))) out.push({ node: u, channels: [unparen(operand)], exits: [false] });
+  }
+  for (const r of pkg.nodesOfType(file, 'range_clause')) {
+    const right = r.childForFieldName('right');
+    if (right && own(r)) out.push({ node: r, channels: [unparen(right)], exits: [false] });
+  }
+  const body = fn.childForFieldName('body');
+  for (const sel of body ? body.descendantsOfType('select_statement') : []) {
+    if (!own(sel)) continue;
+    const cases = sel.namedChildren.filter((c) => c.type === 'communication_case' || c.type === 'default_case');
+    if (cases.length < 2 || cases.some((c) => c.type === 'default_case')) continue;
+    const chans: Node[] = [];
+    const exits: boolean[] = [];
+    for (const c of cases) {
+      exits.push(c.descendantsOfType(['return_statement', 'break_statement', 'goto_statement']).length > 0);
+      const comm = c.childForFieldName('communication');
+      const recv = comm?.type === 'receive_statement' ? comm.childForFieldName('right') : comm?.namedChild(0);
+      const x = recv ? unparen(recv) : null;
+      const operand = x?.type === 'unary_expression' && x.child(0)?.type === '<-' ? x.childForFieldName('operand') : null;
+      if (!operand) { chans.length = 0; break; }
+      chans.push(unparen(operand));
+    }
+    if (chans.length) out.push({ node: sel, channels: chans, exits });
+  }
+  return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}

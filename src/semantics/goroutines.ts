@@ -112,7 +112,8 @@ export function placeOp(op: ChanOp, owner: Node): Placement {
   if (!fn) return { kind: 'elsewhere' };
   // A call `go f(c)` performs the callee's operations in a new goroutine.
   if (op.via && sameNode(loc, op.via) && loc.parent?.type === 'go_statement') return { kind: 'goroutine', stmt: loc.parent };
-  if (loc.parent?.type === 'defer_statement' && sameNode(loc, op.via ?? null)) return { kind: 'owner', stmt: loc.parent, deferred: true };
+  // `defer close(c)`, `defer drain(c)`: the call itself is deferred.
+  if (loc.parent?.type === 'defer_statement') return { kind: 'owner', stmt: loc.parent, deferred: true };
   return { kind: 'owner', stmt: loc, deferred };
 }
 

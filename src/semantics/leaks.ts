@@ -104,6 +104,21 @@ export function times(count: Count, perRun: number): Count {
   return { kind: 'many' };
 }
 
+/** Adds two counts: constants add up, anything else is "many". */
+export function plus(a: Count, b: Count): Count {
+  if (a.kind === 'const' && b.kind === 'const') return { kind: 'const', n: a.n + b.n };
+  if (a.kind === 'const' && a.n === 0) return b;
+  if (b.kind === 'const' && b.n === 0) return a;
+  return { kind: 'many' };
+}
+
+/** The `go` statements whose goroutines send on the channel. */
+export function senders(use: ChannelUse): Node[] {
+  const out: Node[] = [];
+  for (const p of use.placed) if (p.where === 'goroutine' && p.op.kind === 'send' && p.stmt && !out.some((s) => sameNode(s, p.stmt))) out.push(p.stmt);
+  return out;
+}
+
 export function sameCount(a: Count, b: Count): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'const' && b.kind === 'const') return a.n === b.n;
