@@ -243,6 +243,69 @@ created by main.main
 exit status 2
 `;
 
+// An HTTP handler calling http.Get (the default client) against a stalled
+// registry, as in incident 000, Go 1.21+ form; plus its connection loops.
+const DEFAULT_CLIENT = `goroutine 23 [select, 3 minutes]:
+net/http.(*persistConn).roundTrip(0xc000188000, 0xc000068040)
+	/usr/local/go/src/net/http/transport.go:2652 +0x979
+net/http.(*Transport).roundTrip(0x8f4340, 0xc000182000)
+	/usr/local/go/src/net/http/transport.go:607 +0x7b9
+net/http.(*Transport).RoundTrip(0x0?, 0x761620?)
+	/usr/local/go/src/net/http/roundtrip.go:17 +0x19
+net/http.send(0xc000182000, {0x761620, 0x8f4340}, {0x6d7fc0?, 0x1?, 0x0?})
+	/usr/local/go/src/net/http/client.go:260 +0x606
+net/http.(*Client).send(0xc000092f30, 0xc000182000, {0x0?, 0xc000051da0?, 0x0?})
+	/usr/local/go/src/net/http/client.go:181 +0x98
+net/http.(*Client).do(0xc000092f30, 0xc000182000)
+	/usr/local/go/src/net/http/client.go:724 +0x912
+net/http.(*Client).Do(...)
+	/usr/local/go/src/net/http/client.go:590
+net/http.(*Client).Get(0x0?, {0xc0000ba180?, 0x0?})
+	/usr/local/go/src/net/http/client.go:488 +0x5f
+net/http.Get(...)
+	/usr/local/go/src/net/http/client.go:457
+github.com/acme/registry.(*Registry).Healthy(0xc000010000)
+	/go/src/github.com/acme/registry/health.go:17 +0x3c
+net/http.HandlerFunc.ServeHTTP(0xc000012345?, {0x7a5e40?, 0xc0001c40e0?}, 0x0?)
+	/usr/local/go/src/net/http/server.go:2166 +0x29
+net/http.(*conn).serve(0xc0001b2000, {0x7a6a58, 0xc000190000})
+	/usr/local/go/src/net/http/server.go:2009 +0x5f4
+created by net/http.(*Server).Serve in goroutine 1
+	/usr/local/go/src/net/http/server.go:3086 +0x5cb
+
+goroutine 27 [IO wait, 3 minutes]:
+internal/poll.runtime_pollWait(0x7fe4c6613f38, 0x72)
+	/usr/local/go/src/runtime/netpoll.go:345 +0x85
+net/http.(*persistConn).readLoop(0xc0000d05a0)
+	/usr/local/go/src/net/http/transport.go:2205 +0x185
+created by net/http.(*Transport).dialConn in goroutine 26
+	/usr/local/go/src/net/http/transport.go:1874 +0x154f
+`;
+
+// GOTRACEBACK=system style: gp=/m= in headers and runtime frames on top.
+const SYSTEM = `goroutine 2 gp=0xc000006c40 m=nil [force gc (idle)]:
+runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)
+	/usr/local/go/src/runtime/proc.go:402 +0xce
+runtime.goparkunlock(...)
+	/usr/local/go/src/runtime/proc.go:408
+runtime.forcegchelper()
+	/usr/local/go/src/runtime/proc.go:326 +0xb3
+created by runtime.init.6 in goroutine 1
+	/usr/local/go/src/runtime/proc.go:314 +0x1a
+
+goroutine 9 gp=0xc000104380 m=nil [chan send, 2 minutes]:
+runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)
+	/usr/local/go/src/runtime/proc.go:402 +0xce
+runtime.chansend(0xc00001c0c0, 0xc000057f58, 0x1, 0x0?)
+	/usr/local/go/src/runtime/chan.go:259 +0x3a5
+runtime.chansend1(0x0?, 0x0?)
+	/usr/local/go/src/runtime/chan.go:145 +0x17
+main.worker.func1()
+	/app/main.go:12 +0x2a
+created by main.worker in goroutine 1
+	/app/main.go:11 +0x5e
+`;
+
 describe('symbols', () => {
   it('splits package paths and tells standard library from user code', () => {
     expect(packagePath('net/http.(*persistConn).readLoop')).toBe('net/http');
@@ -481,6 +544,28 @@ describe('runDump on hand-written dumps', () => {
     // Unmapped (ambiguous main.go): a logical location, no code flow.
     expect(nil?.locations).toEqual([{ logicalLocations: [{ fullyQualifiedName: 'main.waitNil', kind: 'function' }] }]);
     expect(nil?.codeFlows).toBeUndefined();
+  });
+
+  it('names http-default-client when callers came through http.Get, and flags their connection loops', async () => {
+    writeFileSync(path.join(cwd, 'h.txt'), DEFAULT_CLIENT);
+    const { code, json } = await runJson(['h.txt'], cwd);
+    expect(code).toBe(1);
+    expect(json.groups.map(summary)).toEqual([
+      '1 | select | suspicious | http-default-client | github.com/acme/registry.(*Registry).Healthy:17 | net/http.(*conn).serve',
+      '1 | IO wait | suspicious | http-default-client | - | net/http.(*persistConn).readLoop',
+    ]);
+    expect(json.groups[0]?.reason).toContain('through http.DefaultClient');
+    expect(json.groups[1]?.reason).toContain('1 caller(s) are stuck in a round trip');
+  });
+
+  it('skips runtime frames printed by GOTRACEBACK=system', async () => {
+    writeFileSync(path.join(cwd, 's.txt'), SYSTEM);
+    const { code, json } = await runJson(['s.txt'], cwd);
+    expect(code).toBe(1);
+    expect(json.groups.map(summary)).toEqual([
+      '1 | chan send | suspicious | chan-send-leak | main.worker.func1:12 | main.worker.func1',
+      '1 | force gc (idle) | normal | - | - | runtime.forcegchelper',
+    ]);
   });
 
   it('exits 0 when nothing is suspicious, and reads wrapped debug=1 profiles', async () => {

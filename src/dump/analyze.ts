@@ -1,6 +1,6 @@
 // From parsed goroutines to ranked, classified groups.
 
-import { classify, isRoundTripCaller, isSshHandshake, type DumpContext, type ShapeKind } from './classify.js';
+import { classify, isDefaultClientCaller, isRoundTripCaller, isSshHandshake, type DumpContext, type ShapeKind } from './classify.js';
 import { stateFromSourceLine, type SourceIndex } from './source.js';
 import { isRuntimeFunc, isUserFunc } from './symbols.js';
 import type { DumpAnalysis, Frame, Goroutine, Group, ParsedDump, SourceLocation, StateSource } from './types.js';
@@ -107,13 +107,24 @@ export async function analyzeDump(dump: ParsedDump, options: AnalyzeOptions): Pr
 
   const funcsOnStacks = new Set<string>();
   let roundTripCallers = 0;
+  let defaultClientCallers = 0;
   let sshHandshakes = 0;
   for (const r of resolved) {
     for (const f of r.g.frames) funcsOnStacks.add(f.func);
-    if (isRoundTripCaller(r.g.frames, r.state)) roundTripCallers += r.g.count;
+    if (isRoundTripCaller(r.g.frames, r.state)) {
+      roundTripCallers += r.g.count;
+      if (isDefaultClientCaller(r.g.frames)) defaultClientCallers += r.g.count;
+    }
     if (isSshHandshake(r.g.frames, r.state)) sshHandshakes += r.g.count;
   }
-  const ctx: DumpContext = { format: dump.format, funcsOnStacks, roundTripCallers, sshHandshakes, ignore: options.ignore };
+  const ctx: DumpContext = {
+    format: dump.format,
+    funcsOnStacks,
+    roundTripCallers,
+    defaultClientCallers,
+    sshHandshakes,
+    ignore: options.ignore,
+  };
 
   const groups: AnalyzedGroup[] = [];
   for (const [key, { members, stackKey }] of byKey) {

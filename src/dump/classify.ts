@@ -29,6 +29,8 @@ export interface DumpContext {
   funcsOnStacks: ReadonlySet<string>;
   /** Goroutines waiting inside an HTTP client round trip. */
   roundTripCallers: number;
+  /** Of those, the ones that came through http.Get/Head/Post/PostForm (http.DefaultClient). */
+  defaultClientCallers: number;
   /** Goroutines stuck in an SSH handshake. */
   sshHandshakes: number;
   /** `--ignore` prefixes: groups with a frame starting with one are normal. */
@@ -73,6 +75,13 @@ const HTTP_ROUND_TRIP = new Set([
 // Frames of the client API that the user's code calls; the user frame just
 // outside the outermost of these is where the client was used.
 const HTTP_CLIENT_API = /^net\/http\.(?:\(\*Client\)\.|Get$|Head$|Post$|PostForm$|send$)/;
+// The package-level helpers send through http.DefaultClient. They stay in
+// tracebacks even when inlined, so a stack naming one tells that the static
+// rule for the call is http-default-client (reported at the call), not
+// http-client-no-timeout (reported where a client is built). A request
+// through `http.DefaultClient.Do` leaves no such trace and is judged as
+// any other client.
+const HTTP_DEFAULT_HELPERS = /^net\/http\.(?:Get|Head|Post|PostForm)$/;
 // Start functions of the goroutines a Transport runs per connection.
 const HTTP_CONN_LOOPS = new Set([
   'net/http.(*persistConn).readLoop',
@@ -161,13 +170,14 @@ const httpCaller: Classifier = (g) => {
   g.frames.forEach((f, i) => {
     if (HTTP_CLIENT_API.test(f.func) || HTTP_ROUND_TRIP.has(f.func)) api = i;
   });
+  const viaDefault = g.frames.some((f) => HTTP_DEFAULT_HELPERS.test(f.func));
   return {
     kind: 'http-caller',
     verdict: 'suspicious',
-    ruleId: 'http-client-no-timeout',
+    ruleId: viaDefault ? 'http-default-client' : 'http-client-no-timeout',
     reason:
-      `waiting inside an HTTP round trip${waited(g)}; with no Client.Timeout and no request ` +
-      'context deadline nothing ends the wait while the server stays silent',
+      `waiting inside an HTTP round trip${waited(g)}${viaDefault ? ' through http.DefaultClient' : ''}; ` +
+      'with no Client.Timeout and no request context deadline nothing ends the wait while the server stays silent',
     siteIndex: userFrameFrom(g, api + 1),
   };
 };
@@ -175,11 +185,17 @@ const httpCaller: Classifier = (g) => {
 const httpConnLoop: Classifier = (g, ctx) => {
   const start = outermost(g);
   if (!start || !HTTP_CONN_LOOPS.has(start.func)) return null;
+  // A loop does not know its client; when every stuck caller came through
+  // the default client, so did these connections.
+  const ruleId =
+    ctx.roundTripCallers > 0 && ctx.defaultClientCallers === ctx.roundTripCallers
+      ? 'http-default-client'
+      : 'http-client-no-timeout';
   if (ctx.roundTripCallers > 0) {
     return {
       kind: 'http-conn-loop',
       verdict: 'suspicious',
-      ruleId: 'http-client-no-timeout',
+      ruleId,
       reason:
         `connection loop of the HTTP transport while ${ctx.roundTripCallers} caller(s) are stuck in a round trip ` +
         'in this dump: these connections wait for responses that do not come (idle pooled ones look the same)',
@@ -395,6 +411,11 @@ export function classify(g: GroupShape, ctx: DumpContext): ShapeClassification {
 /** Whether a goroutine waits inside an HTTP client round trip (for DumpContext). */
 export function isRoundTripCaller(frames: readonly Frame[], state: string | null): boolean {
   return state !== 'running' && state !== 'runnable' && frames.some((f) => HTTP_ROUND_TRIP.has(f.func));
+}
+
+/** Whether a round-trip caller came through http.Get and friends (for DumpContext). */
+export function isDefaultClientCaller(frames: readonly Frame[]): boolean {
+  return frames.some((f) => HTTP_DEFAULT_HELPERS.test(f.func));
 }
 
 /** Whether a goroutine is stuck in an SSH handshake (for DumpContext). */

@@ -69,7 +69,7 @@ function rejudge(group: AnalyzedGroup, delta: number): AnalyzedGroup {
       classification: {
         ...c,
         verdict: 'suspicious',
-        ruleId: 'http-client-no-timeout',
+        ruleId: c.ruleId ?? 'http-client-no-timeout',
         reason:
           `HTTP keep-alive connection loops grew by ${delta} between dumps: connections are opened and never ` +
           'finish; a client without timeout against a slow server (or response bodies left unclosed) does this',

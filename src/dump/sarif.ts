@@ -35,7 +35,8 @@ function physical(relative: string, line: number): Sarif.PhysicalLocation {
 }
 
 function frameLocation(frame: Frame, mapFrame: FrameMapper, text: string): Sarif.Location {
-  const relative = line0(frame) ? null : mapFrame(frame);
+  // Frames pprof could not symbolize have no line to point at.
+  const relative = frame.line <= 0 ? null : mapFrame(frame);
   return {
     ...(relative !== null ? { physicalLocation: physical(relative, frame.line) } : {}),
     logicalLocations: [logical(frame)],
@@ -43,18 +44,17 @@ function frameLocation(frame: Frame, mapFrame: FrameMapper, text: string): Sarif
   };
 }
 
-/** Frames pprof could not symbolize have no line to point at. */
-function line0(frame: Frame): boolean {
-  return frame.line <= 0;
-}
-
 function codeFlow(group: AnalyzedGroup, mapFrame: FrameMapper): Sarif.CodeFlow {
   const site = shownFrameIndex(group);
   const steps: Sarif.ThreadFlowLocation[] = [];
+  let first = true;
   group.frames.forEach((frame, i) => {
     if (isRuntimeFunc(frame.func)) return;
+    // The innermost step says what the goroutine waits for.
+    const prefix = first ? `${group.state ?? 'blocked'}: ` : '';
+    first = false;
     steps.push({
-      location: frameLocation(frame, mapFrame, `${i === 0 || i === site ? `${group.state ?? 'blocked'} in ` : ''}${frame.func} (${frame.file}:${frame.line})`),
+      location: frameLocation(frame, mapFrame, `${prefix}${frame.func} (${frame.file}:${frame.line})`),
       importance: i === site ? 'essential' : mapFrame(frame) !== null ? 'important' : 'unimportant',
     });
   });
