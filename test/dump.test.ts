@@ -390,7 +390,10 @@ describe('parseDump debug=2', () => {
     const d = parseDump(cut, 'cut.txt');
     const lastLine = cut.split('\n').length;
     expect(d.issues).toEqual([
-      { line: lastLine, message: expect.stringContaining('malformed file:line for frame "github.com/acme/shop/api.fetchPrice.func1"') as unknown as string },
+      {
+        line: lastLine,
+        message: 'truncated (input ends mid-line): file:line for frame "github.com/acme/shop/api.fetchPrice.func1": "/go/src/github.com/acme/shop/api/"',
+      },
     ]);
     expect(d.goroutines).toHaveLength(5);
     expect(d.goroutines[4]).toMatchObject({ id: 50, truncated: true, frames: [] });
@@ -400,6 +403,12 @@ describe('parseDump debug=2', () => {
     expect(d2.issues.map((i) => [i.line, i.message])).toEqual([
       [afterFunc.trimEnd().split('\n').length, 'truncated: frame "github.com/acme/shop/api.fetchPrice.func1" has no file:line'],
     ]);
+  });
+
+  it('tells a line cut short by a fixed runtime.Stack buffer from a malformed one', () => {
+    const d = parseDump('goroutine 5 [select]:\nmain.f()\n\t/a/b.go:3 +0x1\nnet/http.(*persistConn).rea', 'cut.txt');
+    expect(d.issues).toEqual([{ line: 4, message: 'truncated (input ends mid-line): frame in goroutine 5: "net/http.(*persistConn).rea"' }]);
+    expect(d.goroutines[0]?.frames).toHaveLength(1);
   });
 
   it('names the line of a malformed frame', () => {

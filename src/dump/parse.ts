@@ -111,8 +111,20 @@ function parseState(bracket: string): { state: string; minutes: number | null; l
   return { state, minutes, locked };
 }
 
+/**
+ * Dumps written with a fixed `runtime.Stack` buffer, or cut by a log
+ * shipper, stop mid-line; a broken last line then means truncation rather
+ * than a malformed dump.
+ */
+function cutLineOf(text: string, lines: readonly string[]): number {
+  return text.endsWith('\n') ? -1 : lines.length;
+}
+
 function parseDebug2(text: string, name: string): ParsedDump {
   const lines = splitLines(text);
+  const cutLine = cutLineOf(text, lines);
+  const broken = (lineNo: number, what: string): string =>
+    lineNo === cutLine ? `truncated (input ends mid-line): ${what}` : `malformed ${what}`;
   const goroutines: Goroutine[] = [];
   const issues: ParseIssue[] = [];
   let panic: string | null = null;
@@ -181,7 +193,7 @@ function parseDebug2(text: string, name: string): ParsedDump {
         return;
       }
       if (/^\s/.test(line)) {
-        issues.push({ line: lineNo, message: `malformed file:line for frame "${pending.func}": "${line.trim()}"` });
+        issues.push({ line: lineNo, message: broken(lineNo, `file:line for frame "${pending.func}": "${line.trim()}"`) });
         g.truncated = true;
         pending = null;
         return;
@@ -219,7 +231,7 @@ function parseDebug2(text: string, name: string): ParsedDump {
     }
     const func = frameFunc(line);
     if (func === null) {
-      issues.push({ line: lineNo, message: `malformed frame in goroutine ${g.id ?? '?'}: "${line.trim()}"` });
+      issues.push({ line: lineNo, message: broken(lineNo, `frame in goroutine ${g.id ?? '?'}: "${line.trim()}"`) });
       g.truncated = true;
       return;
     }
@@ -235,6 +247,7 @@ function parseDebug2(text: string, name: string): ParsedDump {
 
 function parseDebug1(text: string, name: string): ParsedDump {
   const lines = splitLines(text);
+  const cutLine = cutLineOf(text, lines);
   const goroutines: Goroutine[] = [];
   const issues: ParseIssue[] = [];
   let total: number | null = null;
@@ -314,7 +327,8 @@ function parseDebug1(text: string, name: string): ParsedDump {
       g.frames.push({ func: '?', file: '?', line: 0 });
       return;
     }
-    issues.push({ line: lineNo, message: `malformed line in record of ${g.count} goroutine(s): "${line.trim()}"` });
+    const what = `line in record of ${g.count} goroutine(s): "${line.trim()}"`;
+    issues.push({ line: lineNo, message: lineNo === cutLine ? `truncated (input ends mid-line): ${what}` : `malformed ${what}` });
     g.truncated = true;
   });
   finish('truncated');
