@@ -15,7 +15,7 @@ import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDump, type DumpIO } from '../src/dump/command.js';
 import { parseDump } from '../src/dump/parse.js';
-import { stateFromSourceLine } from '../src/dump/source.js';
+import { SourceIndex, stateFromSourceLine } from '../src/dump/source.js';
 import { enclosingFunc, isMethod, isRuntimeFunc, isStdlibFunc, isUserFunc, packagePath } from '../src/dump/symbols.js';
 import type { StaticFinding } from '../src/dump/types.js';
 
@@ -334,6 +334,24 @@ describe('symbols', () => {
   });
 });
 
+describe('SourceIndex', () => {
+  it('maps paths from another machine by the longest suffix, and refuses ties and bare base names', async () => {
+    const root = tmp('dump-index-');
+    for (const rel of ['main.go', 'pkg/a.go', 'internal/pkg/b.go', 'x/pkg/b.go', 'cmd/tool/client.go', 'node_modules/m/pkg/a.go']) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), 'package x\n');
+    }
+    const index = await SourceIndex.build(root);
+    expect(index.map('/go/src/github.com/x/y/pkg/a.go')).toEqual({ kind: 'mapped', file: path.join(root, 'pkg/a.go'), relative: 'pkg/a.go' });
+    expect(index.map('C:\\build\\y\\main.go')).toEqual({ kind: 'mapped', file: path.join(root, 'main.go'), relative: 'main.go' });
+    expect(index.map('/go/src/github.com/x/y/internal/pkg/b.go')).toMatchObject({ relative: 'internal/pkg/b.go' });
+    expect(index.map('/go/src/github.com/x/y/pkg/b.go')).toEqual({ kind: 'ambiguous', candidates: ['internal/pkg/b.go', 'x/pkg/b.go'] });
+    // Same base name, different package: not the same file.
+    expect(index.map('/root/go/pkg/mod/github.com/lib/http/client.go')).toEqual({ kind: 'missing' });
+    expect(index.map(path.join(root, 'cmd/tool/client.go'))).toMatchObject({ relative: 'cmd/tool/client.go' });
+  });
+});
+
 describe('stateFromSourceLine', () => {
   it('reads sends, receives and selects off the parked line', () => {
     expect(stateFromSourceLine('\t\tresult <- 42')).toBe('chan send');
@@ -486,7 +504,7 @@ describe('runDump on hand-written dumps', () => {
     expect(send?.reason).toContain('its creator github.com/acme/shop/api.fetchPrice is on no goroutine');
     expect(json.groups[1]).toMatchObject({ lockedToThread: 1, reason: 'signal.Notify delivery loop' });
     expect(json.groups[4]?.reason).toMatch(/^idle keep-alive connection/);
-    // Two main.go files under the source root tie on the suffix: no guess.
+    // Two main.go files under the source root, neither at its root: no guess.
     expect(json.groups[8]?.source).toBe(null);
   });
 

@@ -95,6 +95,10 @@ export class SourceIndex {
       ) {
         score++;
       }
+      // A shared base name alone is no evidence (`client.go` of a vendored
+      // library vs. the user's own `cmd/x/client.go`), unless the candidate
+      // sits right at the root, where its whole relative path matched.
+      if (score < 2 && score < have.length) continue;
       if (score > bestScore) {
         bestScore = score;
         best = [rel];
