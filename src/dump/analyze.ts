@@ -132,16 +132,21 @@ export async function analyzeDump(dump: ParsedDump, options: AnalyzeOptions): Pr
     if (!first) continue;
     const frames = first.g.frames;
     const count = members.reduce((n, m) => n + m.g.count, 0);
-    const waits = members.map((m) => m.g.waitMinutes).filter((w): w is number => w !== null);
-    const longestWaitMinutes = waits.length > 0 ? Math.max(...waits) : null;
+    // reduce, not Math.max(...): leaks run to 10^5 goroutines per group,
+    // beyond the engine's argument limit.
+    const longestWaitMinutes = members.reduce<number | null>(
+      (max, m) => (m.g.waitMinutes !== null && (max === null || m.g.waitMinutes > max) ? m.g.waitMinutes : max),
+      null,
+    );
     const ids = members.map((m) => m.g.id).filter((id): id is number => id !== null);
+    ids.sort((a, b) => a - b);
     const shape = {
       frames,
       state: first.state,
       createdBy: first.g.createdBy,
       count,
       longestWaitMinutes,
-      firstId: ids.length > 0 ? Math.min(...ids) : null,
+      firstId: ids[0] ?? null,
     };
     const { kind, ...classification } = classify(shape, ctx);
     const userIndex = frames.findIndex((f) => isUserFunc(f.func));
@@ -156,7 +161,7 @@ export async function analyzeDump(dump: ParsedDump, options: AnalyzeOptions): Pr
       lockedToThread: members.reduce((n, m) => n + (m.g.lockedToThread ? m.g.count : 0), 0),
       frames,
       createdBy: first.g.createdBy,
-      goroutineIds: ids.sort((a, b) => a - b),
+      goroutineIds: ids,
       truncated: members.some((m) => m.g.truncated),
       userFrameIndex,
       classification,

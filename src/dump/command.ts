@@ -178,7 +178,7 @@ export async function runDump(argv: string[], io: DumpIO): Promise<number> {
     return 2;
   }
   if (options.help) {
-    io.stdout.write(DUMP_HELP);
+    await writeAll(io.stdout, DUMP_HELP);
     return 0;
   }
   if (options.inputs.length === 0) {
@@ -264,6 +264,16 @@ export async function runDump(argv: string[], io: DumpIO): Promise<number> {
   };
   const text =
     options.format === 'json' ? renderJson(report) : options.format === 'sarif' ? renderSarif(report, mapFrame) : renderText(report);
-  io.stdout.write(text);
+  await writeAll(io.stdout, text);
   return suspiciousRows(report).length > 0 ? 1 : 0;
+}
+
+/**
+ * Resolves once the stream has taken the text: reports run to megabytes,
+ * and a pipe that is still draining when the CLI exits would lose the tail.
+ */
+function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (err) => (err ? reject(err) : resolve()));
+  });
 }

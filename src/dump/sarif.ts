@@ -119,7 +119,9 @@ export function renderSarif(report: Report, mapFrame: FrameMapper): string {
         ...(row.counts ? { counts: row.counts, delta: row.delta } : {}),
         waitReason: g.state,
         longestWaitMinutes: g.longestWaitMinutes,
-        goroutineIds: g.goroutineIds,
+        // A sample is enough to find them in the dump; all of them would
+        // bloat the log by megabytes for a large leak.
+        goroutineIds: g.goroutineIds.slice(0, 20),
       },
     };
     if (g.source) result.codeFlows = [codeFlow(g, mapFrame)];
