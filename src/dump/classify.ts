@@ -105,8 +105,9 @@ const SSH_HANDSHAKE = new Set([
 const SSH_WAITS = new Set(['IO wait', 'chan receive', 'select']);
 
 /**
- * Goroutines every healthy Go process may have, matched by any frame.
- * Each entry says why it is expected.
+ * Goroutines every healthy Go process may have, matched by any frame while
+ * the goroutine is parked in library code. Each entry says why it is
+ * expected.
  */
 const BACKGROUND: ReadonlyArray<readonly [RegExp, string]> = [
   [/^os\/signal\.(?:loop|signal_recv)$/, 'signal.Notify delivery loop'],
@@ -228,7 +229,7 @@ const sshHandshake: Classifier = (g) => {
     verdict: 'suspicious',
     ruleId: 'ssh-handshake-no-deadline',
     reason:
-      `stuck in the SSH handshake (${g.state})${waited(g)}; ClientConfig.Timeout only bounds the TCP dial, ` +
+      `stuck in the SSH handshake (${g.state ?? 'blocked'})${waited(g)}; ClientConfig.Timeout only bounds the TCP dial, ` +
       'a deadline on the net.Conn around NewClientConn bounds the handshake',
     siteIndex: userFrameFrom(g, last + 1),
   };
@@ -257,6 +258,13 @@ const sshConnLoop: Classifier = (g, ctx) => {
 };
 
 const background: Classifier = (g) => {
+  // An HTTP handler or a test blocked in its own code has
+  // net/http.(*conn).serve or testing.tRunner below it, and is exactly what
+  // the channel rules are about: only goroutines parked in library code are
+  // background.
+  const top = topNonRuntime(g);
+  const parkedIn = top === null ? undefined : g.frames[top];
+  if (parkedIn && isUserFunc(parkedIn.func)) return null;
   for (const [pattern, why] of BACKGROUND) {
     if (g.frames.some((f) => pattern.test(f.func))) {
       return { kind: 'background', verdict: 'normal', ruleId: null, reason: why, siteIndex: null };

@@ -101,18 +101,3 @@ export function isMethod(func: string): boolean {
   const value = /^[A-Za-z_][\w]*\.([^.]+)$/.exec(rest);
   return value !== null && !isClosureSegment(value[1] ?? '');
 }
-
-/**
- * The function a closure belongs to: `main.leak.func1.2` -> `main.leak`,
- * `pkg.(*T).run.func1` -> `pkg.(*T).run`. Other symbols are returned as is.
- */
-export function enclosingFunc(func: string): string {
-  let out = func.replace(/-fm$/, '');
-  for (;;) {
-    const dot = out.lastIndexOf('.');
-    if (dot < 0 || dot < out.lastIndexOf('/') || dot < out.lastIndexOf(')')) return out;
-    const segment = out.slice(dot + 1);
-    if (!isClosureSegment(segment)) return out;
-    out = out.slice(0, dot);
-  }
-}

@@ -81,7 +81,11 @@ export interface Classification {
   ruleId: string | null;
   /** One sentence saying why, for humans. */
   reason: string;
-  /** Index of the frame the rule points at (the blocking op or the call), if any. */
+  /**
+   * Index of the frame to look at: where the rule points (the blocking
+   * operation, or the call into the library), or for unknown groups the
+   * first user frame. Null when no frame is the user's (transport loops).
+   */
   siteIndex: number | null;
 }
 
