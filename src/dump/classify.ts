@@ -147,7 +147,7 @@ function describe(f: Frame | undefined): string {
 }
 
 function waited(g: GroupShape): string {
-  return g.longestWaitMinutes === null ? '' : `, blocked for up to ${g.longestWaitMinutes} minutes`;
+  return g.longestWaitMinutes === null ? '' : ` for up to ${g.longestWaitMinutes} minute${g.longestWaitMinutes === 1 ? '' : 's'}`;
 }
 
 const ignored: Classifier = (g, ctx) => {

@@ -186,7 +186,8 @@ export function renderJson(report: Report): string {
     groups: report.rows.map((r) => {
       const g = r.group;
       return {
-        count: g.count,
+        // In growth mode: the count in the last dump (0 if the group is gone).
+        count: lastCount(r),
         ...(r.counts ? { counts: r.counts, delta: r.delta } : {}),
         state: g.state,
         stateSource: g.stateSource,
