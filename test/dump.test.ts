@@ -914,7 +914,10 @@ function lineOf(snippet: string): number {
         'http-client-no-timeout',
         'ssh-handshake-no-deadline',
       ]);
+      // URIs are relative to the repository holding --source, as the linter's own SARIF.
+      expect(log.runs[0]?.originalUriBaseIds?.['SRCROOT']?.uri).toBe(`file://${path.join(here, '..')}/`);
       const sendResult = results.find((r) => r.ruleId === 'chan-send-leak');
+      expect(sendResult?.locations?.[0]?.physicalLocation?.artifactLocation).toEqual({ uri: 'test/dump-gen/main.go', uriBaseId: 'SRCROOT' });
       expect(sendResult?.message.text).toMatch(/^3 goroutines blocked in chan send: /);
       const steps = sendResult?.codeFlows?.[0]?.threadFlows[0]?.locations ?? [];
       expect(steps.map((s) => s.location?.physicalLocation?.region?.startLine)).toEqual([send(), send() - 1]);

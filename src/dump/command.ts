@@ -2,7 +2,7 @@
 //
 // The CLI calls `runDump` with the arguments after the `dump` subcommand.
 
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeDump, type Analysis } from './analyze.js';
@@ -54,7 +54,8 @@ Modes
 Options
   -f, --format FMT  text (default), json, or sarif (SARIF 2.1.0: one result
                     per suspicious group, with the stack as a code flow,
-                    innermost frame first)
+                    innermost frame first; URIs relative to the git
+                    repository holding the source directory)
   -s, --source DIR  map stack frames onto the Go files under DIR (default: the
                     current directory) by longest path suffix, so dumps from
                     other machines and containers map too
@@ -257,15 +258,29 @@ export async function runDump(argv: string[], io: DumpIO): Promise<number> {
     matchedBy,
     cwd: io.cwd,
   };
+  // Only user frames: a standard library path that happens to share a
+  // suffix with a file of the tree is not that file.
   const mapFrame: FrameMapper = (frame) => {
     if (!source || !isUserFunc(frame.func)) return null;
     const mapped = source.map(frame.file);
-    return mapped.kind === 'mapped' ? mapped.relative : null;
+    return mapped.kind === 'mapped' ? mapped.file : null;
   };
   const text =
-    options.format === 'json' ? renderJson(report) : options.format === 'sarif' ? renderSarif(report, mapFrame) : renderText(report);
+    options.format === 'json'
+      ? renderJson(report)
+      : options.format === 'sarif'
+        ? renderSarif(report, mapFrame, repositoryRoot(sourceRoot))
+        : renderText(report);
   await writeAll(io.stdout, text);
   return suspiciousRows(report).length > 0 ? 1 : 0;
+}
+
+/** The git work tree holding `dir`, or `dir` itself: SARIF URIs are repository-relative. */
+function repositoryRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return dir;
+  }
 }
 
 /**

@@ -4,11 +4,13 @@
 // classification points at, mapped under the source root; its code flow is
 // the goroutine's stack, innermost frame first, ending with the `go`
 // statement that created it (runtime frames left out: nothing to fix there).
-// URIs are relative to the source root through the SRCROOT base id, so a
-// code-scanning upload resolves them against the repository, not the
-// directory the command ran in.
+// URIs are relative to the repository that holds the source root (the
+// source root itself outside git), through the SRCROOT base id, as for the
+// linter's own SARIF: a code-scanning upload resolves them against the
+// repository, not the directory the command ran in.
 
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { AnalyzedGroup } from './analyze.js';
@@ -16,7 +18,7 @@ import { formatMinutes, shownFrameIndex, suspiciousRows, type Report, type Repor
 import { isRuntimeFunc } from './symbols.js';
 import type { Frame } from './types.js';
 
-/** Maps a dump path to a path relative to the source root, or null. */
+/** Maps a frame to an absolute file under the source root, or null. */
 export type FrameMapper = (frame: Frame) => string | null;
 
 /** Growth mode can flag a group no static rule describes; it still needs a rule id. */
@@ -30,21 +32,28 @@ function logical(frame: Frame): Sarif.LogicalLocation {
   return { fullyQualifiedName: frame.func, kind: 'function' };
 }
 
-function physical(relative: string, line: number): Sarif.PhysicalLocation {
-  return { artifactLocation: { uri: relative, uriBaseId: 'SRCROOT' }, region: { startLine: line } };
+/** Renders paths relative to the SARIF root, which SRCROOT names. */
+interface Locator {
+  root: string;
+  mapFrame: FrameMapper;
 }
 
-function frameLocation(frame: Frame, mapFrame: FrameMapper, text: string): Sarif.Location {
+function physical(loc: Locator, file: string, line: number): Sarif.PhysicalLocation {
+  const uri = path.relative(loc.root, file).split(path.sep).join('/');
+  return { artifactLocation: { uri, uriBaseId: 'SRCROOT' }, region: { startLine: line } };
+}
+
+function frameLocation(frame: Frame, loc: Locator, text: string): Sarif.Location {
   // Frames pprof could not symbolize have no line to point at.
-  const relative = frame.line <= 0 ? null : mapFrame(frame);
+  const file = frame.line <= 0 ? null : loc.mapFrame(frame);
   return {
-    ...(relative !== null ? { physicalLocation: physical(relative, frame.line) } : {}),
+    ...(file !== null ? { physicalLocation: physical(loc, file, frame.line) } : {}),
     logicalLocations: [logical(frame)],
     message: { text },
   };
 }
 
-function codeFlow(group: AnalyzedGroup, mapFrame: FrameMapper): Sarif.CodeFlow {
+function codeFlow(group: AnalyzedGroup, loc: Locator): Sarif.CodeFlow {
   const site = shownFrameIndex(group);
   const steps: Sarif.ThreadFlowLocation[] = [];
   let first = true;
@@ -54,15 +63,15 @@ function codeFlow(group: AnalyzedGroup, mapFrame: FrameMapper): Sarif.CodeFlow {
     const prefix = first ? `${group.state ?? 'blocked'}: ` : '';
     first = false;
     steps.push({
-      location: frameLocation(frame, mapFrame, `${prefix}${frame.func} (${frame.file}:${frame.line})`),
-      importance: i === site ? 'essential' : mapFrame(frame) !== null ? 'important' : 'unimportant',
+      location: frameLocation(frame, loc, `${prefix}${frame.func} (${frame.file}:${frame.line})`),
+      importance: i === site ? 'essential' : loc.mapFrame(frame) !== null ? 'important' : 'unimportant',
     });
   });
   if (group.createdBy) {
     const c = group.createdBy;
     steps.push({
-      location: frameLocation(c, mapFrame, `created by ${c.func} (${c.file}:${c.line})`),
-      importance: mapFrame(c) !== null ? 'important' : 'unimportant',
+      location: frameLocation(c, loc, `created by ${c.func} (${c.file}:${c.line})`),
+      importance: loc.mapFrame(c) !== null ? 'important' : 'unimportant',
     });
   }
   return {
@@ -79,7 +88,12 @@ function resultMessage(row: ReportRow): string {
   return `${count} goroutine${count === 1 ? '' : 's'} blocked in ${g.state ?? 'an unknown state'}${wait}${growth}: ${g.classification.reason}`;
 }
 
-export function renderSarif(report: Report, mapFrame: FrameMapper): string {
+/**
+ * @param root directory URIs are relative to: the repository root holding
+ *   the source root, or the source root itself.
+ */
+export function renderSarif(report: Report, mapFrame: FrameMapper, root: string): string {
+  const loc: Locator = { root, mapFrame };
   const rows = suspiciousRows(report);
   const ruleIds = [...new Set(rows.map((r) => r.group.classification.ruleId ?? GROWTH_RULE_ID))].sort();
   const rules: Sarif.ReportingDescriptor[] = ruleIds.map((id) => ({
@@ -96,7 +110,7 @@ export function renderSarif(report: Report, mapFrame: FrameMapper): string {
       const frame = g.frames[g.source.frameIndex];
       locations = [
         {
-          physicalLocation: physical(g.source.relative, g.source.line),
+          physicalLocation: physical(loc, g.source.file, g.source.line),
           ...(frame ? { logicalLocations: [logical(frame)] } : {}),
         },
       ];
@@ -124,7 +138,7 @@ export function renderSarif(report: Report, mapFrame: FrameMapper): string {
         goroutineIds: g.goroutineIds.slice(0, 20),
       },
     };
-    if (g.source) result.codeFlows = [codeFlow(g, mapFrame)];
+    if (g.source) result.codeFlows = [codeFlow(g, loc)];
     return result;
   });
 
@@ -141,7 +155,7 @@ export function renderSarif(report: Report, mapFrame: FrameMapper): string {
     runs: [
       {
         tool: { driver: { name: 'golint-leaks', rules } },
-        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(report.sourceRoot).href.replace(/\/?$/, '/') } },
+        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(root).href.replace(/\/?$/, '/') } },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results,
       },
