@@ -2,15 +2,16 @@
 //
 // The CLI calls `runDump` with the arguments after the `dump` subcommand.
 
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeDump, type Analysis } from './analyze.js';
 import { growth } from './growth.js';
 import { readInput } from './input.js';
 import { parseDump } from './parse.js';
 import { renderJson, renderText, suspiciousRows, type Report, type ReportRow } from './report.js';
-import { renderSarif, type FrameMapper } from './sarif.js';
+import { renderSarif, type FrameMapper, type SarifTool } from './sarif.js';
 import { SourceIndex } from './source.js';
 import { isUserFunc } from './symbols.js';
 import type { ParsedDump, StaticFinding } from './types.js';
@@ -269,10 +270,52 @@ export async function runDump(argv: string[], io: DumpIO): Promise<number> {
     options.format === 'json'
       ? renderJson(report)
       : options.format === 'sarif'
-        ? renderSarif(report, mapFrame, repositoryRoot(sourceRoot))
+        ? renderSarif(report, mapFrame, repositoryRoot(sourceRoot), await sarifTool(warn))
         : renderText(report);
   await writeAll(io.stdout, text);
   return suspiciousRows(report).length > 0 ? 1 : 0;
+}
+
+/**
+ * Rule descriptors from the rules' own meta, the one source the linter's
+ * SARIF and `explain` use too. Loaded only for SARIF, and optional: the
+ * dump reader must keep working if the registry cannot load.
+ */
+async function sarifTool(warn: (message: string) => void): Promise<SarifTool> {
+  const tool: SarifTool = { version: packageVersion(), informationUri: null, rule: () => undefined };
+  try {
+    const [{ ruleById }, docs] = await Promise.all([import('../../rules/index.js'), import('../report/docs.js')]);
+    tool.informationUri = docs.HOMEPAGE;
+    tool.rule = (id) => {
+      const meta = ruleById(id)?.meta;
+      if (!meta) return undefined;
+      return {
+        id,
+        shortDescription: { text: meta.short },
+        fullDescription: { text: meta.full },
+        help: { text: docs.ruleHelpText(meta), markdown: docs.ruleHelpMarkdown(meta) },
+        helpUri: docs.helpUri(id),
+        defaultConfiguration: { level: meta.severity },
+      };
+    };
+  } catch (err) {
+    warn(`rule descriptions unavailable in SARIF: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return tool;
+}
+
+/** The package version, from package.json beside src/ (or dist/src/). */
+function packageVersion(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(here, up), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'golint-leaks' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not this level
+    }
+  }
+  return null;
 }
 
 /** The git work tree holding `dir`, or `dir` itself: SARIF URIs are repository-relative. */

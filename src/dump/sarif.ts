@@ -24,8 +24,17 @@ export type FrameMapper = (frame: Frame) => string | null;
 /** Growth mode can flag a group no static rule describes; it still needs a rule id. */
 export const GROWTH_RULE_ID = 'goroutine-growth';
 
-const RULE_TEXT: Readonly<Record<string, string>> = {
-  [GROWTH_RULE_ID]: 'a goroutine group grew between dumps; no static rule describes its shape',
+/** What the log says about the tool and its rules, when the registry is at hand. */
+export interface SarifTool {
+  version: string | null;
+  informationUri: string | null;
+  /** Descriptor of a static rule by id (from the rules' meta), if known. */
+  rule: (id: string) => Sarif.ReportingDescriptor | undefined;
+}
+
+const GROWTH_RULE: Sarif.ReportingDescriptor = {
+  id: GROWTH_RULE_ID,
+  shortDescription: { text: 'a goroutine group grew between dumps and no static rule describes its shape' },
 };
 
 function logical(frame: Frame): Sarif.LogicalLocation {
@@ -38,9 +47,17 @@ interface Locator {
   mapFrame: FrameMapper;
 }
 
+// Same base id and encoding as the linter's own SARIF (src/report/sarif.ts),
+// so both logs of one repository resolve alike.
+const SRCROOT = '%SRCROOT%';
+
 function physical(loc: Locator, file: string, line: number): Sarif.PhysicalLocation {
-  const uri = path.relative(loc.root, file).split(path.sep).join('/');
-  return { artifactLocation: { uri, uriBaseId: 'SRCROOT' }, region: { startLine: line } };
+  const rel = path.relative(loc.root, file);
+  const outside = rel === '' || rel.startsWith('..') || path.isAbsolute(rel);
+  const artifactLocation: Sarif.ArtifactLocation = outside
+    ? { uri: pathToFileURL(file).href }
+    : { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  return { artifactLocation, region: { startLine: line } };
 }
 
 function frameLocation(frame: Frame, loc: Locator, text: string): Sarif.Location {
@@ -92,14 +109,13 @@ function resultMessage(row: ReportRow): string {
  * @param root directory URIs are relative to: the repository root holding
  *   the source root, or the source root itself.
  */
-export function renderSarif(report: Report, mapFrame: FrameMapper, root: string): string {
+export function renderSarif(report: Report, mapFrame: FrameMapper, root: string, tool: SarifTool): string {
   const loc: Locator = { root, mapFrame };
   const rows = suspiciousRows(report);
   const ruleIds = [...new Set(rows.map((r) => r.group.classification.ruleId ?? GROWTH_RULE_ID))].sort();
-  const rules: Sarif.ReportingDescriptor[] = ruleIds.map((id) => ({
-    id,
-    ...(RULE_TEXT[id] ? { shortDescription: { text: RULE_TEXT[id] } } : {}),
-  }));
+  const rules: Sarif.ReportingDescriptor[] = ruleIds.map(
+    (id) => (id === GROWTH_RULE_ID ? GROWTH_RULE : tool.rule(id)) ?? { id },
+  );
 
   const results: Sarif.Result[] = rows.map((row) => {
     const g = row.group;
@@ -154,8 +170,15 @@ export function renderSarif(report: Report, mapFrame: FrameMapper, root: string)
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'golint-leaks', rules } },
-        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(root).href.replace(/\/?$/, '/') } },
+        tool: {
+          driver: {
+            name: 'golint-leaks',
+            ...(tool.version !== null ? { version: tool.version, semanticVersion: tool.version } : {}),
+            ...(tool.informationUri !== null ? { informationUri: tool.informationUri } : {}),
+            rules,
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(root).href.replace(/\/?$/, '/') } },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results,
       },
