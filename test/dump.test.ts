@@ -666,6 +666,15 @@ created by testing.(*T).Run in goroutine 1
     expect(text.stdout).toMatch(/\n14->40 +\+26 +select\* +- +suspicious +http-client-no-timeout/);
   });
 
+  it('merges dumps of several replicas into one snapshot with --merge', async () => {
+    writeFileSync(path.join(cwd, 'a.txt'), DEBUG1);
+    writeFileSync(path.join(cwd, 'b.txt'), DEBUG1);
+    const { json } = await runJson(['--merge', 'a.txt', 'b.txt'], cwd);
+    expect(json.mode).toBe('snapshot');
+    expect(json.groups.map((g) => g.count)).toEqual([28, 28, 4, 2]);
+    expect(json.inputs.map((i) => i.name)).toEqual(['a.txt', 'b.txt']);
+  });
+
   it('reads a panic traceback from stdin', async () => {
     const stdin = new PassThrough();
     stdin.end(PANIC);

@@ -59,7 +59,8 @@ Options
                     repository holding the source directory)
   -s, --source DIR  map stack frames onto the Go files under DIR (default: the
                     current directory) by longest path suffix, so dumps from
-                    other machines and containers map too
+                    other machines and containers map too; a group mapped
+                    to source shows the static finding on the same line
       --ignore PFX  groups with a frame whose function starts with PFX are
                     normal (repeatable), e.g. --ignore github.com/golang/glog.
       --timeout SEC give up fetching a URL after SEC seconds (default 30)
