@@ -115,7 +115,9 @@ export class FunctionScopes {
           const result = fn.childForFieldName('result');
           if (result?.type === 'parameter_list') params(result, 'result');
         },
-        ...(fn.childForFieldName('body') ? [fn.childForFieldName('body')!] : []),
+        // Parameters, results and the body's top-level declarations share one
+        // block in Go: `err :=` at the top of a body reuses a named result.
+        ...(fn.childForFieldName('body')?.namedChildren ?? []),
         () => { close(); fnStack.pop(); },
       );
     };
