@@ -51,6 +51,8 @@ export default defineRule({
   },
   create(ctx) {
     const { pkg } = ctx;
+    // A file that does not import the package cannot name it (dot imports included).
+    if (!ctx.file.imports.paths.has(NET_HTTP)) return {};
     const report = (node: Node, zero: boolean) => ctx.report({ node, messageId: zero ? 'zeroTimeout' : 'noTimeout' });
     return {
       composite_literal(lit) {

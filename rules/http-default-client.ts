@@ -64,6 +64,8 @@ export default defineRule({
   },
   create(ctx) {
     const { pkg } = ctx;
+    // A file that does not import the package cannot name it (dot imports included).
+    if (!ctx.file.imports.paths.has(NET_HTTP)) return {};
     return {
       call_expression(call) {
         if (pkg.isCallTo(call, NET_HTTP, HELPERS)) {

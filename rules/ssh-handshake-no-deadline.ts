@@ -74,11 +74,13 @@ export default defineRule({
   },
   create(ctx) {
     const { pkg } = ctx;
+    // A file that does not import the package cannot name it (dot imports included).
+    if (!ctx.file.imports.paths.has(SSH)) return {};
     const external = new Set((ctx.options['deadlineFuncs'] as string[] | undefined) ?? []);
     return {
       call_expression(call) {
         const fnExpr = call.childForFieldName('function');
-        const q = fnExpr ? pkg.qualifiedName(fnExpr) : null;
+        const q = fnExpr ? pkg.qualifiedName(fnExpr, SSH) : null;
         if (!q || q.path !== SSH) return;
         if (q.name === 'Dial') {
           ctx.report({ node: call, messageId: 'dial' });

@@ -97,9 +97,11 @@ export function evalCount(pkg: PackageSemantics, e: Node | null | undefined): Co
 
 /** Whether a `make(...)` call makes a channel; returns its type node. */
 export function madeChanType(pkg: PackageSemantics, call: Node): Node | null {
-  if (call.type !== 'call_expression' || !pkg.isBuiltinCall(call, 'make')) return null;
+  if (call.type !== 'call_expression') return null;
   const first = call.childForFieldName('arguments')?.namedChild(0);
-  return first && first.type === 'channel_type' ? first : null;
+  // The cheap syntactic test first: resolving `make` builds the function's scopes.
+  if (!first || first.type !== 'channel_type') return null;
+  return pkg.isBuiltinCall(call, 'make') ? first : null;
 }
 
 /**
@@ -107,13 +109,31 @@ export function madeChanType(pkg: PackageSemantics, call: Node): Node | null {
  * required: a literal's channel is owned by the literal) and bound to a local
  * variable: `c := make(chan T)`, `var c = make(chan T, n)`, `c = make(...)`.
  */
+const makesByFile = new WeakMap<PackageSemantics, Map<string, { call: Node; type: Node }[]>>();
+
+/** Every `make(chan ...)` call of a file, found once. */
+function chanMakes(pkg: PackageSemantics, file: ReturnType<PackageSemantics['fileOf']>): { call: Node; type: Node }[] {
+  let byFile = makesByFile.get(pkg);
+  if (!byFile) { byFile = new Map(); makesByFile.set(pkg, byFile); }
+  let list = byFile.get(file.path);
+  if (!list) {
+    list = [];
+    for (const call of pkg.nodesOfType(file, 'call_expression')) {
+      const fnName = call.childForFieldName('function');
+      if (fnName?.type !== 'identifier' || fnName.text !== 'make') continue;
+      const type = madeChanType(pkg, call);
+      if (type) list.push({ call, type });
+    }
+    byFile.set(file.path, list);
+  }
+  return list;
+}
+
 export function channelsMadeIn(pkg: PackageSemantics, fn: Node): MadeChannel[] {
   const out: MadeChannel[] = [];
   const file = pkg.fileOf(fn);
-  for (const call of pkg.nodesOfType(file, 'call_expression')) {
+  for (const { call, type } of chanMakes(pkg, file)) {
     if (call.startIndex < fn.startIndex || call.endIndex > fn.endIndex) continue;
-    const type = madeChanType(pkg, call);
-    if (!type) continue;
     const owner = enclosingFunction(call);
     if (!owner || !sameNode(owner, fn)) continue;
     const { parent, child } = parentSkippingParens(call);
@@ -380,7 +400,18 @@ export interface FieldChannelFacts {
  * Uses through an operand of unknown type count when the field name matches:
  * for closes that errs towards silence, which is what precision asks.
  */
+const fieldFactsMemo = new WeakMap<PackageSemantics, Map<string, FieldChannelFacts>>();
+
 export function fieldChannelFacts(pkg: PackageSemantics, fc: FieldChannel): FieldChannelFacts {
+  let memo = fieldFactsMemo.get(pkg);
+  if (!memo) { memo = new Map(); fieldFactsMemo.set(pkg, memo); }
+  const key = `${fc.typeName ?? ''}.${fc.field}`;
+  let facts = memo.get(key);
+  if (!facts) { facts = computeFieldChannelFacts(pkg, fc); memo.set(key, facts); }
+  return facts;
+}
+
+function computeFieldChannelFacts(pkg: PackageSemantics, fc: FieldChannel): FieldChannelFacts {
   const ops: ChanOp[] = [];
   let madeHere = false;
   let filledFromElsewhere = false;

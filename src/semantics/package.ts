@@ -10,7 +10,7 @@ import type { Node } from './syntax.js';
 import { FUNCTION_TYPES, nodeKey, receiverTypeName, selectorParts, unparen } from './syntax.js';
 import { readImports, type ImportTable } from './imports.js';
 import { FunctionScopes, type Binding } from './scopes.js';
-import { Cfg, NO_RETURN_FUNCS, TESTING_NO_RETURN_METHODS, calleeSelector } from './cfg.js';
+import { Cfg, NO_RETURN_FUNCS, TESTING_NO_RETURN_METHODS } from './cfg.js';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -45,10 +45,10 @@ export class PackageSemantics {
   readonly globals = new Map<string, Binding>();
   /** Struct types declared here → their fields' type nodes. */
   readonly structFields = new Map<string, Map<string, Node>>();
-  private readonly scopesByDecl = new Map<number, FunctionScopes>();
-  private readonly cfgs = new Map<number, Cfg>();
+  private readonly scopesByDecl = new Map<string, FunctionScopes>();
+  private readonly cfgs = new Map<string, Cfg>();
   private readonly fileByTree = new Map<Parser.Tree, SourceFile>();
-  private index: Map<string, Node[]>[] | null = null;
+  private readonly index = new Map<SourceFile, Map<string, Node[]>>();
 
   constructor(files: SourceFile[], name: string) {
     this.files = files;
@@ -68,17 +68,22 @@ export class PackageSemantics {
     return this.files[0]!;
   }
 
-  /** Syntax nodes of one indexed type in a file, in source order. */
+  /**
+   * Syntax nodes of one indexed type in a file, in source order. The C side
+   * walks the tree; the cost is in the JS objects made for what it returns.
+   * The first question about a file is often its only one (does it start a
+   * goroutine?), so it fetches that type alone; the next fetches every type
+   * still missing in one more walk.
+   */
   nodesOfType(file: SourceFile, type: IndexedType): Node[] {
-    if (!this.index) this.index = this.files.map(() => new Map());
-    const i = this.files.indexOf(file);
-    let buckets = this.index[i]!;
-    if (buckets.size === 0) {
-      for (const t of INDEXED_TYPES) buckets.set(t, []);
-      for (const n of file.root.descendantsOfType(INDEXED_TYPES as unknown as string[])) buckets.get(n.type)!.push(n);
-      buckets.set('__done', []);
-    }
-    return buckets.get(type) ?? [];
+    let buckets = this.index.get(file);
+    if (!buckets) { buckets = new Map(); this.index.set(file, buckets); }
+    const known = buckets.get(type);
+    if (known) return known;
+    const missing: string[] = buckets.size === 0 ? [type] : INDEXED_TYPES.filter((t) => !buckets.has(t));
+    for (const t of missing) buckets.set(t, []);
+    for (const n of file.root.descendantsOfType(missing)) buckets.get(n.type)!.push(n);
+    return buckets.get(type)!;
   }
 
   /** Same, across the package. */
@@ -153,15 +158,35 @@ export class PackageSemantics {
 
   // ---------------------------------------------------------------- names
 
-  /** The top-level declaration holding `n` (function, method, or package-level var with literals). */
+  private readonly declRanges = new Map<SourceFile, { start: number; end: number; node: Node }[]>();
+
+  /**
+   * The top-level declaration holding `n` (function, method, or package-level
+   * var with literals): a binary search over the file's declarations instead
+   * of a walk up the parents, which is the hot path of every resolve.
+   */
   topLevelDecl(n: Node): Node | null {
-    let cur: Node | null = n;
-    while (cur && cur.parent && cur.parent.type !== 'source_file') cur = cur.parent;
-    return cur && cur.parent ? cur : null;
+    const file = this.fileOf(n);
+    let ranges = this.declRanges.get(file);
+    if (!ranges) {
+      ranges = file.root.namedChildren.map((d) => ({ start: d.startIndex, end: d.endIndex, node: d }));
+      this.declRanges.set(file, ranges);
+    }
+    let lo = 0;
+    let hi = ranges.length - 1;
+    const at = n.startIndex;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = ranges[mid]!;
+      if (at < r.start) hi = mid - 1;
+      else if (at >= r.end) lo = mid + 1;
+      else return r.node;
+    }
+    return null;
   }
 
   scopesFor(decl: Node): FunctionScopes {
-    const k = nodeKey(decl) ^ (this.files.indexOf(this.fileOf(decl)) << 1);
+    const k = `${this.files.indexOf(this.fileOf(decl))}:${nodeKey(decl)}`;
     let s = this.scopesByDecl.get(k);
     if (!s) {
       s = new FunctionScopes(decl, (name) => this.globals.get(name) ?? null);
@@ -185,21 +210,22 @@ export class PackageSemantics {
    * The import path a qualifier names (`http` in `http.Get`), or null when the
    * identifier is not an import in this file or is shadowed by a local.
    */
-  importPathOf(qualifier: Node): string | null {
+  importPathOf(qualifier: Node, expected?: string): string | null {
     const q = unparen(qualifier);
     if (q.type !== 'identifier' && q.type !== 'package_identifier') return null;
     const file = this.fileOf(q);
     const path = file.imports.byName.get(q.text);
-    if (!path) return null;
+    // Checking the path first keeps shadowing resolution (which builds scopes) off the common path.
+    if (!path || (expected !== undefined && path !== expected)) return null;
     if (q.type === 'identifier' && this.resolve(q)) return null; // a local or package-level name shadows the import
     return path;
   }
 
   /** `pkg.Name` where pkg resolves to `path`: the Name, or null. */
-  qualifiedName(expr: Node): { path: string; name: string } | null {
+  qualifiedName(expr: Node, expected?: string): { path: string; name: string } | null {
     const sel = selectorParts(expr);
     if (sel) {
-      const path = this.importPathOf(sel.operand);
+      const path = this.importPathOf(sel.operand, expected);
       return path ? { path, name: sel.field } : null;
     }
     const e = unparen(expr);
@@ -207,7 +233,7 @@ export class PackageSemantics {
       const pkg = e.childForFieldName('package');
       const name = e.childForFieldName('name');
       if (!pkg || !name) return null;
-      const path = this.importPathOf(pkg);
+      const path = this.importPathOf(pkg, expected);
       return path ? { path, name: name.text } : null;
     }
     if ((e.type === 'identifier' || e.type === 'type_identifier') && this.fileOf(e).imports.dot.length) {
@@ -223,7 +249,9 @@ export class PackageSemantics {
   isCallTo(call: Node, path: string, names: Set<string> | string): boolean {
     const fn = call.childForFieldName('function');
     if (!fn) return false;
-    const q = this.qualifiedName(fn);
+    const sel = selectorParts(fn);
+    if (sel && !(typeof names === 'string' ? sel.field === names : names.has(sel.field))) return false;
+    const q = this.qualifiedName(fn, path);
     if (!q || q.path !== path) return false;
     return typeof names === 'string' ? q.name === names : names.has(q.name);
   }
@@ -294,9 +322,12 @@ export class PackageSemantics {
     if (this.isBuiltinCall(call, 'panic')) return true;
     const fn = call.childForFieldName('function');
     if (!fn) return false;
-    const q = this.qualifiedName(fn);
-    if (q) return NO_RETURN_FUNCS[q.path]?.has(q.name) ?? false;
-    const sel = calleeSelector(call);
+    const sel = selectorParts(fn);
+    if (sel) {
+      const path = this.fileOf(fn).imports.byName.get(sel.operand.text);
+      if (path && NO_RETURN_FUNCS[path]?.has(sel.field)) return this.importPathOf(sel.operand, path) === path;
+      if (path) return false;
+    }
     if (sel && TESTING_NO_RETURN_METHODS.has(sel.field)) {
       const t = this.resolve(sel.operand)?.type;
       const tt = t?.type === 'pointer_type' ? t.namedChild(0) : t;
@@ -310,7 +341,7 @@ export class PackageSemantics {
 
   /** The control-flow graph of a function declaration, method or literal (memoised). */
   cfgOf(fn: Node): Cfg {
-    const k = nodeKey(fn) ^ (this.files.indexOf(this.fileOf(fn)) << 1);
+    const k = `${this.files.indexOf(this.fileOf(fn))}:${nodeKey(fn)}`;
     let g = this.cfgs.get(k);
     if (!g) {
       g = new Cfg(fn, this);
