@@ -17,6 +17,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
 import { callArgs, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
 import { alwaysCallsOnParam, concurrentClosers, methodCallsOn, unguardedPath } from '../src/semantics/flow.js';
+import { literalRole } from '../src/semantics/channels.js';
 import type { Binding } from '../src/semantics/scopes.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 
@@ -115,11 +116,19 @@ function handshakeUnbounded(pkg: PackageSemantics, conn: Binding, call: Node, ex
   // A parameter: judged at each caller in the package, before it passes the
   // conn in. With no caller in sight, nothing bounds this handshake.
   const decl = conn.fn!;
-  if (decl.type === 'func_literal' || depth > 2) return false;
+  if (depth > 3) return false;
   const idx = (decl.childForFieldName('parameters')?.namedChildren ?? [])
     .filter((p) => p.type === 'parameter_declaration')
     .flatMap((p) => p.namedChildren.filter((c) => c.type === 'identifier'))
     .findIndex((id) => id.startIndex === conn.ident.startIndex);
+  if (decl.type === 'func_literal') {
+    // `go func(conn net.Conn) { ... }(conn)` in an accept loop: the argument at the call is the conn.
+    const role = literalRole(decl);
+    const site = role.kind === 'go' ? role.stmt.namedChildren.find((c) => c.type === 'call_expression') : role.kind === 'called' || role.kind === 'defer' ? (role.kind === 'called' ? role.call : role.stmt.namedChildren.find((c) => c.type === 'call_expression')) : null;
+    const arg = site ? callArgs(site)[idx] : undefined;
+    const b = arg && unparen(arg).type === 'identifier' ? pkg.resolve(unparen(arg)) : null;
+    return !!b?.fn && !!site && handshakeUnbounded(pkg, b, site, external, depth + 1);
+  }
   let callers = 0;
   for (const { node: site } of pkg.allNodesOfType('call_expression')) {
     const callee = pkg.calleeDecl(site);
