@@ -14,7 +14,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
 import { callArgs, enclosingStatement, intLiteralValue, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
-import { fieldAssignmentsOn, unguardedPath } from '../src/semantics/flow.js';
+import { fieldAssignmentsOn, requestHasDeadline, unguardedPath } from '../src/semantics/flow.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 
 const NET_HTTP = 'net/http';
@@ -45,7 +45,7 @@ export default defineRule({
         '\treturn &registry{base: base, client: &http.Client{Timeout: 10 * time.Second}}',
         '}',
       ].join('\n'),
-      options: 'Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
+      options: 'A local client used only for `c.Do(req)` where every request carries a context with a deadline set in the same function (`context.WithTimeout` + `http.NewRequestWithContext` or `req.WithContext`) is not reported: each request is bounded. Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
       incident: 'A migration service health-checked a schema registry with `&http.Client{}`; each check leaked `persistConn` read and write loops until the service held over 100,000 goroutines.',
     },
   },
@@ -141,7 +141,9 @@ function clientUsedBeforeTimeout(pkg: PackageSemantics, b: NonNullable<ReturnTyp
   const sets = fieldAssignmentsOn(b, 'Timeout').filter((s) => s.value && !isZeroDuration(pkg, s.value)).map((s) => s.stmt);
   const setStarts = new Set(sets.map((s) => s.startIndex));
   const uses = b.refs.filter((r) => !sets.some((s) => r.startIndex >= s.startIndex && r.endIndex <= s.endIndex));
-  if (uses.length === 0) return sets.length === 0 ? false : false;
+  if (uses.length === 0) return false;
+  // Used only for `c.Do(req)` with requests bounded by a deadline set here: each call is bounded.
+  if (uses.every((u) => boundedDo(pkg, u))) return false;
   for (const use of uses) {
     const useStmt = enclosingStatement(use);
     if (setStarts.has(useStmt.startIndex)) continue;
@@ -169,4 +171,13 @@ function timeoutAssignedAnywhere(pkg: PackageSemantics, b: NonNullable<ReturnTyp
     }
   }
   return false;
+}
+
+/** `c.Do(req)` where req carries a context with a deadline made in this function. */
+function boundedDo(pkg: PackageSemantics, use: Node): boolean {
+  const { parent } = parentSkippingParens(use);
+  if (parent?.type !== 'selector_expression' || parent.childForFieldName('field')?.text !== 'Do') return false;
+  const call = parent.parent;
+  if (call?.type !== 'call_expression') return false;
+  return requestHasDeadline(pkg, callArgs(call)[0]);
 }

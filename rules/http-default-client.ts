@@ -15,6 +15,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
 import { callArgs, selectorParts, unparen } from '../src/semantics/syntax.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
+import { requestHasDeadline } from '../src/semantics/flow.js';
 
 const NET_HTTP = 'net/http';
 const HELPERS = new Set(['Get', 'Head', 'Post', 'PostForm']);
@@ -112,17 +113,4 @@ function targetsTestServer(pkg: PackageSemantics, call: Node): boolean {
     }
   }
   return false;
-}
-
-/** `req` built by `http.NewRequestWithContext(ctx, ...)` with ctx from `context.WithTimeout`/`WithDeadline`. */
-function requestHasDeadline(pkg: PackageSemantics, req: Node | undefined): boolean {
-  if (!req || unparen(req).type !== 'identifier') return false;
-  const rb = pkg.resolve(unparen(req));
-  const rv = rb?.value ? unparen(rb.value) : null;
-  if (!rv || rv.type !== 'call_expression' || !pkg.isCallTo(rv, NET_HTTP, 'NewRequestWithContext')) return false;
-  const ctxArg = callArgs(rv)[0];
-  if (!ctxArg || unparen(ctxArg).type !== 'identifier') return false;
-  const cb = pkg.resolve(unparen(ctxArg));
-  const cv = cb?.value ? unparen(cb.value) : null;
-  return !!cv && cv.type === 'call_expression' && cb!.valueIndex === 0 && pkg.isCallTo(cv, 'context', new Set(['WithTimeout', 'WithDeadline']));
 }

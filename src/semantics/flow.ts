@@ -3,7 +3,7 @@
 // deadline set on the conn on every path before the handshake?". They read
 // bindings from the resolver and paths from the function's control-flow graph.
 import type { Node } from './syntax.js';
-import { enclosingFunction, parentSkippingParens, sameNode, selectorParts } from './syntax.js';
+import { callArgs, enclosingFunction, parentSkippingParens, sameNode, selectorParts, unparen } from './syntax.js';
 import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
 import type { CfgNode } from './cfg.js';
@@ -106,4 +106,33 @@ export function isFieldOf(pkg: PackageSemantics, sel: Node, binding: Binding, fi
   const parts = selectorParts(sel);
   if (!parts || parts.field !== field || parts.operand.type !== 'identifier') return false;
   return pkg.resolve(parts.operand) === binding;
+}
+
+/**
+ * Whether an HTTP request is bounded by a deadline the function itself sets:
+ * built with `http.NewRequestWithContext(ctx, ...)` or rebound with
+ * `req = req.WithContext(ctx)`, where ctx comes from `context.WithTimeout` or
+ * `context.WithDeadline`. A ctx parameter of unknown origin does not count.
+ */
+export function requestHasDeadline(pkg: PackageSemantics, req: Node | undefined): boolean {
+  if (!req || unparen(req).type !== 'identifier') return false;
+  const rb = pkg.resolve(unparen(req));
+  if (!rb) return false;
+  const values = [rb.value, ...rb.assigns.map((a) => a.value)].filter((v): v is Node => !!v).map(unparen);
+  const ctxArgs: Node[] = [];
+  for (const v of values) {
+    if (v.type !== 'call_expression') continue;
+    if (pkg.isCallTo(v, 'net/http', 'NewRequestWithContext')) { const a = callArgs(v)[0]; if (a) ctxArgs.push(a); continue; }
+    const sel = selectorParts(v.childForFieldName('function') ?? v);
+    if (sel?.field === 'WithContext' && sel.operand.type === 'identifier' && pkg.resolve(sel.operand) === rb) {
+      const a = callArgs(v)[0];
+      if (a) ctxArgs.push(a);
+    }
+  }
+  return ctxArgs.some((a) => {
+    if (unparen(a).type !== 'identifier') return false;
+    const cb = pkg.resolve(unparen(a));
+    const cv = cb?.value ? unparen(cb.value) : null;
+    return !!cv && cv.type === 'call_expression' && cb!.valueIndex === 0 && cb!.assigns.length === 0 && pkg.isCallTo(cv, 'context', new Set(['WithTimeout', 'WithDeadline']));
+  });
 }
