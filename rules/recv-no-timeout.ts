@@ -2,17 +2,21 @@
  * # recv-no-timeout
  *
  * A per-request or per-object goroutine parks on a receive from a shared
- * channel (a struct field such as `b.commits`) that nothing in the package
- * ever closes, with no `select` that could also leave on a context, a closed
- * done channel or a timer. Its stop signal, if any, is only polled between
- * receives (`select { case <-b.deleted: return; default: }`), so once the
- * events stop coming the goroutine never looks at it again.
+ * channel (a struct field such as `b.commits`, or a package-level channel)
+ * that nothing in the package ever closes: a bare `<-ch`, a `for range ch`,
+ * or a `select` with no default whose every case waits on such a channel. It
+ * has no case that could leave on a context, a closed done channel or a
+ * timer. Its stop signal, if any, is only polled between receives
+ * (`select { case <-b.deleted: return; default: }`), so once the events stop
+ * coming the goroutine never looks at it again.
  *
- * Field channels are followed across every method and file of the package:
- * a close anywhere (`close(b.commits)`, also inside `once.Do`) silences the
- * rule, and so does a field that is filled from outside the package. Channels
- * made by the goroutine's owner are chan-recv-leak's: one finding per
- * blocked operation.
+ * Shared channels are followed across every method and file of the package
+ * through the semantics layer: a close anywhere (`close(b.commits)`, also
+ * inside `once.Do` or a stored hook) silences the rule, and so does a channel
+ * filled from or handed to code outside the package, a select exit case that
+ * someone sends on, and a goroutine started from `main`, `init`, `Start`,
+ * `Run` or `Serve` (program lifetime, configurable). Channels made by the
+ * goroutine's owner are chan-recv-leak's: one finding per blocked operation.
  */
 import { defineRule, type ReportStep } from '../src/engine/rule.js';
 import { functionName } from '../src/semantics/syntax.js';
@@ -33,7 +37,7 @@ export default defineRule({
       unclosed: 'goroutine waits on {ch} with no exit: nothing in the package closes it; select on it together with ctx.Done(), a closed done channel or a timer',
     },
     docs: {
-      whatItFinds: 'A goroutine started outside `main`/`init` whose loop blocks on `<-b.events`, `for range b.events` or a `select` with only that case, where no code in the package closes the field channel, while the goroutine\'s stop signal is only checked with a non-blocking `select { ...; default: }`. Also a one-shot receive on a field channel that nothing in the package ever sends on or closes.',
+      whatItFinds: 'A goroutine not started from a program-lifetime function that blocks on `<-b.events`, `for range b.events`, or a `select` (no default) whose cases all wait on shared channels (struct fields or package-level channels made in the package) that no code in the package closes, and whose exit cases, if any, nobody signals. The message says when the goroutine\'s stop signal is only polled with a non-blocking `select { ...; default: }`.',
       whyItLeaks: 'A blocked receive wakes only for a value or a close. If the producer stops (the branch was deleted, the subscriber went away), the goroutine never runs again to see the polled stop signal. Per-object goroutines pile up with the objects they watch.',
       example: [
         'func (b *branch) watch() {',
