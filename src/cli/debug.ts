@@ -1,8 +1,8 @@
 // `golint-leaks debug cfg FILE[:FUNC] [--dot]` and `debug facts FILE`: what the
 // semantics layer sees, for rule authors and for bug reports.
 import { resolve, dirname } from 'node:path';
-import { readdirSync } from 'node:fs';
-import { readSource, groupPackages, type LoadOptions } from '../engine/load.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readSource, groupPackages, headerOf, type LoadOptions } from '../engine/load.js';
 import { parseGo } from '../engine/parser.js';
 import { PackageSemantics, type SourceFile } from '../semantics/package.js';
 import { readImports } from '../semantics/imports.js';
@@ -16,12 +16,19 @@ import type { Notice } from '../engine/finding.js';
 export function loadPackageOf(file: string, opts: LoadOptions): { pkg: PackageSemantics; target: SourceFile } | { error: string } {
   const abs = resolve(file);
   const notices: Notice[] = [];
-  const me = readSource(abs, { ...opts, tests: true }, notices);
-  if (!me) return { error: notices[0]?.message ?? `${file}: excluded by build constraints` };
+  let me = readSource(abs, { ...opts, tests: true }, notices);
+  if (!me && notices.length === 0) {
+    // Named explicitly but built only for another platform: inspect it anyway, with the siblings of its build.
+    const text = readFileSync(abs, 'utf8').replace(/^\ufeff/, '');
+    const header = headerOf(text);
+    if (header) me = { path: abs, text, packageName: header.pkg, generated: false, isTest: abs.endsWith('_test.go') };
+  }
+  if (!me) return { error: notices[0]?.message ?? `${file}: not a Go source file` };
   const dir = dirname(abs);
   const siblings = readdirSync(dir).filter((n) => n.endsWith('.go')).map((n) => resolve(dir, n)).filter((p) => p !== abs);
-  const loaded = [me, ...siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f) => f && f.packageName === me.packageName)];
-  const unit = groupPackages(loaded.filter((f): f is NonNullable<typeof f> => !!f)).find((u) => u.name === me.packageName)!;
+  const self = me;
+  const loaded = [self, ...siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f) => f && f.packageName === self.packageName)];
+  const unit = groupPackages(loaded.filter((f): f is NonNullable<typeof f> => !!f)).find((u) => u.name === self.packageName)!;
   const files: SourceFile[] = unit.files.map((f) => {
     const tree = parseGo(f.text);
     return { path: f.path, text: f.text, tree, root: tree.rootNode, imports: readImports(tree.rootNode), generated: f.generated, isTest: f.isTest };
