@@ -17,6 +17,7 @@ export async function lintRuleOver(ruleId: string, dir: string) {
   const rule = RULES.find((r) => r.meta.id === ruleId)!;
   const { files } = expandPatterns([`${dir}/...`], dir);
   return lintFiles(files, {
+    ...({ jobs: 1 } as object),
     tests: false,
     maxFileSize: 5 * 1048576,
     build: hostBuildContext(),
@@ -66,6 +67,21 @@ describe('fixtures: // want annotations match findings exactly', () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it('one finding per blocked operation across rules (all rules over all fixtures)', async () => {
+    const { files } = expandPatterns([`${FIXTURES}/...`], FIXTURES);
+    const result = await lintFiles(files, {
+      ...({ jobs: 1 } as object), // in-process: this checks rules, not scheduling
+      tests: false, maxFileSize: 5 * 1048576, build: hostBuildContext(),
+      rules: RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } })),
+    });
+    const byOp = new Map<string, string[]>();
+    for (const f of result.findings) {
+      const k = `${relative(FIXTURES, f.location.file)}:${f.location.line}:${f.location.column}`;
+      byOp.set(k, [...(byOp.get(k) ?? []), f.ruleId]);
+    }
+    expect([...byOp].filter(([, rules]) => rules.length > 1)).toEqual([]);
+  });
 
   it('every rule has at least as many near-misses as flagged fixtures', () => {
     for (const rule of RULES) {
