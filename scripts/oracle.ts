@@ -370,8 +370,9 @@ export async function runLinter(repoRoot: string, dir: string): Promise<LinterRe
     timeoutMs: 120_000,
   });
   try {
-    const parsed = JSON.parse(r.stdout) as { findings?: LinterFinding[] };
-    const findings = (parsed.findings ?? []).map((f) => ({ ...f, path: resolve(repoRoot, f.path) }));
+    const parsed = JSON.parse(r.stdout) as { findings?: (LinterFinding & { suppressed?: unknown })[] };
+    // Suppressed findings (//nolint, //lint:ignore) are carried in JSON but are not the linter's verdict.
+    const findings = (parsed.findings ?? []).filter((f) => !f.suppressed).map((f) => ({ ...f, path: resolve(repoRoot, f.path) }));
     return { ok: true, findings };
   } catch {
     const why = r.timedOut ? 'timed out' : `exit ${String(r.code)}`;
