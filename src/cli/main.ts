@@ -281,7 +281,10 @@ async function render(format: string, findings: Finding[], notices: Notice[], o:
     case 'sarif': {
       const { toSarif } = await import('../report/sarif.js');
       const levels = new Map<string, Severity>(o.rules.map((r) => [r.rule.meta.id, r.severity]));
-      return JSON.stringify(toSarif(findings, notices, { version: VERSION, root: o.root, rules: RULES as Rule[], levels, executionSuccessful: o.successful }), null, 2) + '\n';
+      const { fitGitHubLimits, serializeSarif } = await import('../report/sarif-limits.js');
+      const log = toSarif(findings, notices, { version: VERSION, root: o.root, rules: RULES as Rule[], levels, executionSuccessful: o.successful });
+      notices.push(...fitGitHubLimits(log)); // over GitHub's upload limits: keep the most severe, say so
+      return serializeSarif(log);
     }
     case 'github': {
       const { formatGithub } = await import('../report/github.js');
