@@ -20,7 +20,7 @@ import { blocksForever, type ChanOp } from '../src/semantics/channels.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
-  channelUses, exitLine, goroutine, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, times, type ChannelUse,
+  channelUses, exitLine, goroutine, isProgramLifetime, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
 } from '../src/semantics/leaks.js';
 
 export default defineRule({
@@ -80,7 +80,7 @@ export default defineRule({
     return {
       go_statement(goStmt) {
         const g = goroutine(pkg, goStmt);
-        if (g.kind === 'unknown') return;
+        if (g.kind === 'unknown' || isProgramLifetime(pkg, g.owner)) return;
         const uses = channelUses(pkg, g.owner);
         for (const use of uses) {
           if (use.escape) continue;
@@ -95,10 +95,12 @@ export default defineRule({
           if (group!.some((u) => opsInOtherGoroutines(u, goStmt, ['send', 'close']).length || u.ops.some((o) => o.kind === 'close' && o.deferredUnknown))) continue;
           const perRun = opsPerGoroutineRun(pkg, g, waits.map((w) => w.op));
           const needsClose = perRun === Infinity || waits.some((w) => w.op.kind === 'range');
-          const needed = needsClose ? Infinity : times(g.count, perRun);
-          const neededN = typeof needed === 'number' ? needed : needed.kind === 'const' ? needed.n : Infinity;
+          const count = spawnsPerChannel(pkg, g, use);
+          const needed = needsClose ? { kind: 'many' as const } : times(count, perRun);
+          const neededN = needed.kind === 'const' ? needed.n : Infinity;
           const provides = group!.flatMap((u) => u.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'close' || (!needsClose && p.op.kind === 'send'))));
-          const short = ownerShortfall(pkg, g.owner, goStmt, provides, neededN, g.count, (op) => op.kind === 'close');
+          // Values sent (or a close) before the goroutine starts are there when it looks.
+          const short = ownerShortfall(pkg, g.owner, goStmt, provides, neededN, needed, (op) => op.kind === 'close', true);
           if (!short) continue;
           const at = recv.select && group!.length > 1 ? recv.select.select : recv.node;
           const ch = group!.map((u) => u.channel.binding.name).join(' or ');

@@ -21,7 +21,7 @@ import { countText, type ChanOp, type Count } from '../src/semantics/channels.js
 import { displayName } from '../src/semantics/goroutines.js';
 import {
   blocking, channelUses, exitLine, goroutine, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
-  opsPerGoroutineRun, ownerShortfall, plus, senders, times, uncovered, type ChannelUse,
+  concurrentSenders, isProgramLifetime, opsPerGoroutineRun, ownerShortfall, plus, senders, spawnsPerChannel, times, uncovered, type ChannelUse,
 } from '../src/semantics/leaks.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 
@@ -74,25 +74,26 @@ export default defineRule({
     return {
       go_statement(goStmt) {
         const g = goroutine(pkg, goStmt);
-        if (g.kind === 'unknown') return;
+        if (g.kind === 'unknown' || isProgramLifetime(pkg, g.owner)) return;
         for (const use of channelUses(pkg, g.owner)) {
           if (use.escape) continue;
           const sends = blocking(opsInGoroutine(use, goStmt, ['send']));
           if (sends.length === 0) continue;
           // Another goroutine receiving may drain it; so may a close we cannot order.
           if (opsInOtherGoroutines(use, goStmt, ['recv', 'range']).length) continue;
+          const receives = use.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'recv' || p.op.kind === 'range'));
           const perRun = opsPerGoroutineRun(pkg, g, opsInGoroutine(use, goStmt, ['send']));
-          // Every goroutine of this owner that can block sending shares the buffer and the receives.
+          const count = spawnsPerChannel(pkg, g, use);
+          // Every goroutine of this owner that can have a value pending at the same time shares the buffer and the receives.
           const sent = senders(use).reduce((acc, other) => {
-            if (sameNode(other, goStmt)) return acc;
+            if (sameNode(other, goStmt) || !concurrentSenders(pkg, g.owner, goStmt, other, receives)) return acc;
             const og = goroutine(pkg, other);
             const ops = opsInGoroutine(use, other, ['send']);
-            return blocking(ops).length ? plus(acc, times(og.count, opsPerGoroutineRun(pkg, og, ops))) : acc;
-          }, times(g.count, perRun));
+            return blocking(ops).length ? plus(acc, times(spawnsPerChannel(pkg, og, use), opsPerGoroutineRun(pkg, og, ops))) : acc;
+          }, times(count, perRun));
           const needed = uncovered(use.channel.capacity, sent);
           if (needed === null || needed === 0) continue;
-          const receives = use.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'recv' || p.op.kind === 'range'));
-          const short = ownerShortfall(pkg, g.owner, goStmt, receives, needed, g.count, () => false);
+          const short = ownerShortfall(pkg, g.owner, goStmt, receives, needed, sent, () => false);
           if (!short) continue;
           const send = sends[0]!;
           const ch = use.channel.binding.name;
@@ -110,7 +111,7 @@ export default defineRule({
             data: { goLine: lineOf(goStmt), ch, cap: capText, owner: displayName(g.owner), exitLine: line, received: short.performed, sent: countText(sent) },
             steps,
             related: [steps[0]!, steps[1]!, steps[3]!],
-            fix: bufferFix(pkg, use, g.count, perRun, sends),
+            fix: bufferFix(pkg, use, count, perRun, sends),
           });
           return; // one finding per goroutine: its first blocked send
         }
@@ -120,14 +121,16 @@ export default defineRule({
 });
 
 /**
- * `make(chan T)` → `make(chan T, N)` is safe only when each goroutine sends
- * exactly one value as its last channel operation (a send used as a
+ * `make(chan T)` → `make(chan T, N)` is safe only when one `go` statement
+ * sends on the channel, each of its goroutines sends exactly one value as its last channel operation (a send used as a
  * handshake must stay unbuffered), nothing reads the channel's length, and N
  * is known where the channel is made: 1, or `len(xs)` for a range over an
  * `xs` that is not reassigned.
  */
 function bufferFix(pkg: PackageSemantics, use: ChannelUse, count: Count, perRun: number, sends: ChanOp[]): { description: string; edits: TextEdit[] } | undefined {
   if (perRun !== 1 || use.channel.capacity.kind !== 'const' || use.channel.capacity.n !== 0) return undefined;
+  // One `go` statement sending: a buffer sized for it would be too small for a second sender.
+  if (senders(use).length !== 1) return undefined;
   if (use.ops.some((o) => o.kind === 'len')) return undefined;
   if (!sends.every((s) => isLastChannelOp(pkg, s.fn, s.node))) return undefined;
   let n: string;

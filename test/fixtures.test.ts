@@ -12,6 +12,8 @@ import { expandPatterns } from '../src/cli/patterns.js';
 import { parseFixture } from '../scripts/oracle.js';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
+/** The marker of a near-miss the analysis cannot yet prove safe (fixtures/README.md). */
+export const KNOWN_FP = /^\/\/ known false positive: \S/m;
 
 export async function lintRuleOver(ruleId: string, dir: string) {
   const rule = RULES.find((r) => r.meta.id === ruleId)!;
@@ -62,7 +64,14 @@ describe('fixtures: // want annotations match findings exactly', () => {
           for (const m of msgs) problems.push(`${key}: unexpected finding: ${m}`);
         }
       }
-      for (const [key, msgs] of findingsByLine) if (!wanted.has(key)) for (const m of msgs) problems.push(`${key}: unexpected finding: ${m}`);
+      // Known false positives (fixtures/README.md): findings are expected there, and one must remain,
+      // so that the day the analysis handles the shape, this test asks to promote it to a near-miss.
+      const knownFp = new Set(goFiles(dir).filter((f) => KNOWN_FP.test(readFileSync(f, 'utf8'))).map((f) => relative(FIXTURES, f)));
+      for (const [key, msgs] of findingsByLine) {
+        if (wanted.has(key) || knownFp.has(key.replace(/:\d+$/, ''))) continue;
+        for (const m of msgs) problems.push(`${key}: unexpected finding: ${m}`);
+      }
+      for (const f of knownFp) if (![...findingsByLine.keys()].some((k) => k.startsWith(`${f}:`))) problems.push(`${f}: marked as a known false positive but no longer reported: remove the marker`);
       for (const n of result.notices) if (n.message.startsWith('internal error')) problems.push(`${n.file}: ${n.message}`);
       expect(problems).toEqual([]);
     });

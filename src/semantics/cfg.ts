@@ -395,6 +395,8 @@ export const NO_RETURN_FUNCS: Record<string, Set<string>> = {
   runtime: new Set(['Goexit']),
   'k8s.io/klog': new Set(['Fatal', 'Fatalf', 'Exit', 'Exitf']),
   'k8s.io/klog/v2': new Set(['Fatal', 'Fatalf', 'Exit', 'Exitf']),
+  // testify's require stops the test with t.FailNow; these fail unconditionally.
+  'github.com/stretchr/testify/require': new Set(['Fail', 'FailNow', 'Failf', 'FailNowf']),
 };
 
 /** `t.Fatal(...)`, `b.FailNow()`: testing's methods that stop the goroutine. */

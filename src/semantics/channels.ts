@@ -19,6 +19,8 @@ export type Count =
   | { kind: 'len'; of: string }
   /** Bounded by a variable: `make(chan T, n)`, `for i := 0; i < n; i++`. */
   | { kind: 'var'; name: string }
+  /** A sum of symbolic terms and a constant: `len(keys)+1`. */
+  | { kind: 'sum'; terms: string[]; n: number }
   /** More than one, bound unknown (a loop over something else). */
   | { kind: 'many' }
   /** An expression we cannot evaluate. */
@@ -29,6 +31,7 @@ export function countText(c: Count): string {
     case 'const': return String(c.n);
     case 'len': return `len(${c.of})`;
     case 'var': return c.name;
+    case 'sum': return [...c.terms, ...(c.n ? [String(c.n)] : [])].join('+');
     case 'many': return 'many';
     default: return 'unknown';
   }
@@ -78,7 +81,20 @@ export function evalCount(pkg: PackageSemantics, e: Node | null | undefined): Co
   if (lit !== null) return { kind: 'const', n: lit };
   if (x.type === 'call_expression' && pkg.isBuiltinCall(x, 'len')) {
     const arg = callArgs(x)[0];
-    if (arg) return { kind: 'len', of: unparen(arg).text };
+    if (arg) {
+      // `len(xs)` of a slice literal never appended to is a constant.
+      const n = literalLength(pkg, arg);
+      return n !== null ? { kind: 'const', n } : { kind: 'len', of: unparen(arg).text };
+    }
+  }
+  if (x.type === 'binary_expression' && x.child(1)?.type === '+') {
+    const l = evalCount(pkg, x.childForFieldName('left'));
+    const r = evalCount(pkg, x.childForFieldName('right'));
+    return addCounts(l, r);
+  }
+  // `tc.n`, `cfg.Workers`: a bound read from a field; equal only to the same text.
+  if (x.type === 'selector_expression' && /^[A-Za-z_][\w.]*$/.test(x.text) && !pkg.importPathOf(x.childForFieldName('operand')!)) {
+    return { kind: 'var', name: x.text };
   }
   if (x.type === 'identifier') {
     const b = pkg.resolve(x);
@@ -93,6 +109,49 @@ export function evalCount(pkg: PackageSemantics, e: Node | null | undefined): Co
     }
   }
   return { kind: 'unknown' };
+}
+
+/**
+ * Adds counts symbolically: constants add, `len(xs)` and variables become
+ * terms of a sum (so `len(keys)` goroutines plus one more match a loop to
+ * `len(keys)+1`); anything unbounded stays unbounded.
+ */
+export function addCounts(a: Count, b: Count): Count {
+  if (a.kind === 'unknown' || b.kind === 'unknown') return { kind: 'unknown' };
+  if (a.kind === 'many' || b.kind === 'many') return { kind: 'many' };
+  const parts = (c: Count): { terms: string[]; n: number } =>
+    c.kind === 'const' ? { terms: [], n: c.n } : c.kind === 'sum' ? { terms: c.terms, n: c.n } : { terms: [countText(c)], n: 0 };
+  const pa = parts(a);
+  const pb = parts(b);
+  const terms = [...pa.terms, ...pb.terms].sort();
+  const n = pa.n + pb.n;
+  if (terms.length === 0) return { kind: 'const', n };
+  if (terms.length === 1 && n === 0) return a.kind !== 'const' ? (a.kind === 'sum' ? { kind: 'sum', terms, n } : a) : b;
+  return { kind: 'sum', terms, n };
+}
+
+/** Element count of a variable holding a slice or array literal that is never reassigned, or null. */
+export function literalLength(pkg: PackageSemantics, e: Node): number | null {
+  const x = unparen(e);
+  if (x.type !== 'identifier') return null;
+  const b = pkg.resolve(x);
+  const v = b && b.assigns.length === 0 && b.value ? unparen(b.value) : null;
+  if (!v || v.type !== 'composite_literal') return null;
+  const t = v.childForFieldName('type');
+  if (!t || (t.type !== 'slice_type' && t.type !== 'array_type' && t.type !== 'implicit_length_array_type')) return null;
+  return v.childForFieldName('body')?.namedChildren.filter((c) => c.type !== 'comment').length ?? null;
+}
+
+/** Whether an expression is a channel: a local made by make(chan), a chan-typed variable or parameter. */
+export function isChannelExpr(pkg: PackageSemantics, e: Node): boolean {
+  const x = unparen(e);
+  if (x.type === 'call_expression') return !!madeChanType(pkg, x);
+  if (x.type !== 'identifier') return !!fieldChannelOf(pkg, x);
+  const b = pkg.resolve(x);
+  if (!b) return false;
+  if (b.type?.type === 'channel_type') return true;
+  const v = b.value ? unparen(b.value) : null;
+  return !!v && v.type === 'call_expression' && !!madeChanType(pkg, v);
 }
 
 /** Whether a `make(...)` call makes a channel; returns its type node. */

@@ -2,9 +2,9 @@
 // call of its owner starts, and where an operation on a channel executes —
 // inside which goroutine, or in the owner itself (possibly deferred).
 import type { Node } from './syntax.js';
-import { callArgs, enclosingFunction, functionName, sameNode, selectorParts, unparen } from './syntax.js';
+import { callArgs, enclosingFunction, functionName, intLiteralValue, sameNode, selectorParts, unparen } from './syntax.js';
 import type { PackageSemantics } from './package.js';
-import { evalCount, literalRole, type ChanOp, type Count } from './channels.js';
+import { evalCount, isChannelExpr, literalLength, literalRole, type ChanOp, type Count } from './channels.js';
 import type { CfgNode } from './cfg.js';
 
 export interface Goroutine {
@@ -21,7 +21,10 @@ export interface Goroutine {
 
 export function goroutineAt(pkg: PackageSemantics, stmt: Node): Goroutine {
   const call = unparen(stmt.namedChildren.find((c) => c.type !== 'comment') ?? stmt);
-  const owner = enclosingFunction(stmt)!;
+  const owner = enclosingFunction(stmt);
+  // Only a half-typed file has a `go` outside any function (tree-sitter keeps
+  // it inside an ERROR node): nothing owns it, so there is nothing to judge.
+  if (!owner) return { stmt, call, owner: stmt, target: null, kind: 'unknown', count: { kind: 'const', n: 1 } };
   const fnExpr = call.type === 'call_expression' ? unparen(call.childForFieldName('function')!) : call;
   let target: Node | null = null;
   let kind: Goroutine['kind'] = 'unknown';
@@ -65,12 +68,29 @@ export function loopCount(pkg: PackageSemantics, loop: Node): Count {
     const right = range.childForFieldName('right');
     if (!right) return { kind: 'many' };
     const r = unparen(right);
-    // Go 1.22 range over an integer: `for i := range n`.
+    // A range over a channel runs until it is closed: not len(ch), which is what is buffered now.
+    if (isChannelExpr(pkg, r)) return { kind: 'many' };
+    // Go 1.22 range over an integer: `for i := range n`; a slice literal has a known length.
     const asCount = evalCount(pkg, r);
     if (asCount.kind === 'const') return asCount;
+    const n = literalLength(pkg, r);
+    if (n !== null) return { kind: 'const', n };
     return { kind: 'len', of: r.text };
   }
   const clause = loop.namedChildren.find((c) => c.type === 'for_clause');
+  // `for n > 0 { ...; n-- }`: a countdown runs n times.
+  const bare = clause ? null : loop.namedChildren.find((c) => c.type === 'binary_expression');
+  if (bare) {
+    const op = bare.child(1)?.type;
+    const left = bare.childForFieldName('left');
+    const right = bare.childForFieldName('right');
+    const body = loop.childForFieldName('body');
+    if ((op === '>' || op === '!=') && left?.type === 'identifier' && right && intLiteralValue(right) === 0 && body &&
+      body.descendantsOfType('dec_statement').some((d) => d.namedChild(0)?.text === left.text)) {
+      const c = evalCount(pkg, left);
+      if (c.kind !== 'unknown') return c;
+    }
+  }
   const cond = clause?.childForFieldName('condition');
   if (cond?.type === 'binary_expression') {
     const op = cond.child(1)?.type;
@@ -118,30 +138,40 @@ export function placeOp(op: ChanOp, owner: Node): Placement {
 }
 
 /**
- * The most operations (matching `isOp`) one run of `fn` can perform on a
- * path, or Infinity when one of them sits on a loop.
+ * The most operations one run of `fn` can perform on a path, where
+ * `weight(n)` is how many a graph node performs (Infinity for an unbounded
+ * loop): a longest-path search that takes each cycle once, since the weight
+ * already says how often its node repeats.
  */
-export function maxOpsPerRun(pkg: PackageSemantics, fn: Node, isOp: (n: CfgNode) => boolean): number {
+export function maxOpsPerRun(pkg: PackageSemantics, fn: Node, weight: (n: CfgNode) => number): number {
   const g = pkg.cfgOf(fn);
-  const marked = g.nodes.filter(isOp);
-  if (marked.some((n) => g.onCycle(n))) return Infinity;
-  if (marked.length <= 1) return marked.length;
-  // Longest path in marked nodes; no marked node is on a cycle, so cycles add nothing.
+  const marked = g.nodes.filter((n) => weight(n) > 0);
+  if (marked.length === 0) return 0;
+  if (marked.some((n) => weight(n) === Infinity)) return Infinity;
+  if (marked.length === 1) return weight(marked[0]!);
   const memo = new Map<number, number>();
   const onStack = new Set<number>();
-  const best = (id: number): number => {
-    const m = memo.get(id);
-    if (m !== undefined) return m;
-    if (onStack.has(id)) return 0;
-    onStack.add(id);
-    let v = 0;
-    for (const s of g.nodes[id]!.succ) v = Math.max(v, best(s));
-    onStack.delete(id);
-    const r = v + (isOp(g.nodes[id]!) ? 1 : 0);
-    memo.set(id, r);
-    return r;
-  };
-  return best(g.entry.id);
+  // Iterative post-order DFS: deep graphs must not overflow the stack.
+  const stack: { id: number; i: number; best: number }[] = [{ id: g.entry.id, i: 0, best: 0 }];
+  onStack.add(g.entry.id);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const succ = g.nodes[top.id]!.succ;
+    if (top.i < succ.length) {
+      const s = succ[top.i++]!;
+      const m = memo.get(s);
+      if (m !== undefined) top.best = Math.max(top.best, m);
+      else if (!onStack.has(s)) { onStack.add(s); stack.push({ id: s, i: 0, best: 0 }); }
+      continue;
+    }
+    stack.pop();
+    onStack.delete(top.id);
+    const r = top.best + weight(g.nodes[top.id]!);
+    memo.set(top.id, r);
+    const parent = stack[stack.length - 1];
+    if (parent) parent.best = Math.max(parent.best, r);
+  }
+  return memo.get(g.entry.id) ?? 0;
 }
 
 /** Readable name of a function for messages: `fetchAll`, `(*Server).run`, `func literal`. */

@@ -6,10 +6,11 @@
 // Rules decide what counts as "matching" (receives for a sender, sends or a
 // close for a receiver) and word the report; the path search lives here.
 import type { Node } from './syntax.js';
-import { enclosingFunction, lineOf, sameNode } from './syntax.js';
+import { enclosingFunction, lineOf, sameNode, unparen } from './syntax.js';
+import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
 import type { CfgNode } from './cfg.js';
-import { blocksForever, channelsMadeIn, opsOnBinding, type ChanOp, type Count, type MadeChannel } from './channels.js';
+import { addCounts, blocksForever, channelsMadeIn, countText, opsOnBinding, type ChanOp, type Count, type MadeChannel } from './channels.js';
 import { goroutineAt, loopCount, maxOpsPerRun, placeOp, type Goroutine } from './goroutines.js';
 
 export interface PlacedOp {
@@ -52,6 +53,17 @@ function memo<T>(pkg: PackageSemantics, kind: string, n: Node, f: () => T): T {
   return m.get(k) as T;
 }
 
+/**
+ * Goroutines started from `main` or `init` of package main live as long as
+ * the program: when main returns, everything ends, and a goroutine stuck
+ * beside a running main is one goroutine, not a growing leak.
+ */
+export function isProgramLifetime(pkg: PackageSemantics, owner: Node): boolean {
+  if (pkg.name !== 'main') return false;
+  const top = pkg.topLevelDecl(owner);
+  return top?.type === 'function_declaration' && ['main', 'init'].includes(top.childForFieldName('name')?.text ?? '');
+}
+
 /** Goroutine facts for a `go` statement, memoised. */
 export function goroutine(pkg: PackageSemantics, stmt: Node): Goroutine {
   return memo(pkg, 'go', stmt, () => goroutineAt(pkg, stmt));
@@ -88,11 +100,61 @@ export function opsPerGoroutineRun(pkg: PackageSemantics, g: Goroutine, ops: Cha
   }
   let total = 0;
   for (const { fn, ops: fnOps } of byFn.values()) {
-    const g2 = pkg.cfgOf(fn);
-    const nodes = new Set(fnOps.map((o) => g2.nodeOf(o.via && !sameNode(enclosingFunction(o.via), g.owner) ? o.via : o.node)?.id).filter((x): x is number => x !== undefined));
-    total += maxOpsPerRun(pkg, fn, (n) => nodes.has(n.id) || (n.kind === 'range' && fnOps.some((o) => o.kind === 'range' && o.node.startIndex === n.ast?.startIndex)));
+    const cfg = pkg.cfgOf(fn);
+    const weights = new Map<number, number>();
+    for (const o of fnOps) {
+      const at = o.via && !sameNode(enclosingFunction(o.via), g.owner) ? o.via : o.node;
+      const n = cfg.nodeOf(at);
+      if (!n) continue;
+      // In a loop with a constant bound (and no outer loop), it runs that many times; any other loop: unbounded.
+      let w = 1;
+      if (cfg.onCycle(n)) {
+        const loop = enclosingLoopWithin(at, fn);
+        const outer = loop ? enclosingLoopWithin(loop, fn) : null;
+        const bound = loop && !outer ? loopCount(pkg, loop) : null;
+        w = bound?.kind === 'const' ? bound.n : Infinity;
+      }
+      weights.set(n.id, Math.max(weights.get(n.id) ?? 0, w));
+    }
+    total += maxOpsPerRun(pkg, fn, (n) => weights.get(n.id) ?? 0);
   }
   return total;
+}
+
+/**
+ * How many goroutines of this `go` statement share one value of the
+ * channel: a channel made in the same loop body as the `go` is a new channel
+ * per goroutine.
+ */
+export function spawnsPerChannel(pkg: PackageSemantics, g: Goroutine, use: ChannelUse): Count {
+  const loop = enclosingLoopWithin(g.stmt, g.owner);
+  const body = loop?.childForFieldName('body');
+  if (body && use.channel.make.startIndex >= body.startIndex && use.channel.make.endIndex <= body.endIndex) return { kind: 'const', n: 1 };
+  void pkg;
+  return g.count;
+}
+
+/**
+ * Whether two `go` statements of one owner can have values pending on the
+ * channel at the same time: not when every path from one to the other
+ * passes a receive of it (the first value was taken before the second
+ * goroutine starts).
+ */
+export function concurrentSenders(pkg: PackageSemantics, owner: Node, a: Node, b: Node, receives: PlacedOp[]): boolean {
+  const g = pkg.cfgOf(owner);
+  const na = g.nodeOf(a);
+  const nb = g.nodeOf(b);
+  if (!na || !nb) return true;
+  const recv = new Set(receives.filter((r) => r.where === 'owner' && r.stmt && !r.deferred).map((r) => g.nodeOf(r.stmt!)?.id).filter((x): x is number => x !== undefined));
+  if (g.onCycle(na) || g.onCycle(nb)) return true;
+  const ab = g.pathTo(na, nb, (n) => recv.has(n.id));
+  const ba = g.pathTo(nb, na, (n) => recv.has(n.id));
+  const reachAB = g.pathTo(na, nb, () => false);
+  const reachBA = g.pathTo(nb, na, () => false);
+  // One runs strictly after the other with a receive in between, or they are on exclusive branches.
+  if (reachAB && !ab) return false;
+  if (reachBA && !ba) return false;
+  return !!(reachAB || reachBA);
 }
 
 /** Multiplies a per-goroutine count by the number of goroutines. */
@@ -104,12 +166,10 @@ export function times(count: Count, perRun: number): Count {
   return { kind: 'many' };
 }
 
-/** Adds two counts: constants add up, anything else is "many". */
+/** Adds two counts (symbolically, see addCounts); an unknown part makes the sum "many". */
 export function plus(a: Count, b: Count): Count {
-  if (a.kind === 'const' && b.kind === 'const') return { kind: 'const', n: a.n + b.n };
-  if (a.kind === 'const' && a.n === 0) return b;
-  if (b.kind === 'const' && b.n === 0) return a;
-  return { kind: 'many' };
+  const s = addCounts(a, b);
+  return s.kind === 'unknown' ? { kind: 'many' } : s;
 }
 
 /** The `go` statements whose goroutines send on the channel. */
@@ -120,11 +180,8 @@ export function senders(use: ChannelUse): Node[] {
 }
 
 export function sameCount(a: Count, b: Count): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'const' && b.kind === 'const') return a.n === b.n;
-  if (a.kind === 'len' && b.kind === 'len') return a.of === b.of;
-  if (a.kind === 'var' && b.kind === 'var') return a.name === b.name;
-  return false;
+  if (a.kind === 'many' || a.kind === 'unknown' || b.kind === 'many' || b.kind === 'unknown') return false;
+  return countText(a) === countText(b);
 }
 
 /**
@@ -155,14 +212,20 @@ export interface OwnerShortfall {
 
 /**
  * Is there a path from the `go` statement to the owner's normal exit on which
- * the owner performs fewer than `needed` of the operations in `matching`? A
- * matching operation inside a loop that runs once per goroutine (`countLoop`)
- * and completes normally covers all of them, as does `for range c` ending.
- * Deferred matching operations registered before the `go` cover every exit.
+ * the owner performs fewer than `needed` of the operations in `matching`?
+ *
+ * A matching operation inside a loop counts once per pass through the body,
+ * and the loop completing normally (its `loopDone`, not a `break`) counts its
+ * full bound: a constant, or every value when the bound is the same as the
+ * number sent (`range xs` against one goroutine per element). `for range c`
+ * ending drains everything. Deferred matching operations registered before
+ * the `go` cover every exit. With `creditBefore` (a receiver's view), sends
+ * or closes that happen on every path before the `go` count too: they sit in
+ * the buffer, or closed the channel, before the goroutine looks.
  */
 export function ownerShortfall(
-  pkg: PackageSemantics, owner: Node, goStmt: Node, matching: PlacedOp[], needed: number, goroutineCount: Count,
-  drainsAll: (op: ChanOp) => boolean,
+  pkg: PackageSemantics, owner: Node, goStmt: Node, matching: PlacedOp[], needed: number, total: Count,
+  drainsAll: (op: ChanOp) => boolean, creditBefore = false,
 ): OwnerShortfall | null {
   if (needed <= 0) return null;
   const g = pkg.cfgOf(owner);
@@ -170,36 +233,106 @@ export function ownerShortfall(
   if (!start) return null;
   const deferredIds = new Set<number>();
   const weight = new Map<number, number>();
+  const add = (id: number, w: number) => weight.set(id, Math.max(weight.get(id) ?? 0, w));
   for (const m of matching) {
     if (m.where !== 'owner' || !m.stmt) continue;
     const node = g.nodeOf(m.stmt);
     if (!node) continue;
-    if (m.deferred) { deferredIds.add(node.id); weight.set(node.id, Infinity); continue; }
-    let w = drainsAll(m.op) ? Infinity : 1;
-    if (w === 1) {
-      // A receive (send) inside a loop bounded like the spawn loop completes them all when the loop ends normally.
-      const loop = enclosingLoopWithin(m.stmt, owner);
-      if (loop && goroutineCount.kind !== 'const' && sameCount(loopCount(pkg, loop), goroutineCount)) {
-        const done = g.nodes.find((n) => n.kind === 'loopDone' && n.loop && sameNode(n.loop, loop));
-        if (done) weight.set(done.id, Infinity);
-      }
-    }
-    if (m.op.kind === 'range') {
-      const done = g.nodes.find((n) => n.kind === 'loopDone' && n.loop && sameNode(n.loop, m.stmt!.type === 'for_statement' ? m.stmt : m.op.node.parent));
-      if (done) weight.set(done.id, Infinity);
-      w = 1;
-    }
-    weight.set(node.id, Math.max(weight.get(node.id) ?? 0, w));
+    if (m.deferred) { deferredIds.add(node.id); add(node.id, Infinity); continue; }
+    if (drainsAll(m.op)) { add(node.id, Infinity); continue; }
+    add(node.id, 1);
+    const loop = m.op.kind === 'range' ? m.op.node.parent : enclosingLoopWithin(m.stmt, owner);
+    if (!loop || loop.type !== 'for_statement') continue;
+    const done = g.nodes.find((n) => n.kind === 'loopDone' && n.loop && sameNode(n.loop, loop));
+    if (!done) continue;
+    if (m.op.kind === 'range') { add(done.id, Infinity); continue; }
+    const bound = loopCount(pkg, loop);
+    if (bound.kind === 'const') add(done.id, bound.n);
+    else if (sameCount(bound, total)) add(done.id, Infinity);
   }
   // A deferred drain registered on every path to the `go` statement covers every exit.
   if (deferredIds.size && g.pathTo(g.entry, start, (n) => deferredIds.has(n.id)) === null) return null;
+  let before = 0;
+  if (creditBefore) {
+    const goLoop = enclosingLoopWithin(goStmt, owner);
+    for (const [id, w] of weight) {
+      if (id === start.id || deferredIds.has(id)) continue;
+      if (g.pathTo(g.entry, start, (n) => n.id === id) !== null) continue;
+      // On every path to the `go`, and in the same loop iteration: it precedes every goroutine started there.
+      const ast = g.nodes[id]!.ast;
+      const sameIteration = !!ast && sameNode(enclosingLoopWithin(ast, owner), goLoop);
+      before += sameIteration ? Infinity : w;
+    }
+    if (before >= needed) return null;
+  }
   const best = g.cheapestPathToExit(start, (n) => weight.get(n.id) ?? 0);
-  if (!best || best.cost >= needed) return null;
+  if (!best || before + best.cost >= needed) return null;
+  if (requiresObservedClose(pkg, best.path, matching)) return null;
   const beforeExit = best.path[best.path.length - 2];
   const exitStmt = beforeExit?.ast && beforeExit.ast.type === 'return_statement' ? beforeExit.ast : null;
-  return { path: best.path, performed: best.cost, exitStmt };
+  return { path: best.path, performed: before + best.cost, exitStmt };
 }
 
+/**
+ * Whether the path leaves through the true branch of a condition that can
+ * only hold once a comma-ok receive on the channel has seen it closed:
+ * `if !ok`, or `if doneA && doneB` where doneA was set to `!ok`. A sender
+ * closes after its last send, so such a path cannot run while it is still
+ * blocked (the drain-until-closed protocol). Only conjunctions count: with
+ * `||` the exit could be taken without the close.
+ */
+function requiresObservedClose(pkg: PackageSemantics, path: CfgNode[], matching: PlacedOp[]): boolean {
+  const closedMeans = new Set<Binding>(); // true when the channel is closed
+  const openMeans = new Set<Binding>(); // the comma-ok `ok` itself: false when closed
+  for (const m of matching) {
+    const ok = commaOkBinding(pkg, m.op.node);
+    if (!ok) continue;
+    openMeans.add(ok);
+    for (const ref of ok.refs) {
+      const neg = ref.parent?.type === 'unary_expression' && ref.parent.child(0)?.type === '!' ? ref.parent : null;
+      const list = neg?.parent;
+      const stmt = list?.parent;
+      if (list?.type !== 'expression_list' || (stmt?.type !== 'assignment_statement' && stmt?.type !== 'short_var_declaration')) continue;
+      const i = list.namedChildren.findIndex((c) => c.startIndex === neg!.startIndex);
+      const target = stmt.childForFieldName('left')?.namedChildren[i];
+      const flag = target?.type === 'identifier' ? pkg.resolve(target) : null;
+      if (flag && [flag.value, ...flag.assigns.map((a) => a.value)].every((v) => !v || v.text === 'false' || v.text === `!${ok.name}`)) closedMeans.add(flag);
+    }
+  }
+  if (closedMeans.size === 0 && openMeans.size === 0) return false;
+  const impliesClosed = (e: Node): boolean => {
+    const x = unparen(e);
+    if (x.type === 'binary_expression' && x.child(1)?.type === '&&') return impliesClosed(x.childForFieldName('left')!) || impliesClosed(x.childForFieldName('right')!);
+    if (x.type === 'identifier') { const b = pkg.resolve(x); return !!b && closedMeans.has(b); }
+    if (x.type === 'unary_expression' && x.child(0)?.type === '!') {
+      const o = unparen(x.childForFieldName('operand')!);
+      const b = o.type === 'identifier' ? pkg.resolve(o) : null;
+      return !!b && openMeans.has(b);
+    }
+    return false;
+  };
+  for (let i = 0; i + 1 < path.length; i++) {
+    const c = path[i]!;
+    if (c.kind !== 'cond' || !c.ast || c.ast.parent?.type !== 'if_statement') continue;
+    const consequence = c.ast.parent.childForFieldName('consequence');
+    const next = path[i + 1]!.ast;
+    const tookTrue = !!consequence && !!next && next.startIndex >= consequence.startIndex && next.endIndex <= consequence.endIndex;
+    if (tookTrue && impliesClosed(c.ast)) return true;
+  }
+  return false;
+}
+
+/** The `ok` binding of `v, ok := <-c` / `case v, ok := <-c:` for the receive expression, or null. */
+function commaOkBinding(pkg: PackageSemantics, recv: Node): Binding | null {
+  if (recv.type !== 'unary_expression') return null;
+  let list = recv.parent;
+  let stmt: Node | null = null;
+  if (list?.type === 'receive_statement') { stmt = list; list = stmt.childForFieldName('left'); }
+  else if (list?.type === 'expression_list') { stmt = list.parent; list = stmt?.childForFieldName('left') ?? null; }
+  if (!stmt || !list || list.namedChildCount !== 2) return null;
+  const ok = list.namedChild(1);
+  return ok?.type === 'identifier' ? pkg.resolve(ok) : null;
+}
 
 function enclosingLoopWithin(n: Node, owner: Node): Node | null {
   let cur = n.parent;

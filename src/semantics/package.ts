@@ -318,10 +318,29 @@ export class PackageSemantics {
 
   // ---------------------------------------------------------------- control flow
 
+  private readonly noReturnMemo = new Map<string, boolean>();
+
   isNoReturnCall(call: Node): boolean {
     if (this.isBuiltinCall(call, 'panic')) return true;
     const fn = call.childForFieldName('function');
     if (!fn) return false;
+    // A package-local function none of whose paths returns (a test helper that always
+    // calls t.FailNow, a fatal logger): ctrlflow's noReturn fact, computed once per function.
+    const f = unparen(fn);
+    if (f.type === 'identifier' || f.type === 'selector_expression') {
+      const callee = f.type === 'identifier' || !this.fileOf(f).imports.byName.has(selectorParts(f)?.operand.text ?? '') ? this.calleeDecl(call) : null;
+      if (callee) {
+        const k = `${this.files.indexOf(this.fileOf(callee))}:${callee.startIndex}`;
+        let v = this.noReturnMemo.get(k);
+        if (v === undefined) {
+          this.noReturnMemo.set(k, false); // recursion: assume it returns
+          const g = this.cfgOf(callee);
+          v = g.exit.pred.length === 0 && g.abort.pred.length > 0;
+          this.noReturnMemo.set(k, v);
+        }
+        if (v) return true;
+      }
+    }
     const sel = selectorParts(fn);
     if (sel) {
       const path = this.fileOf(fn).imports.byName.get(sel.operand.text);
