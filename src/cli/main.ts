@@ -58,6 +58,9 @@ Flags:
   --dry-run                         with --fix, print the diff instead of writing
   --verbose, -v                     show each finding's evidence path
   --report-unused-suppressions      report //nolint and //lint:ignore directives that matched nothing
+  --new-from-rev REV                report only findings whose lines changed since the git revision REV
+  --baseline FILE                   hide the findings recorded in FILE (matched by fingerprint)
+  --write-baseline FILE             record every current finding in FILE; the run then reports none
   --max-file-size SIZE              skip larger files (default 5MB)
   --version                         print the version
   --help, -h                        this help
@@ -81,6 +84,7 @@ const LINT_FLAGS: Record<string, FlagSpec> = {
   config: { value: true }, tests: { value: false }, tags: { value: true }, fix: { value: false },
   'dry-run': { value: false }, verbose: { value: false, alias: 'v' }, 'report-unused-suppressions': { value: false },
   'max-file-size': { value: true }, version: { value: false }, help: { value: false, alias: 'h' },
+  'new-from-rev': { value: true }, baseline: { value: true }, 'write-baseline': { value: true },
   'only-files': { value: false },
 };
 
@@ -206,6 +210,8 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   const excluded = excludes.length ? (abs: string) => excludes.some((re) => re.test(relative(configDir, abs).split(sep).join('/'))) : undefined;
 
   const patterns = positional.length ? positional : ['./...'];
+  // Checked before linting: a bad revision or baseline fails fast.
+  const adoption = flags.has('new-from-rev') || flags.has('baseline') || flags.has('write-baseline') ? (await import('./baseline.js')).prepareAdoption(flags, cwd) : undefined;
   // Given single files (a pre-commit hook), lint their whole packages but report only those files.
   const onlyFiles = patterns.every((p) => p.endsWith('.go')) && flags.get('only-files') !== 'false';
   const expansion = expandPatterns(onlyFiles ? [...new Set(patterns.map((p) => dirname(resolve(cwd, p))))] : patterns, cwd);
@@ -230,6 +236,10 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   notices.push(...result.notices);
   const root = sourceRoot(cwd);
   assignFingerprints(result.findings, (abs) => relative(root, abs).split(sep).join('/'), (f) => lineText(f.location.file, f.location.line));
+  if (adoption) {
+    const { adoptionFilter } = await import('./baseline.js');
+    result.findings = adoptionFilter(result.findings, adoption, notices, (abs) => relative(root, abs).split(sep).join('/'), reportOnly ?? files);
+  }
 
   const unused: Finding[] = [];
   if (flags.get('report-unused-suppressions') === 'true') {
