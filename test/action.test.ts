@@ -176,7 +176,7 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
     const dir = join(work, 'leak');
     mkdirSync(dir);
     const s = lintStep();
-    const r = runStep(s, { PATTERNS: './...', CONFIG: '.golint-leaks.yaml', SARIF_FILE: 'out/../golint-leaks.sarif' }, join(repo, 'svc'), dir);
+    const r = runStep(s, { PATTERNS: './...', CONFIG: '.golint-leaks.yaml', ARGS: '', SARIF_FILE: 'out/../golint-leaks.sarif' }, join(repo, 'svc'), dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs['exit-code']).toBe('1');
     expect(r.outputs['sarif-written']).toBe('true');
@@ -208,7 +208,7 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
   it('passes fail-on when the findings are less severe, and on a clean package', async () => {
     const dir = join(work, 'clean');
     mkdirSync(dir);
-    const r = runStep(lintStep(), { PATTERNS: './pool/...\n', CONFIG: '', SARIF_FILE: join(dir, 'clean.sarif') }, join(repo, 'svc'), dir);
+    const r = runStep(lintStep(), { PATTERNS: './pool/...\n', CONFIG: '', ARGS: '', SARIF_FILE: join(dir, 'clean.sarif') }, join(repo, 'svc'), dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs['exit-code']).toBe('0');
     const log = JSON.parse(readFileSync(join(dir, 'clean.sarif'), 'utf8')) as Sarif.Log;
@@ -224,6 +224,19 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
     expect(runStep(checkStep(), { FAIL_ON: 'warning', EXIT_CODE: '1', SARIF: join(dir, 'warned.sarif') }, repo, dir).code).toBe(1);
   });
 
+  it('passes args through: a baseline hides the recorded finding from the SARIF and from fail-on', () => {
+    const dir = join(work, 'args');
+    mkdirSync(dir);
+    const svc = join(repo, 'svc');
+    const w = spawnSync(process.execPath, [CLI, '--write-baseline', join(dir, 'baseline.json'), './...'], { cwd: svc, encoding: 'utf8' });
+    expect(w.status, w.stderr).toBe(0);
+    const r = runStep(lintStep(), { PATTERNS: './worker/... ./pool/...', CONFIG: '', ARGS: `--baseline ${join(dir, 'baseline.json')}`, SARIF_FILE: 'b.sarif' }, svc, dir);
+    expect(r.outputs['exit-code'], r.stderr).toBe('0');
+    const log = JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8')) as Sarif.Log;
+    expect(log.runs[0]!.results).toEqual([]);
+    expect(runStep(checkStep(), { FAIL_ON: 'note', EXIT_CODE: '0', SARIF: r.outputs['sarif-file']! }, repo, dir).code).toBe(0);
+  });
+
   it('the validator is not vacuous: a result without message text or rule id fails it', async () => {
     const dir = join(work, 'control');
     mkdirSync(dir);
@@ -236,7 +249,7 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
   it('a usage or configuration error fails the check step, after writing what it could', () => {
     const dir = join(work, 'bad');
     mkdirSync(dir);
-    const r = runStep(lintStep(), { PATTERNS: './...', CONFIG: 'missing.yaml', SARIF_FILE: 'x.sarif' }, join(repo, 'svc'), dir);
+    const r = runStep(lintStep(), { PATTERNS: './...', CONFIG: 'missing.yaml', ARGS: '', SARIF_FILE: 'x.sarif' }, join(repo, 'svc'), dir);
     expect(r.code).toBe(0);
     expect(r.outputs['exit-code']).toBe('2');
     expect(r.stdout).toMatch(/::error title=golint-leaks::/);
