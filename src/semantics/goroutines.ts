@@ -50,16 +50,30 @@ export function goroutinesIn(pkg: PackageSemantics, fn: Node): Goroutine[] {
  * (`range xs` → len(xs); `i < len(xs)`, `i < n`, `i < 3`).
  */
 export function spawnCount(pkg: PackageSemantics, stmt: Node, owner: Node): Count {
+  // Nested loops multiply: `for i < 100 { for j < 3 { go ... } }` starts 300.
+  let count: Count | null = null;
   let cur = stmt.parent;
   while (cur && !sameNode(cur, owner)) {
-    if (cur.type === 'for_statement') return loopCount(pkg, cur);
+    if (cur.type === 'for_statement') {
+      const c = loopCount(pkg, cur);
+      count = count === null ? c : mulCounts(count, c);
+    }
     if (cur.type === 'func_literal') break;
     cur = cur.parent;
   }
+  if (count) return count;
   // A goto-loop is still a loop: ask the graph.
   const g = pkg.cfgOf(owner);
   const n = g.nodeOf(stmt);
   return n && g.onCycle(n) ? { kind: 'many' } : { kind: 'const', n: 1 };
+}
+
+/** Products of counts: constants multiply; a symbolic count times more than one is "many". */
+export function mulCounts(a: Count, b: Count): Count {
+  if (a.kind === 'const' && b.kind === 'const') return { kind: 'const', n: a.n * b.n };
+  if (a.kind === 'const' && a.n === 1) return b;
+  if (b.kind === 'const' && b.n === 1) return a;
+  return { kind: 'many' };
 }
 
 export function loopCount(pkg: PackageSemantics, loop: Node): Count {

@@ -11,7 +11,7 @@ import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
 import type { CfgNode } from './cfg.js';
 import { addCounts, blocksForever, channelsMadeIn, countText, opsOnBinding, type ChanOp, type Count, type MadeChannel } from './channels.js';
-import { goroutineAt, loopCount, maxOpsPerRun, placeOp, type Goroutine } from './goroutines.js';
+import { goroutineAt, loopCount, maxOpsPerRun, mulCounts, placeOp, type Goroutine } from './goroutines.js';
 
 export interface PlacedOp {
   op: ChanOp;
@@ -127,11 +127,22 @@ export function opsPerGoroutineRun(pkg: PackageSemantics, g: Goroutine, ops: Cha
  * per goroutine.
  */
 export function spawnsPerChannel(pkg: PackageSemantics, g: Goroutine, use: ChannelUse): Count {
-  const loop = enclosingLoopWithin(g.stmt, g.owner);
-  const body = loop?.childForFieldName('body');
-  if (body && use.channel.make.startIndex >= body.startIndex && use.channel.make.endIndex <= body.endIndex) return { kind: 'const', n: 1 };
-  void pkg;
-  return g.count;
+  const make = use.channel.make;
+  // Only the loops around the `go` that do not also make a fresh channel each iteration multiply.
+  let count: Count = { kind: 'const', n: 1 };
+  let loops = 0;
+  let cur = g.stmt.parent;
+  while (cur && !sameNode(cur, g.owner) && cur.type !== 'func_literal') {
+    if (cur.type === 'for_statement') {
+      loops++;
+      const body = cur.childForFieldName('body');
+      if (body && make.startIndex >= body.startIndex && make.endIndex <= body.endIndex) break;
+      count = mulCounts(count, loopCount(pkg, cur));
+    }
+    cur = cur.parent;
+  }
+  // No `for` around it: the goroutine facts know (a goto loop is "many", else one).
+  return loops === 0 ? g.count : count;
 }
 
 /**
@@ -146,15 +157,15 @@ export function concurrentSenders(pkg: PackageSemantics, owner: Node, a: Node, b
   const nb = g.nodeOf(b);
   if (!na || !nb) return true;
   const recv = new Set(receives.filter((r) => r.where === 'owner' && r.stmt && !r.deferred).map((r) => g.nodeOf(r.stmt!)?.id).filter((x): x is number => x !== undefined));
-  if (g.onCycle(na) || g.onCycle(nb)) return true;
-  const ab = g.pathTo(na, nb, (n) => recv.has(n.id));
-  const ba = g.pathTo(nb, na, (n) => recv.has(n.id));
   const reachAB = g.pathTo(na, nb, () => false);
   const reachBA = g.pathTo(nb, na, () => false);
-  // One runs strictly after the other with a receive in between, or they are on exclusive branches.
-  if (reachAB && !ab) return false;
-  if (reachBA && !ba) return false;
-  return !!(reachAB || reachBA);
+  // On exclusive branches (if/else), only one of them runs.
+  if (!reachAB && !reachBA) return false;
+  if (g.onCycle(na) || g.onCycle(nb)) return true;
+  // One runs strictly after the other with a receive in between.
+  if (reachAB && !g.pathTo(na, nb, (n) => recv.has(n.id))) return false;
+  if (reachBA && !g.pathTo(nb, na, (n) => recv.has(n.id))) return false;
+  return true;
 }
 
 /** Multiplies a per-goroutine count by the number of goroutines. */
