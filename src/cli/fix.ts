@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Finding, Notice } from '../engine/finding.js';
 import { parseGo } from '../engine/parser.js';
-import { writeAtomic } from './output.js';
+import { describeError, writeAtomic } from './output.js';
 import { displayPath } from '../report/text.js';
 
 export interface FixOutcome {
@@ -15,7 +15,25 @@ export interface FixOutcome {
   notices: Notice[];
 }
 
-export function applyFixes(findings: Finding[], linted: Map<string, string>, opts: { dryRun: boolean; cwd: string }): FixOutcome {
+/**
+ * The files --fix may edit, read before linting (BOM stripped, as the engine
+ * reads them): the edits' offsets index this text, and a file whose content
+ * differs from it when the fix is written was changed meanwhile. A file
+ * missing from the map is outside the patterns and is never touched.
+ */
+export function readTexts(files: string[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const f of files) {
+    try {
+      out.set(f, readFileSync(f, 'utf8').replace(/^\ufeff/, ''));
+    } catch {
+      out.set(f, null);
+    }
+  }
+  return out;
+}
+
+export function applyFixes(findings: Finding[], linted: Map<string, string | null>, opts: { dryRun: boolean; cwd: string }): FixOutcome {
   const byFile = new Map<string, { start: number; end: number; text: string }[]>();
   for (const f of findings) {
     if (!f.fix || f.suppression) continue;
@@ -27,26 +45,41 @@ export function applyFixes(findings: Finding[], linted: Map<string, string>, opt
   }
   const out: FixOutcome = { changed: [], diff: '', notices: [] };
   for (const [file, edits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!linted.has(file)) {
+      out.notices.push({ level: 'error', file, message: 'not fixed: the fix edits this file, which is outside the given patterns' });
+      continue;
+    }
     const before = linted.get(file);
     let raw: Buffer;
     try { raw = readFileSync(file); } catch (e) {
-      out.notices.push({ level: 'error', file, message: `not fixed: cannot read: ${(e as NodeJS.ErrnoException).code}` });
+      out.notices.push({ level: 'error', file, message: `not fixed: cannot read: ${describeError(e)}` });
       continue;
     }
     const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
     const current = raw.toString('utf8').slice(bom ? 1 : 0);
-    if (before === undefined || current !== before) {
+    if (before === null || before === undefined || current !== before) {
       out.notices.push({ level: 'error', file, message: 'not fixed: the file changed since it was linted' });
       continue;
     }
     const sorted = [...edits].sort((a, b) => b.start - a.start);
-    if (sorted.some((e, i) => i > 0 && e.end > sorted[i - 1]!.start)) {
+    if (sorted.some((e) => e.start < 0 || e.start > e.end || e.end > current.length)) {
+      out.notices.push({ level: 'error', file, message: 'not fixed: an edit lies outside the file' });
+      continue;
+    }
+    // Two different edits at one point (two insertions) conflict as much as overlapping ranges do.
+    if (sorted.some((e, i) => i > 0 && (e.end > sorted[i - 1]!.start || (e.start === sorted[i - 1]!.start && e.end === sorted[i - 1]!.end)))) {
       out.notices.push({ level: 'error', file, message: 'not fixed: overlapping edits' });
       continue;
     }
     let text = current;
     for (const e of sorted) text = text.slice(0, e.start) + e.text + text.slice(e.end);
-    if (parseGo(text).rootNode.hasError && !parseGo(current).rootNode.hasError) {
+    // Only a file that parses is fixed, and only into one that still parses:
+    // on a half-edited file we cannot tell a new syntax error from an old one.
+    if (parseGo(current).rootNode.hasError) {
+      out.notices.push({ level: 'warning', file, message: 'not fixed: the file has syntax errors' });
+      continue;
+    }
+    if (parseGo(text).rootNode.hasError) {
       out.notices.push({ level: 'error', file, message: 'not fixed: the edit would not parse' });
       continue;
     }
@@ -58,7 +91,7 @@ export function applyFixes(findings: Finding[], linted: Map<string, string>, opt
       writeAtomic(file, (bom ? '\ufeff' : '') + text, statSync(file).mode & 0o7777);
       out.changed.push(file);
     } catch (e) {
-      out.notices.push({ level: 'error', file, message: `not fixed: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      out.notices.push({ level: 'error', file, message: `not fixed: cannot write: ${describeError(e)}` });
     }
   }
   return out;

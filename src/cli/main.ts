@@ -8,12 +8,12 @@
 //
 // Exit codes: 0 no findings, 1 findings, 2 usage or configuration error, or
 // nothing could be linted.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, listFlag, UsageError, type FlagSpec } from './args.js';
 import { expandPatterns } from './patterns.js';
-import { writeAtomic, writeStdout } from './output.js';
+import { describeError, guardStdout, writeAtomic, writeStdout } from './output.js';
 import { RULES } from '../../rules/index.js';
 import type { Rule, Severity } from '../engine/rule.js';
 import { lintFiles, type EnabledRule, type LintResult } from '../engine/lint.js';
@@ -215,17 +215,26 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   // Given single files (a pre-commit hook), lint their whole packages but report only those files.
   const onlyFiles = patterns.every((p) => p.endsWith('.go')) && flags.get('only-files') !== 'false';
   const expansion = expandPatterns(onlyFiles ? [...new Set(patterns.map((p) => dirname(resolve(cwd, p))))] : patterns, cwd);
-  const notices: Notice[] = expansion.problems.map((p) => ({ level: 'error' as const, message: p }));
+  // Named files are checked one by one below; their directories matching nothing is no news.
+  const notices: Notice[] = expansion.problems.filter((p) => !onlyFiles || !p.endsWith(': matched no Go files')).map((p) => ({ level: 'error' as const, message: p }));
   const reportOnly = onlyFiles ? new Set(patterns.map((p) => resolve(cwd, p))) : undefined;
+  if (reportOnly) {
+    // Their directories were listed instead; a named file that is not there is still an error.
+    const listed = new Set(expansion.files);
+    for (const p of patterns) if (!listed.has(resolve(cwd, p))) notices.push({ level: 'error', message: `${p}: ${existsSync(resolve(cwd, p)) ? 'not a regular .go file' : 'no such file or directory'}` });
+  }
   const files = onlyFiles ? expansion.files.filter((f) => reportOnly!.has(f) || !f.endsWith('_test.go') || tests) : expansion.files;
 
   const build = hostBuildContext(tags);
+  const fixing = flags.get('fix') === 'true';
+  // What --fix may edit is read before linting: a file that changes after this is refused, not overwritten.
+  const snapshot = fixing ? (await import('./fix.js')).readTexts((reportOnly ? [...reportOnly] : files).filter((f) => !excluded?.(f))) : null;
+  await testPause('after-walk');
   let result: LintResult = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly });
-  if (flags.get('fix') === 'true') {
+  if (fixing) {
     const { applyFixes } = await import('./fix.js');
-    const texts = new Map<string, string>();
-    for (const f of result.findings) if (f.fix) for (const e of f.fix.edits) if (!texts.has(e.file)) texts.set(e.file, readFileSync(e.file, 'utf8').replace(/^\ufeff/, ''));
-    const outcome = applyFixes(result.findings, texts, { dryRun: flags.get('dry-run') === 'true', cwd });
+    await testPause('before-fix');
+    const outcome = applyFixes(result.findings, snapshot!, { dryRun: flags.get('dry-run') === 'true', cwd });
     notices.push(...outcome.notices);
     if (flags.get('dry-run') === 'true') await writeStdout(outcome.diff);
     else if (outcome.changed.length) {
@@ -233,7 +242,8 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
       result = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly });
     }
   }
-  notices.push(...result.notices);
+  // Files of the package that were not named (a pre-commit hook's siblings) are analysed, not reported on.
+  notices.push(...(reportOnly ? result.notices.filter((n) => !n.file || reportOnly.has(n.file)) : result.notices));
   const root = sourceRoot(cwd);
   assignFingerprints(result.findings, (abs) => relative(root, abs).split(sep).join('/'), (f) => lineText(f.location.file, f.location.line));
   if (adoption) {
@@ -257,10 +267,12 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   if (flags.get('output')) {
     const out = resolve(cwd, flags.get('output')!);
     try {
-      if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw Object.assign(new Error('no such directory'), { code: 'ENOENT' });
+      if (!existsSync(dirname(out))) throw Object.assign(new Error('no such directory'), { code: 'ENOENT' });
+      if (!statSync(dirname(out)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       writeAtomic(out, report);
     } catch (e) {
-      process.stderr.write(`golint-leaks: cannot write ${flags.get('output')}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(dirname(out)) ? `no such directory ${displayPath(dirname(out), cwd)}` : describeError(e);
+      process.stderr.write(`golint-leaks: cannot write ${flags.get('output')}: ${why}\n`);
       return 2;
     }
   } else await writeStdout(report);
@@ -272,6 +284,20 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   }
   const reported = result.findings.filter((f) => !f.suppression).length + unused.length;
   return reported > 0 ? 1 : 0;
+}
+
+/**
+ * Test seam for file-system races (test/robustness.test.ts): with
+ * GOLINT_LEAKS_TEST_PAUSE=STAGE:MARKER the run creates MARKER at STAGE
+ * (`after-walk`, `before-fix`) and waits, up to 30 s, until the test has
+ * changed the tree and removed it. Nothing else is read from the variable.
+ */
+async function testPause(stage: string): Promise<void> {
+  const spec = process.env['GOLINT_LEAKS_TEST_PAUSE'];
+  if (!spec || !spec.startsWith(`${stage}:`)) return;
+  const marker = spec.slice(stage.length + 1);
+  writeFileSync(marker, stage);
+  for (let waited = 0; existsSync(marker) && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
 }
 
 function lineText(file: string, line: number): string {
@@ -305,11 +331,9 @@ async function render(format: string, findings: Finding[], notices: Notice[], o:
   }
 }
 
-// A closed pipe (`golint-leaks ./... | head`) ends the run quietly.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 1);
-  throw e;
-});
+// A closed pipe (`golint-leaks ./... | head`) drops the rest of the report;
+// notices still go to stderr and the exit status still reflects the findings.
+guardStdout();
 
 const invokedDirectly = (() => {
   try {

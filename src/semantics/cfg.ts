@@ -177,6 +177,9 @@ export class Cfg {
   }
 }
 
+/** Statement nesting the builder follows; real code stays far below it. */
+const MAX_NESTING = 400;
+
 interface LoopCtx { label: string | null; breakTo: CfgNode; continueTo: CfgNode }
 interface SwitchCtx { label: string | null; breakTo: CfgNode }
 
@@ -216,7 +219,10 @@ class Builder {
   }
 
   private stmt(s: Node, preds: CfgNode[], ctx: (LoopCtx | SwitchCtx)[], depth: number, label: string | null = null): CfgNode[] {
-    if (depth > 2000) {
+    // Each level costs up to three frames (stmt, seq or forStmt/switchStmt, stmt)
+    // with native getters in them: ~1000 nested ifs overflowed the main
+    // thread's stack at the old limit of 2000 (scripts/fuzz.ts, `nest ifs`).
+    if (depth > MAX_NESTING) {
       // Pathological nesting: treat the rest as one opaque statement rather than overflow.
       const n = this.g.add('stmt', s);
       this.link(preds, n);
