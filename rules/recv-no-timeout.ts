@@ -19,7 +19,7 @@
  * goroutine's owner are chan-recv-leak's: one finding per blocked operation.
  */
 import { defineRule, type ReportStep } from '../src/engine/rule.js';
-import { functionName } from '../src/semantics/syntax.js';
+import { functionName, sameNode } from '../src/semantics/syntax.js';
 import { polledSignals, sharedChannel, waitsIn } from '../src/semantics/channels.js';
 import { goroutine } from '../src/semantics/leaks.js';
 
@@ -88,6 +88,9 @@ export default defineRule({
           if (shared.some((s) => !s || !s.neverClosed)) continue;
           // An exit case whose channel someone sends on is a real way out (the deletion is signalled).
           if (shared.some((s, i) => wait.exits[i] && s!.sends > 0)) continue;
+          // A token pool: the waiting function puts back what it takes (`enc := <-pool; ...; pool <- enc`),
+          // so it waits only while another holder has the token, which it returns too.
+          if (shared.some((s) => s!.ops.some((o) => o.kind === 'send' && sameNode(o.fn, g.target)))) continue;
           const ch = wait.channels.map((c) => c.text).join(' and ');
           const polled = signals.find((s) => !wait.channels.some((c) => c.text === s.text));
           const steps: ReportStep[] = [

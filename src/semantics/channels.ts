@@ -542,6 +542,8 @@ export interface SharedChannel {
   /** How it is written in the expression that led here. */
   text: string;
   kind: 'field' | 'global';
+  /** Every operation on it across the package. */
+  ops: ChanOp[];
   /** Made in this package, never closed, never handed to code we cannot see. */
   neverClosed: boolean;
   sends: number;
@@ -560,7 +562,7 @@ export function sharedChannel(pkg: PackageSemantics, expr: Node): SharedChannel 
   if (fc) {
     const facts = fieldChannelFacts(pkg, fc);
     return {
-      text: e.text, kind: 'field',
+      text: e.text, kind: 'field', ops: facts.ops,
       neverClosed: facts.madeHere && !facts.filledFromElsewhere && !facts.ops.some((o) => o.kind === 'close' || o.kind === 'escape'),
       sends: facts.ops.filter((o) => o.kind === 'send').length,
     };
@@ -579,7 +581,7 @@ export function sharedChannel(pkg: PackageSemantics, expr: Node): SharedChannel 
     }
   }
   return {
-    text: e.text, kind: 'global',
+    text: e.text, kind: 'global', ops,
     neverClosed: !ops.some((o) => o.kind === 'close' || o.kind === 'escape' || o.kind === 'assign'),
     sends: ops.filter((o) => o.kind === 'send').length,
   };
