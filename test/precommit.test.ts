@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { run, type RunResult } from '../scripts/oracle.js';
-import { CLEAN_GO, LEAKY_GO, PACKAGE, REPO_ROOT, copyWorkTree, git, tempDir, writeTree } from './helpers/worktree.js';
+import { CLEAN_GO, CLI, LEAKY_GO, PACKAGE, REPO_ROOT, copyWorkTree, git, tempDir, writeTree } from './helpers/worktree.js';
 
 interface HookDef {
   id: string;
@@ -51,6 +51,35 @@ describe('.pre-commit-hooks.yaml', () => {
     const url = (PACKAGE as unknown as { repository: { url: string } }).repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
     expect(repo!.repo).toBe(url);
     expect(repo!.rev).toBe(`v${PACKAGE.version}`);
+  });
+});
+
+describe('file arguments, as the hook passes them', () => {
+  const cli = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+
+  it("lints the file's whole package: a close in another file of it counts", () => {
+    const file = 'fixtures/recv-no-timeout/ok_closed_in_other_file.go';
+    const hook = cli(REPO_ROOT, file);
+    expect(hook.stdout).toBe('');
+    expect(hook.status).toBe(0);
+    // The same file as a package of its own would be a leak.
+    expect(cli(REPO_ROOT, '--only-files=false', file).status).toBe(1);
+  });
+
+  it('passes when every given file is excluded by the config, fails on a missing one', () => {
+    const dir = tempDir('hookfiles');
+    try {
+      writeTree(dir, { 'gen/gen.go': LEAKY_GO, 'pool/pool.go': CLEAN_GO, '.golint-leaks.yaml': 'exclude:\n  - "gen/**"\n' });
+      const excluded = cli(dir, 'gen/gen.go');
+      expect(excluded.status, excluded.stderr).toBe(0);
+      expect(excluded.stdout).toBe('');
+      expect(cli(dir, 'gen/gen.go', 'pool/pool.go').status).toBe(0);
+      const missing = cli(dir, 'gone/gone.go');
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toMatch(/gone.*: no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

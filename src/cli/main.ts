@@ -278,6 +278,8 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   } else await writeStdout(report);
   for (const n of notices) process.stderr.write(formatNotice(n, cwd) + '\n');
 
+  // A hook given only files that the config excludes or the build constraints leave out has nothing to report.
+  if (linted === 0 && onlyFiles && !notices.some((n) => n.level === 'error')) return 0;
   if (linted === 0) {
     if (!notices.length) process.stderr.write(`golint-leaks: no Go files to lint in ${patterns.join(' ')}\n`);
     return 2;
