@@ -20,7 +20,7 @@ import { blocksForever, type ChanOp } from '../src/semantics/channels.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
-  channelUses, exitLine, goroutine, isProgramLifetime, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
+  exitLine, goroutineAndOwnedChannels, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
 } from '../src/semantics/leaks.js';
 
 export default defineRule({
@@ -79,9 +79,9 @@ export default defineRule({
     const { pkg } = ctx;
     return {
       go_statement(goStmt) {
-        const g = goroutine(pkg, goStmt);
-        if (g.kind === 'unknown' || isProgramLifetime(pkg, g.owner)) return;
-        const uses = channelUses(pkg, g.owner);
+        const at = goroutineAndOwnedChannels(pkg, goStmt);
+        if (!at) return;
+        const { g, uses } = at;
         for (const use of uses) {
           if (use.escape) continue;
           const allRecvs = opsInGoroutine(use, goStmt, ['recv', 'range']);

@@ -20,8 +20,8 @@ import { callArgs, lineOf, sameNode } from '../src/semantics/syntax.js';
 import { countText, type ChanOp, type Count } from '../src/semantics/channels.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
-  blocking, channelUses, exitLine, goroutine, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
-  concurrentSenders, isProgramLifetime, opsPerGoroutineRun, ownerShortfall, plus, senders, spawnsPerChannel, times, uncovered, type ChannelUse,
+  blocking, exitLine, goroutine, goroutineAndOwnedChannels, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
+  concurrentSenders, opsPerGoroutineRun, ownerShortfall, plus, senders, spawnsPerChannel, times, uncovered, type ChannelUse,
 } from '../src/semantics/leaks.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 
@@ -73,9 +73,10 @@ export default defineRule({
     const { pkg } = ctx;
     return {
       go_statement(goStmt) {
-        const g = goroutine(pkg, goStmt);
-        if (g.kind === 'unknown' || isProgramLifetime(pkg, g.owner)) return;
-        for (const use of channelUses(pkg, g.owner)) {
+        const at = goroutineAndOwnedChannels(pkg, goStmt);
+        if (!at) return;
+        const { g } = at;
+        for (const use of at.uses) {
           if (use.escape) continue;
           const sends = blocking(opsInGoroutine(use, goStmt, ['send']));
           if (sends.length === 0) continue;

@@ -64,6 +64,17 @@ export function isProgramLifetime(pkg: PackageSemantics, owner: Node): boolean {
   return top?.type === 'function_declaration' && ['main', 'init'].includes(top.childForFieldName('name')?.text ?? '');
 }
 
+/**
+ * What both channel rules start from at a `go` statement: the goroutine, and
+ * the channels its owner makes; null when nothing can be concluded (it runs
+ * code we cannot see, or lives as long as the program).
+ */
+export function goroutineAndOwnedChannels(pkg: PackageSemantics, goStmt: Node): { g: Goroutine; uses: ChannelUse[] } | null {
+  const g = goroutine(pkg, goStmt);
+  if (g.kind === 'unknown' || isProgramLifetime(pkg, g.owner)) return null;
+  return { g, uses: channelUses(pkg, g.owner) };
+}
+
 /** Goroutine facts for a `go` statement, memoised. */
 export function goroutine(pkg: PackageSemantics, stmt: Node): Goroutine {
   return memo(pkg, 'go', stmt, () => goroutineAt(pkg, stmt));
