@@ -62,6 +62,7 @@ Flags:
   --baseline FILE                   hide the findings recorded in FILE (matched by fingerprint)
   --write-baseline FILE             record every current finding in FILE; the run then reports none
   --max-file-size SIZE              skip larger files (default 5MB)
+  --jobs N                          lint on N threads (default: one per core; small runs use one)
   --version                         print the version
   --help, -h                        this help
 
@@ -85,7 +86,7 @@ const LINT_FLAGS: Record<string, FlagSpec> = {
   'dry-run': { value: false }, verbose: { value: false, alias: 'v' }, 'report-unused-suppressions': { value: false },
   'max-file-size': { value: true }, version: { value: false }, help: { value: false, alias: 'h' },
   'new-from-rev': { value: true }, baseline: { value: true }, 'write-baseline': { value: true },
-  'only-files': { value: false },
+  'only-files': { value: false }, jobs: { value: true }, 'no-prefilter': { value: false },
 };
 
 const FORMATS = new Set(['text', 'json', 'sarif', 'github']);
@@ -226,11 +227,15 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   const files = onlyFiles ? expansion.files.filter((f) => reportOnly!.has(f) || !f.endsWith('_test.go') || tests) : expansion.files;
 
   const build = hostBuildContext(tags);
+  const jobs = flags.has('jobs') ? Number(flags.get('jobs')) : undefined;
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError('--jobs: expected a whole number of at least 1');
+  // --no-prefilter (not in --help) exists for the equivalence test: it must change no finding.
+  const engine = { jobs, prefilter: flags.get('no-prefilter') !== 'true', unusedDirectives: flags.get('report-unused-suppressions') === 'true' };
   const fixing = flags.get('fix') === 'true';
   // What --fix may edit is read before linting: a file that changes after this is refused, not overwritten.
   const snapshot = fixing ? (await import('./fix.js')).readTexts((reportOnly ? [...reportOnly] : files).filter((f) => !excluded?.(f))) : null;
   await testPause('after-walk');
-  let result: LintResult = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly });
+  let result: LintResult = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly, ...engine });
   if (fixing) {
     const { applyFixes } = await import('./fix.js');
     await testPause('before-fix');
@@ -239,7 +244,7 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
     if (flags.get('dry-run') === 'true') await writeStdout(outcome.diff);
     else if (outcome.changed.length) {
       process.stderr.write(`golint-leaks: fixed ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
-      result = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly });
+      result = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly, ...engine });
     }
   }
   // Files of the package that were not named (a pre-commit hook's siblings) are analysed, not reported on.

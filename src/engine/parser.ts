@@ -6,6 +6,21 @@ import Go from 'tree-sitter-go';
 
 let parser: Parser | null = null;
 
+/**
+ * The binding keeps a native cache entry (a weak reference with a finalizer,
+ * about 0.5 KB of malloc'd memory) for every node object it hands to JS, so
+ * that it can return the same object for the same node later. Nothing here
+ * relies on that identity (nodes are compared by range and type: `sameNode`,
+ * `nodeKey`), and on a large package the cache costs more than the tree
+ * itself, in memory and in time. Turned off; if a future binding renames
+ * these methods, the cache simply stays on.
+ */
+const treeProto = (Parser as unknown as { Tree?: { prototype: Record<string, unknown> } }).Tree?.prototype;
+if (treeProto && typeof treeProto['_cacheNode'] === 'function' && typeof treeProto['_cacheNodes'] === 'function' && process.env['GOLINT_LEAKS_NODE_CACHE'] !== '1') {
+  treeProto['_cacheNode'] = () => undefined;
+  treeProto['_cacheNodes'] = () => undefined;
+}
+
 export function goParser(): Parser {
   if (!parser) {
     parser = new Parser();

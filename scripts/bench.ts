@@ -1,0 +1,229 @@
+/**
+ * The performance benchmark (issue 9): how the whole lint compares with
+ * parsing every file, on any Go tree.
+ *
+ *   npm run bench -- DIR [--workers N] [--runs K] [--no-vendor] [--no-scaling]
+ *
+ * Lints every package under DIR as `golint-leaks DIR/... DIR/vendor/...`
+ * would (the vendored tree included, because that is what a 10,000-file
+ * repository is made of; `--no-vendor` leaves it out) and prints, each the
+ * median of K runs (default 3) of a whole process timed from outside:
+ *
+ *   - files and MB linted;
+ *   - parse-only time: the same files read and parsed by tree-sitter on the
+ *     same number of workers, nothing else (the yardstick of issue 9);
+ *   - lint time: the real CLI (`dist/src/cli/main.js --format json`);
+ *   - lint / parse, MB/s, peak RSS (of the process, worker threads included);
+ *   - the speed-up of 2 workers over 1;
+ *   - a scaling line: lint time per MB on a quarter, a half and all of the
+ *     packages (taken in a fixed pseudo-random order);
+ *   - how many functions got a control-flow graph, of how many there are.
+ *
+ * Wall time and peak RSS come from GNU time (`/usr/bin/time`) when it is
+ * installed; otherwise wall time is measured here and RSS is not shown.
+ * Runs of different commands are interleaved, so a machine whose speed
+ * drifts moves all of them alike.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expandPatterns } from '../src/cli/patterns.js';
+import { hostBuildContext } from '../src/engine/buildtags.js';
+import { lintFiles, type LintStats } from '../src/engine/lint.js';
+import { RULES } from '../rules/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = resolve(here, '../src/cli/main.js');
+const SELF = fileURLToPath(import.meta.url);
+const GNU_TIME = '/usr/bin/time';
+
+interface Args {
+  dir: string;
+  workers: number;
+  runs: number;
+  vendor: boolean;
+  scaling: boolean;
+}
+
+function parseCli(argv: string[]): Args {
+  const a: Args = { dir: '', workers: availableParallelism(), runs: 3, vendor: true, scaling: true };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i]!;
+    const val = () => { const v = argv[++i]; if (v === undefined) usage(`${x} needs a value`); return v!; };
+    if (x === '--workers' || x === '--jobs') a.workers = positiveInt(val(), x);
+    else if (x === '--runs') a.runs = positiveInt(val(), x);
+    else if (x === '--no-vendor') a.vendor = false;
+    else if (x === '--no-scaling') a.scaling = false;
+    else if (x === '--help' || x === '-h') usage();
+    else if (x.startsWith('-')) usage(`unknown flag ${x}`);
+    else a.dir = resolve(x);
+  }
+  if (!a.dir) usage('which directory?');
+  return a;
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) usage(`${flag}: expected a whole number of at least 1`);
+  return n;
+}
+
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`bench: ${problem}\n`);
+  process.stderr.write('usage: npm run bench -- DIR [--workers N] [--runs K] [--no-vendor] [--no-scaling]\n');
+  process.exit(problem ? 2 : 0);
+}
+
+/** The package directories the lint would visit, with their .go files' bytes. */
+function packageDirs(a: Args): { dir: string; bytes: number; files: number }[] {
+  const patterns = [`${a.dir}/...`];
+  if (a.vendor && existsSync(join(a.dir, 'vendor'))) patterns.push(`${a.dir}/vendor/...`);
+  const { files } = expandPatterns(patterns, a.dir);
+  const byDir = new Map<string, { dir: string; bytes: number; files: number }>();
+  for (const f of files) {
+    const d = dirname(f);
+    const e = byDir.get(d) ?? { dir: d, bytes: 0, files: 0 };
+    e.bytes += statSync(f).size;
+    e.files++;
+    byDir.set(d, e);
+  }
+  return [...byDir.values()];
+}
+
+/** A fixed pseudo-random order, so a quarter is a fair sample of the tree and the same on every run. */
+function shuffled<T extends { dir: string }>(xs: T[]): T[] {
+  const key = (s: string) => createHash('sha1').update(s).digest('hex');
+  return [...xs].sort((a, b) => (key(a.dir) < key(b.dir) ? -1 : 1));
+}
+
+function prefix<T extends { bytes: number }>(xs: T[], fraction: number): T[] {
+  const total = xs.reduce((s, x) => s + x.bytes, 0);
+  const out: T[] = [];
+  let sum = 0;
+  for (const x of xs) {
+    if (sum >= total * fraction) break;
+    out.push(x);
+    sum += x.bytes;
+  }
+  return out;
+}
+
+interface Run { wall: number; rssMB: number | null }
+
+const scratch = mkdtempSync(join(tmpdir(), 'golint-leaks-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+/** One whole process, timed from outside. Arguments go through a file: thousands of directories do not fit a command line everywhere. */
+function timeOnce(args: string[]): Run {
+  const timeFile = join(scratch, 'time');
+  const haveTime = existsSync(GNU_TIME);
+  const cmd = haveTime ? GNU_TIME : process.execPath;
+  const argv = haveTime ? ['-f', '%e %M', '-o', timeFile, process.execPath, ...args] : args;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.slice(0, 3).join(' ')} ... exited with ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
+  if (!haveTime) return { wall, rssMB: null };
+  const [e, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
+  return { wall: e!, rssMB: kb! / 1024 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function summary(runs: Run[]): { wall: number; rssMB: number | null; spread: string } {
+  const walls = runs.map((r) => r.wall);
+  const rss = runs.map((r) => r.rssMB).filter((x): x is number => x !== null);
+  return {
+    wall: median(walls),
+    rssMB: rss.length ? Math.max(...rss) : null,
+    spread: `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`,
+  };
+}
+
+function argsFile(dirs: string[]): string {
+  const p = join(scratch, `dirs-${dirs.length}.txt`);
+  writeFileSync(p, dirs.join('\n'));
+  return p;
+}
+
+/** The real binary, as a user runs it, on the listed package directories (its JSON report goes to a file). */
+const lintCmd = (list: string, jobs: number) => [CLI, '--format', 'json', '--output', join(scratch, 'report.json'), '--jobs', String(jobs), '--', ...readFileSync(list, 'utf8').split('\n')];
+const parseCmd = (list: string, jobs: number) => [SELF, '--child', 'parse', list, String(jobs)];
+
+/**
+ * Child mode: `bench.js --child parse LISTFILE JOBS` reads and parses the
+ * files of the listed directories, as the lint loads them, on the same
+ * number of workers, and nothing else.
+ */
+async function child(list: string, jobs: number): Promise<void> {
+  const dirs = readFileSync(list, 'utf8').split('\n').filter(Boolean);
+  const { files } = expandPatterns(dirs, process.cwd());
+  const r = await lintFiles(files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules: [], jobs, parseOnly: true });
+  process.stdout.write(JSON.stringify(r.stats) + '\n');
+}
+
+async function bench(a: Args): Promise<void> {
+  const t0 = Date.now();
+  const dirs = packageDirs(a);
+  const files = dirs.reduce((s, d) => s + d.files, 0);
+  const bytes = dirs.reduce((s, d) => s + d.bytes, 0);
+  const mb = bytes / 1048576;
+  const all = argsFile(dirs.map((d) => d.dir));
+  const w = a.workers;
+  const say = (s: string) => process.stdout.write(s + '\n');
+  say(`${a.dir}: ${files} files, ${mb.toFixed(1)} MB, ${dirs.length} directories${a.vendor ? ' (vendor included)' : ''}; ${a.runs} runs each, median`);
+
+  const runs: Record<string, Run[]> = { parseN: [], lintN: [], parse1: [], lint1: [] };
+  for (let i = 0; i < a.runs; i++) {
+    runs.parseN!.push(timeOnce(parseCmd(all, w)));
+    runs.lintN!.push(timeOnce(lintCmd(all, w)));
+    if (w !== 1) {
+      runs.lint1!.push(timeOnce(lintCmd(all, 1)));
+      runs.parse1!.push(timeOnce(parseCmd(all, 1)));
+    }
+  }
+  const pN = summary(runs.parseN!);
+  const lN = summary(runs.lintN!);
+  const rss = (r: { rssMB: number | null }) => (r.rssMB === null ? 'n/a' : `${r.rssMB.toFixed(0)} MB`);
+  say(`parse-only  ${w} worker${w === 1 ? '' : 's'}: ${pN.wall.toFixed(2)} s (${pN.spread})  ${(mb / pN.wall).toFixed(1)} MB/s  peak RSS ${rss(pN)}`);
+  say(`lint        ${w} worker${w === 1 ? '' : 's'}: ${lN.wall.toFixed(2)} s (${lN.spread})  ${(mb / lN.wall).toFixed(1)} MB/s  peak RSS ${rss(lN)}`);
+  say(`lint / parse-only: ${(lN.wall / pN.wall).toFixed(2)}`);
+  if (w !== 1) {
+    const p1 = summary(runs.parse1!);
+    const l1 = summary(runs.lint1!);
+    say(`parse-only  1 worker: ${p1.wall.toFixed(2)} s (${p1.spread})  peak RSS ${rss(p1)}`);
+    say(`lint        1 worker: ${l1.wall.toFixed(2)} s (${l1.spread})  peak RSS ${rss(l1)}`);
+    say(`speed-up ${w} workers over 1: lint ${(l1.wall / lN.wall).toFixed(2)}x, parse-only ${(p1.wall / pN.wall).toFixed(2)}x`);
+  }
+  if (a.scaling) {
+    const order = shuffled(dirs);
+    const parts: string[] = [];
+    for (const fraction of [0.25, 0.5, 1]) {
+      const subset = fraction === 1 ? dirs : prefix(order, fraction);
+      const sMB = subset.reduce((s, d) => s + d.bytes, 0) / 1048576;
+      const list = fraction === 1 ? all : argsFile(subset.map((d) => d.dir));
+      const r = fraction === 1 ? lN : summary(Array.from({ length: a.runs }, () => timeOnce(lintCmd(list, w))));
+      parts.push(`${fraction === 1 ? 'all' : fraction === 0.5 ? 'half' : 'quarter'} ${sMB.toFixed(1)} MB ${(r.wall / sMB * 1000).toFixed(0)} ms/MB (RSS ${rss(r)})`);
+    }
+    say(`scaling, lint time per MB (${w} worker${w === 1 ? '' : 's'}): ${parts.join('; ')}`);
+  }
+  // Counts, from one in-process run of each.
+  const { files: goFiles } = expandPatterns(dirs.map((d) => d.dir), a.dir);
+  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
+  const lint: LintStats = (await lintFiles(goFiles, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, jobs: w })).stats;
+  const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
+  say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files}`);
+  say(`functions: ${parsed.functions}, control-flow graphs built: ${lint.graphs} (${(100 * lint.graphs / Math.max(1, parsed.functions)).toFixed(1)}%)`);
+  say(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') await child(argv[2]!, Number(argv[3]));
+else await bench(parseCli(argv));
