@@ -5,7 +5,7 @@
 // what was expected (exit 2), like go vet's flags.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument, visit, isPair, isScalar } from 'yaml';
 import type { Rule, Severity } from '../engine/rule.js';
 
 export interface RuleSetting {
@@ -62,8 +62,9 @@ export function loadConfig(path: string, rules: readonly Rule[]): Config {
     throw new ConfigError(`${path}: cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { customTags: [], schema: 'core', merge: false, maxAliasCount: 100 });
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseDataYaml(text, path);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
   const cfg = defaultConfig(rules);
@@ -102,6 +103,31 @@ export function loadConfig(path: string, rules: readonly Rule[]): Config {
     }
   }
   return cfg;
+}
+
+/**
+ * YAML as plain data: the core schema, no merge keys, aliases capped (an
+ * anchor bomb is an error, not a hang), and no explicit tags at all, so
+ * neither `!!js/function`-style custom tags nor `!!binary`/`!!set` turn a
+ * value into something other than strings, numbers, booleans, lists and maps.
+ */
+function parseDataYaml(text: string, path: string): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { customTags: [], schema: 'core', merge: false, uniqueKeys: true, logLevel: 'silent', lineCounter: lines });
+  if (doc.errors.length) throw new Error(doc.errors[0]!.message);
+  let tagged: { key: string; tag: string; line: number } | null = null;
+  visit(doc, (_key, node, ancestors) => {
+    if (tagged || !node || typeof node !== 'object' || !('tag' in node) || !(node as { tag?: string }).tag) return;
+    const keys = ancestors.filter(isPair).map((p) => (isScalar(p.key) ? String(p.key.value) : '?'));
+    const range = (node as { range?: [number, number, number] }).range;
+    tagged = { key: keys.join('.') || '(top level)', tag: (node as { tag: string }).tag.replace('tag:yaml.org,2002:', '!!'), line: range ? lines.linePos(range[0]).line : 0 };
+    return visit.BREAK;
+  });
+  if (tagged) {
+    const t = tagged as { key: string; tag: string; line: number };
+    throw new ConfigError(`${path}:${t.line}: ${t.key}: expected plain data; YAML tags such as ${t.tag} are not allowed`);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
 }
 
 function ruleSetting(id: string, v: unknown, rule: Rule, err: (k: string, e: string) => ConfigError): RuleSetting {
