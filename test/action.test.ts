@@ -326,6 +326,30 @@ describe("GitHub's upload limits", () => {
     expect(notices.at(-1)!.message).toMatch(/MB gzipped, over GitHub code scanning's .* kept the \d+ most severe results and left out \d+ \(\d+ note\)/);
   });
 
+  it('the CLI applies them: 25,001 findings upload as the 25,000 most severe, with a notice', () => {
+    const dir = tempDir('limits');
+    try {
+      // 25,000 http-default-client notes and one chan-send-leak error.
+      const files: Record<string, string> = { 'go.mod': 'module example.com/big\n\ngo 1.19\n', 'worker/worker.go': LEAKY_GO };
+      for (let f = 0; f < 250; f++) {
+        const funcs = Array.from({ length: 100 }, (_, i) => `func f${f}_${i}(u string) { http.Get(u) }`);
+        files[`calls/f${String(f).padStart(3, '0')}.go`] = `package calls\n\nimport "net/http"\n\n${funcs.join('\n')}\n`;
+      }
+      writeTree(dir, files);
+      const r = spawnSync(process.execPath, [CLI, '--format', 'sarif', '--output', 'big.sarif', './...'], { cwd: dir, encoding: 'utf8', timeout: 280_000, maxBuffer: 1 << 26 });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/SARIF: 25001 results exceed GitHub code scanning's limit of 25000 per upload; kept the 25000 most severe results and left out 1 \(1 note\)/);
+      const log = JSON.parse(readFileSync(join(dir, 'big.sarif'), 'utf8')) as Sarif.Log;
+      const results = log.runs[0]!.results!;
+      expect(results).toHaveLength(25_000);
+      expect(results.filter((x) => x.ruleId === 'chan-send-leak')).toHaveLength(1);
+      expect(log.runs[0]!.invocations![0]!.toolExecutionNotifications!.map((n) => n.message.text).join('\n')).toMatch(/25001 results exceed/);
+      expect(gzipSync(readFileSync(join(dir, 'big.sarif'))).length).toBeLessThan(GITHUB_LIMITS.maxGzipBytes);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it('trims code flows GitHub would cut anyway', () => {
     const r = result(1, 'error');
     r.codeFlows = [{ threadFlows: [{ locations: Array.from({ length: 1500 }, (_, i) => ({ executionOrder: i + 1, location: { message: { text: `${i}` } } })) }] }];
