@@ -231,11 +231,15 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError('--jobs: expected a whole number of at least 1');
   // --no-prefilter (not in --help) exists for the equivalence test: it must change no finding.
   const engine = { jobs, prefilter: flags.get('no-prefilter') !== 'true', unusedDirectives: flags.get('report-unused-suppressions') === 'true' };
+  // Files done of total and elapsed time on a terminal, for runs over a second; never in pipes, CI or machine output.
+  const progress = (await import('./progress.js')).startProgress({ stream: process.stderr, env: process.env, format, toFile: flags.has('output') });
+  if (progress) Object.assign(engine, { onProgress: progress.update });
   const fixing = flags.get('fix') === 'true';
   // What --fix may edit is read before linting: a file that changes after this is refused, not overwritten.
   const snapshot = fixing ? (await import('./fix.js')).readTexts((reportOnly ? [...reportOnly] : files).filter((f) => !excluded?.(f))) : null;
   await testPause('after-walk');
   let result: LintResult = await lintFiles(files, { tests, maxFileSize, build, rules, excluded, reportOnly, ...engine });
+  progress?.stop();
   if (fixing) {
     const { applyFixes } = await import('./fix.js');
     await testPause('before-fix');
