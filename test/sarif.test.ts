@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
-import { DEFAULT_CLIENT_GO, FIXTURES, REPO, SEND_LEAK_GO, cleanup, run, tree } from './helpers/cli.js';
+import { DEFAULT_CLIENT_GO, FIXTURES, REPO, SEND_LEAK_GO, cleanup, run, runAsync, tree } from './helpers/cli.js';
 import { RULES } from '../rules/index.js';
 
 const TOOL_DIR = join(REPO, 'node_modules/@microsoft/sarif-multitool-linux');
@@ -29,9 +29,9 @@ const work = tree({}, 'sarif');
 /** Input name → the SARIF log the binary wrote. */
 const logs = new Map<string, Sarif.Log>();
 
-function lintToSarif(name: string, args: string[], cwd: string): Sarif.Log {
+async function lintToSarif(name: string, args: string[], cwd: string): Promise<Sarif.Log> {
   const out = join(work, `${name}.sarif`);
-  const r = run(['--format', 'sarif', '--output', out, ...args], cwd);
+  const r = await runAsync(['--format', 'sarif', '--output', out, ...args], cwd);
   expect([0, 1], `${name}: exit ${r.code}: ${r.stderr}`).toContain(r.code);
   const log = JSON.parse(readFileSync(out, 'utf8')) as Sarif.Log;
   logs.set(name, log);
@@ -49,9 +49,9 @@ const odd = tree({
   'bad/broken.go': 'package bad\n\nimport "net/http"\n\nfunc F() {\n\t_, _ = http.Get("x")\n\tx := \n',
 }, 'sarif-odd');
 
-beforeAll(() => {
-  for (const f of folders) lintToSarif(f, [`./fixtures/${f}/...`], REPO);
-  lintToSarif('odd', ['./...'], odd);
+beforeAll(async () => {
+  for (const f of folders) await lintToSarif(f, [`./fixtures/${f}/...`], REPO);
+  await lintToSarif('odd', ['./...'], odd);
 }, 600_000);
 
 describe('SARIF validates', () => {

@@ -217,7 +217,7 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
   const onlyFiles = patterns.every((p) => p.endsWith('.go')) && flags.get('only-files') !== 'false';
   const expansion = expandPatterns(onlyFiles ? [...new Set(patterns.map((p) => dirname(resolve(cwd, p))))] : patterns, cwd);
   // Named files are checked one by one below; their directories matching nothing is no news.
-  const notices: Notice[] = expansion.problems.filter((p) => !onlyFiles || !p.endsWith(': matched no Go files')).map((p) => ({ level: 'error' as const, message: p }));
+  const notices: Notice[] = expansion.problems.filter((p) => !onlyFiles || !/: (matched no Go files|no such file or directory)$/.test(p)).map((p) => ({ level: 'error' as const, message: p }));
   const reportOnly = onlyFiles ? new Set(patterns.map((p) => resolve(cwd, p))) : undefined;
   if (reportOnly) {
     // Their directories were listed instead; a named file that is not there is still an error.
