@@ -141,7 +141,7 @@ function bufferFix(pkg: PackageSemantics, use: ChannelUse, count: Count, perRun:
   const args = callArgs(use.channel.make);
   if (args.length !== 1) return undefined;
   const chanType = args[0]!;
-  return { description: `buffer ${use.channel.binding.name} for ${n} value${n === '1' ? '' : 's'}`, edits: [{ start: chanType.endIndex, end: chanType.endIndex, text: `, ${n}` }] };
+  return { description: `buffer ${use.channel.binding.name} for ${n} value${n === '1' ? '' : 's'}`, edits: [{ node: chanType, start: chanType.endIndex, end: chanType.endIndex, text: `, ${n}` }] };
 }
 
 /** `len(xs)` at the make equals the loop's count only if `xs` is a plain variable declared before and never reassigned. */

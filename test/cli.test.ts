@@ -407,7 +407,13 @@ describe('--fix', () => {
     expect(r.stderr).toMatch(/not fixed/);
     expect(readFileSync(join(d, 'w/worker.go'), 'utf8')).toBe(before.worker);
     expect(readFileSync(join(d, 'w/main.go'), 'utf8')).toBe(before.main);
-    run(['--fix', '--rules', 'chan-send-leak', './w/...'], d);
+    expect(r.stderr).toContain('golint-leaks: w/main.go: not fixed: the fix edits this file, which is outside the given patterns\n');
+    // The fix edits the file holding the make, not the one holding the send.
+    const j = JSON.parse(run(['--format', 'json', '--rules', 'chan-send-leak', './w/...'], d).stdout) as { findings: { path: string; fix?: { edits: { path: string; line: number }[] } }[] };
+    expect(j.findings.map((f) => [f.path, f.fix?.edits.map((e) => `${e.path}:${e.line}`)])).toEqual([['w/worker.go', ['w/main.go:4']]]);
+    const fixed = run(['--fix', '--rules', 'chan-send-leak', './w/...'], d);
+    expect([fixed.code, fixed.stderr]).toEqual([0, 'golint-leaks: fixed 1 file\n']);
+    expect(readFileSync(join(d, 'w/main.go'), 'utf8')).toBe(before.main.replace('make(chan int)', 'make(chan int, 1)'));
     expect(readFileSync(join(d, 'other/s.go'), 'utf8')).toBe(before.other);
     expect(readFileSync(join(d, 'w/worker.go'), 'utf8')).toBe(before.worker);
   });

@@ -45,6 +45,11 @@ export interface ReportStep {
 }
 
 export interface TextEdit {
+  /**
+   * A node of the file the offsets index, when that is not the file of the
+   * reported node: a send in worker.go whose fix edits the make in main.go.
+   */
+  node?: Node;
   /** Byte-free offsets into the file's JS string (tree-sitter start/end index). */
   start: number;
   end: number;
