@@ -5,7 +5,8 @@
 // what was expected (exit 2), like go vet's flags.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, visit, isPair, isScalar } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Rule, Severity } from '../engine/rule.js';
 
 export interface RuleSetting {
@@ -112,6 +113,7 @@ export function loadConfig(path: string, rules: readonly Rule[]): Config {
  * value into something other than strings, numbers, booleans, lists and maps.
  */
 function parseDataYaml(text: string, path: string): unknown {
+  const { LineCounter, parseDocument, visit, isPair, isScalar } = yamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, { customTags: [], schema: 'core', merge: false, uniqueKeys: true, logLevel: 'silent', lineCounter: lines });
   if (doc.errors.length) throw new Error(doc.errors[0]!.message);
@@ -128,6 +130,12 @@ function parseDataYaml(text: string, path: string): unknown {
     throw new ConfigError(`${path}:${t.line}: ${t.key}: expected plain data; YAML tags such as ${t.tag} are not allowed`);
   }
   return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** Loaded on first use: most runs have no YAML config, and loading the library is a third of a small run's start-up. */
+let yaml: typeof Yaml | null = null;
+function yamlLibrary(): typeof Yaml {
+  return (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 }
 
 function ruleSetting(id: string, v: unknown, rule: Rule, err: (k: string, e: string) => ConfigError): RuleSetting {
