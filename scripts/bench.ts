@@ -155,17 +155,18 @@ function argsFile(dirs: string[]): string {
 
 /** The real binary, as a user runs it, on the listed package directories (its JSON report goes to a file). */
 const lintCmd = (list: string, jobs: number) => [CLI, '--format', 'json', '--output', join(scratch, 'report.json'), '--jobs', String(jobs), '--', ...readFileSync(list, 'utf8').split('\n')];
-const parseCmd = (list: string, jobs: number) => [SELF, '--child', 'parse', list, String(jobs)];
+const parseCmd = (list: string, jobs: number, count = false) => [SELF, '--child', count ? 'count' : 'parse', list, String(jobs)];
 
 /**
  * Child mode: `bench.js --child parse LISTFILE JOBS` reads and parses the
  * files of the listed directories, as the lint loads them, on the same
- * number of workers, and nothing else.
+ * number of workers, and nothing else; `--child count ...` also counts the
+ * functions (untimed: that is one more walk of every tree).
  */
-async function child(list: string, jobs: number): Promise<void> {
+async function child(mode: string, list: string, jobs: number): Promise<void> {
   const dirs = readFileSync(list, 'utf8').split('\n').filter(Boolean);
   const { files } = expandPatterns(dirs, process.cwd());
-  const r = await lintFiles(files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules: [], jobs, parseOnly: true });
+  const r = await lintFiles(files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules: [], jobs, parseOnly: true, countFunctions: mode === 'count' });
   process.stdout.write(JSON.stringify(r.stats) + '\n');
 }
 
@@ -178,7 +179,8 @@ async function bench(a: Args): Promise<void> {
   const all = argsFile(dirs.map((d) => d.dir));
   const w = a.workers;
   const say = (s: string) => process.stdout.write(s + '\n');
-  say(`${a.dir}: ${files} files, ${mb.toFixed(1)} MB, ${dirs.length} directories${a.vendor ? ' (vendor included)' : ''}; ${a.runs} runs each, median`);
+  const vendored = a.vendor && existsSync(join(a.dir, 'vendor'));
+  say(`${a.dir}: ${files} files, ${mb.toFixed(1)} MB, ${dirs.length} directories${vendored ? ' (vendor/ included)' : ''}; ${a.runs} runs each, median`);
 
   const runs: Record<string, Run[]> = { parseN: [], lintN: [], parse1: [], lint1: [] };
   for (let i = 0; i < a.runs; i++) {
@@ -218,12 +220,12 @@ async function bench(a: Args): Promise<void> {
   const { files: goFiles } = expandPatterns(dirs.map((d) => d.dir), a.dir);
   const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
   const lint: LintStats = (await lintFiles(goFiles, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, jobs: w })).stats;
-  const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
+  const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w, true), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
   say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files}`);
   say(`functions: ${parsed.functions}, control-flow graphs built: ${lint.graphs} (${(100 * lint.graphs / Math.max(1, parsed.functions)).toFixed(1)}%)`);
   say(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--child') await child(argv[2]!, Number(argv[3]));
+if (argv[0] === '--child') await child(argv[1]!, argv[2]!, Number(argv[3]));
 else await bench(parseCli(argv));

@@ -95,6 +95,14 @@ export function hasGoKeyword(text: string): boolean {
   return false;
 }
 
+/**
+ * Whether a file's syntax tree can hold a node of this type, by its text:
+ * false only for a `go_statement` in a file without the keyword.
+ */
+export function mayContain(type: string, text: string): boolean {
+  return type !== 'go_statement' || hasGoKeyword(text);
+}
+
 /** Whether one file, by its text alone, can make its package reportable. */
 export function fileMayReport(text: string, needs: Needs): boolean {
   for (const lit of needs.literals) if (text.includes(lit)) return true;

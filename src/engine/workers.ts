@@ -24,6 +24,7 @@ interface WorkerInit {
   prefilter: boolean;
   unusedDirectives: boolean;
   parseOnly: boolean;
+  countFunctions: boolean;
 }
 
 type ToWorker = { seq: number; dir: DirectoryFiles } | { stop: true };
@@ -50,6 +51,7 @@ export async function lintInWorkers(dirs: DirectoryFiles[], opts: LintOptions, j
     prefilter: opts.prefilter !== false,
     unusedDirectives: opts.unusedDirectives !== false,
     parseOnly: !!opts.parseOnly,
+    countFunctions: !!opts.countFunctions,
   };
   // Largest directories first, so that a big package is not the last one
   // started while the other workers sit idle; results keep directory order.
@@ -114,6 +116,7 @@ function workerMain(): void {
     prefilter: init.prefilter,
     unusedDirectives: init.unusedDirectives,
     parseOnly: init.parseOnly,
+    countFunctions: init.countFunctions,
   };
   const port = parentPort!;
   // Messages queued on a port are delivered in one go, and a tree's native

@@ -69,20 +69,19 @@ export class PackageSemantics {
   }
 
   /**
-   * Syntax nodes of one indexed type in a file, in source order. The C side
-   * walks the tree; the cost is in the JS objects made for what it returns.
-   * The first question about a file is often its only one (does it start a
-   * goroutine?), so it fetches that type alone; the next fetches every type
-   * still missing in one more walk.
+   * Syntax nodes of one indexed type in a file, in source order, gathered
+   * for every indexed type by one C-side walk on the first question about
+   * the file. The walk, not the JS objects, is the cost (etcd, 5 MB: 155 ms
+   * to find its 293 go statements, 255 ms for all 177,000 indexed nodes), so
+   * a file is walked once or not at all.
    */
   nodesOfType(file: SourceFile, type: IndexedType): Node[] {
     let buckets = this.index.get(file);
-    if (!buckets) { buckets = new Map(); this.index.set(file, buckets); }
-    const known = buckets.get(type);
-    if (known) return known;
-    const missing: string[] = buckets.size === 0 ? [type] : INDEXED_TYPES.filter((t) => !buckets.has(t));
-    for (const t of missing) buckets.set(t, []);
-    for (const n of file.root.descendantsOfType(missing)) buckets.get(n.type)!.push(n);
+    if (!buckets) {
+      buckets = new Map(INDEXED_TYPES.map((t) => [t, []]));
+      for (const n of file.root.descendantsOfType(INDEXED_TYPES as unknown as string[])) buckets.get(n.type)!.push(n);
+      this.index.set(file, buckets);
+    }
     return buckets.get(type)!;
   }
 
