@@ -10,7 +10,6 @@
  * GitHub's upload limits (25,000 results, 10 MB gzipped) are tested on
  * fitGitHubLimits directly: a run that big takes minutes to lint.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +55,7 @@ const uploadStep = () => step((s) => !!s.uses?.startsWith('github/codeql-action/
 const checkStep = () => step((s) => s.id === 'check', 'fail-on check (id: check)');
 
 describe('action.yml structure', () => {
-  it('is a composite action with name, description and the inputs patterns, config, fail-on', () => {
+  it('is a composite action with name, description and the inputs patterns, config, fail-on', async () => {
     expect(action.name).toBe('golint-leaks');
     expect(action.description).toBeTruthy();
     expect(action.runs.using).toBe('composite');
@@ -68,7 +67,7 @@ describe('action.yml structure', () => {
     expect(['error', 'warning', 'note', 'none']).toContain(action.inputs['fail-on']!.default);
   });
 
-  it('sets up Node, installs, runs with --format sarif --output, uploads, then applies fail-on, in that order', () => {
+  it('sets up Node, installs, runs with --format sarif --output, uploads, then applies fail-on, in that order', async () => {
     const setup = steps.findIndex((s) => !!s.uses?.startsWith('actions/setup-node@'));
     const install = steps.findIndex((s) => /npm (ci|install)/.test(s.run ?? ''));
     const lint = steps.indexOf(lintStep());
@@ -81,7 +80,7 @@ describe('action.yml structure', () => {
     expect(uploadStep().with?.['sarif_file']).toMatch(/steps\.lint\.outputs\.sarif-file/);
   });
 
-  it('uploads even when the lint found leaks (exit 1) or a step before failed', () => {
+  it('uploads even when the lint found leaks (exit 1) or a step before failed', async () => {
     expect(uploadStep().if).toMatch(/always\(\)/);
     expect(checkStep().if).toMatch(/always\(\)/);
     // The lint step swallows the exit status into an output.
@@ -89,36 +88,35 @@ describe('action.yml structure', () => {
     expect(lintStep().run).toMatch(/exit 0\s*$/);
   });
 
-  it('every run step names its shell and takes inputs through env, never pasted into the script', () => {
+  it('every run step names its shell and takes inputs through env, never pasted into the script', async () => {
     for (const s of steps.filter((x) => x.run)) {
       expect(s.shell, s.name).toBe('bash');
       expect(s.run, s.name).not.toMatch(/\$\{\{/);
     }
   });
 
-  it('pins the actions it uses to a major version', () => {
+  it('pins the actions it uses to a major version', async () => {
     for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w./-]+@v\d+$/);
   });
 });
 
-/** Runs a step's script as a runner does: `bash --noprofile --norc -eo pipefail FILE`. */
-function runStep(s: Step, env: Record<string, string>, cwd: string, dir: string): RunResult & { outputs: Record<string, string> } {
+/** Runs a step's script as a runner does: `bash --noprofile --norc -eo pipefail FILE` (asynchronously: vitest's RPC times out if a worker blocks for 60 s). */
+async function runStep(s: Step, env: Record<string, string>, cwd: string, dir: string): Promise<RunResult & { outputs: Record<string, string> }> {
   const script = join(dir, `${s.id}.sh`);
   const output = join(dir, `${s.id}.output`);
   writeFileSync(script, s.run!);
   writeFileSync(output, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+  const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
     cwd,
-    encoding: 'utf8',
     env: { ...process.env, GITHUB_OUTPUT: output, GOLINT_LEAKS: CLI, ...env },
-    timeout: 120_000,
+    timeoutMs: 120_000,
   });
   const outputs: Record<string, string> = {};
   for (const line of readFileSync(output, 'utf8').split('\n')) {
     const i = line.indexOf('=');
     if (i > 0) outputs[line.slice(0, i)] = line.slice(i + 1);
   }
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: !!r.error, outputs };
+  return { ...r, outputs };
 }
 
 const multitool = join(REPO_ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
@@ -176,7 +174,7 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
     const dir = join(work, 'leak');
     mkdirSync(dir);
     const s = lintStep();
-    const r = runStep(s, { PATTERNS: './...', CONFIG: '.golint-leaks.yaml', ARGS: '', SARIF_FILE: 'out/../golint-leaks.sarif' }, join(repo, 'svc'), dir);
+    const r = await runStep(s, { PATTERNS: './...', CONFIG: '.golint-leaks.yaml', ARGS: '', SARIF_FILE: 'out/../golint-leaks.sarif' }, join(repo, 'svc'), dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs['exit-code']).toBe('1');
     expect(r.outputs['sarif-written']).toBe('true');
@@ -193,14 +191,14 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
 
     const check = checkStep();
     const env = { EXIT_CODE: r.outputs['exit-code']!, SARIF: sarifPath };
-    const onError = runStep(check, { ...env, FAIL_ON: 'error' }, repo, dir);
+    const onError = await runStep(check, { ...env, FAIL_ON: 'error' }, repo, dir);
     expect(onError.code, onError.stdout + onError.stderr).toBe(1);
     expect(onError.outputs['findings']).toBe('1');
-    expect(runStep(check, { ...env, FAIL_ON: 'note' }, repo, dir).code).toBe(1);
-    const none = runStep(check, { ...env, FAIL_ON: 'none' }, repo, dir);
+    expect((await runStep(check, { ...env, FAIL_ON: 'note' }, repo, dir)).code).toBe(1);
+    const none = await runStep(check, { ...env, FAIL_ON: 'none' }, repo, dir);
     expect(none.code).toBe(0);
     expect(none.outputs['findings']).toBe('0');
-    const bad = runStep(check, { ...env, FAIL_ON: 'sometimes' }, repo, dir);
+    const bad = await runStep(check, { ...env, FAIL_ON: 'sometimes' }, repo, dir);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/::error .*fail-on/);
   });
@@ -208,33 +206,33 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
   it('passes fail-on when the findings are less severe, and on a clean package', async () => {
     const dir = join(work, 'clean');
     mkdirSync(dir);
-    const r = runStep(lintStep(), { PATTERNS: './pool/...\n', CONFIG: '', ARGS: '', SARIF_FILE: join(dir, 'clean.sarif') }, join(repo, 'svc'), dir);
+    const r = await runStep(lintStep(), { PATTERNS: './pool/...\n', CONFIG: '', ARGS: '', SARIF_FILE: join(dir, 'clean.sarif') }, join(repo, 'svc'), dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs['exit-code']).toBe('0');
     const log = JSON.parse(readFileSync(join(dir, 'clean.sarif'), 'utf8')) as Sarif.Log;
     expect(log.runs[0]!.results).toEqual([]);
     expect(await githubValidate(join(dir, 'clean.sarif'), dir)).toEqual([]);
-    const check = runStep(checkStep(), { FAIL_ON: 'note', EXIT_CODE: '0', SARIF: join(dir, 'clean.sarif') }, repo, dir);
+    const check = await runStep(checkStep(), { FAIL_ON: 'note', EXIT_CODE: '0', SARIF: join(dir, 'clean.sarif') }, repo, dir);
     expect(check.code).toBe(0);
     // A warning-level finding does not fail fail-on: error.
     const warned: Sarif.Log = JSON.parse(readFileSync(join(dir, 'clean.sarif'), 'utf8')) as Sarif.Log;
     warned.runs[0]!.results = [{ ruleId: 'recv-no-timeout', level: 'warning', message: { text: 'w' } }, { ruleId: 'chan-send-leak', level: 'error', message: { text: 'e' }, suppressions: [{ kind: 'inSource' }] }];
     writeFileSync(join(dir, 'warned.sarif'), JSON.stringify(warned));
-    expect(runStep(checkStep(), { FAIL_ON: 'error', EXIT_CODE: '1', SARIF: join(dir, 'warned.sarif') }, repo, dir).code).toBe(0);
-    expect(runStep(checkStep(), { FAIL_ON: 'warning', EXIT_CODE: '1', SARIF: join(dir, 'warned.sarif') }, repo, dir).code).toBe(1);
+    expect((await runStep(checkStep(), { FAIL_ON: 'error', EXIT_CODE: '1', SARIF: join(dir, 'warned.sarif') }, repo, dir)).code).toBe(0);
+    expect((await runStep(checkStep(), { FAIL_ON: 'warning', EXIT_CODE: '1', SARIF: join(dir, 'warned.sarif') }, repo, dir)).code).toBe(1);
   });
 
-  it('passes args through: a baseline hides the recorded finding from the SARIF and from fail-on', () => {
+  it('passes args through: a baseline hides the recorded finding from the SARIF and from fail-on', async () => {
     const dir = join(work, 'args');
     mkdirSync(dir);
     const svc = join(repo, 'svc');
-    const w = spawnSync(process.execPath, [CLI, '--write-baseline', join(dir, 'baseline.json'), './...'], { cwd: svc, encoding: 'utf8' });
-    expect(w.status, w.stderr).toBe(0);
-    const r = runStep(lintStep(), { PATTERNS: './worker/... ./pool/...', CONFIG: '', ARGS: `--baseline ${join(dir, 'baseline.json')}`, SARIF_FILE: 'b.sarif' }, svc, dir);
+    const w = await run(process.execPath, [CLI, '--write-baseline', join(dir, 'baseline.json'), './...'], { cwd: svc });
+    expect(w.code, w.stderr).toBe(0);
+    const r = await runStep(lintStep(), { PATTERNS: './worker/... ./pool/...', CONFIG: '', ARGS: `--baseline ${join(dir, 'baseline.json')}`, SARIF_FILE: 'b.sarif' }, svc, dir);
     expect(r.outputs['exit-code'], r.stderr).toBe('0');
     const log = JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8')) as Sarif.Log;
     expect(log.runs[0]!.results).toEqual([]);
-    expect(runStep(checkStep(), { FAIL_ON: 'note', EXIT_CODE: '0', SARIF: r.outputs['sarif-file']! }, repo, dir).code).toBe(0);
+    expect((await runStep(checkStep(), { FAIL_ON: 'note', EXIT_CODE: '0', SARIF: r.outputs['sarif-file']! }, repo, dir)).code).toBe(0);
   });
 
   it('the validator is not vacuous: a result without message text or rule id fails it', async () => {
@@ -246,14 +244,14 @@ describe('the action runs golint-leaks and gates on fail-on', () => {
     expect(problems.join('\n')).toMatch(/GH1015|SARIF1010/);
   });
 
-  it('a usage or configuration error fails the check step, after writing what it could', () => {
+  it('a usage or configuration error fails the check step, after writing what it could', async () => {
     const dir = join(work, 'bad');
     mkdirSync(dir);
-    const r = runStep(lintStep(), { PATTERNS: './...', CONFIG: 'missing.yaml', ARGS: '', SARIF_FILE: 'x.sarif' }, join(repo, 'svc'), dir);
+    const r = await runStep(lintStep(), { PATTERNS: './...', CONFIG: 'missing.yaml', ARGS: '', SARIF_FILE: 'x.sarif' }, join(repo, 'svc'), dir);
     expect(r.code).toBe(0);
     expect(r.outputs['exit-code']).toBe('2');
     expect(r.stdout).toMatch(/::error title=golint-leaks::/);
-    const check = runStep(checkStep(), { FAIL_ON: 'none', EXIT_CODE: '2', SARIF: join(dir, 'x.sarif') }, repo, dir);
+    const check = await runStep(checkStep(), { FAIL_ON: 'none', EXIT_CODE: '2', SARIF: join(dir, 'x.sarif') }, repo, dir);
     expect(check.code).toBe(2);
   });
 });
@@ -273,7 +271,7 @@ describe("GitHub's upload limits", () => {
     runs: [{ tool: { driver: { name: 'golint-leaks', rules: [rule('r-error'), rule('r-warning'), rule('r-note')] } }, results, invocations: [{ executionSuccessful: true }] }],
   });
 
-  it('keeps everything, untouched but for rule tags, under the limits', () => {
+  it('keeps everything, untouched but for rule tags, under the limits', async () => {
     const log = makeLog([result(0, 'note'), result(1, 'error')]);
     const notices = fitGitHubLimits(log);
     expect(notices).toEqual([]);
@@ -282,7 +280,7 @@ describe("GitHub's upload limits", () => {
     expect(log.runs[0]!.tool.driver.rules![0]!.properties!.tags!.length).toBe(GITHUB_LIMITS.maxTags);
   });
 
-  it('over 25,000 results keeps the most severe, in their order, and says so', () => {
+  it('over 25,000 results keeps the most severe, in their order, and says so', async () => {
     // 10,000 notes, 12,000 warnings, 8,000 errors, 1,000 suppressed errors, interleaved.
     const levels: [Sarif.Result.level, boolean][] = [];
     for (let i = 0; i < 31_000; i++) levels.push(i % 31 === 0 ? ['error', true] : i % 3 === 0 ? ['note', false] : i % 3 === 1 ? ['warning', false] : ['error', false]);
@@ -307,7 +305,7 @@ describe("GitHub's upload limits", () => {
     expect(schemaErrors(log)).toBeNull();
   });
 
-  it('over the gzipped size keeps the most severe results that fit', () => {
+  it('over the gzipped size keeps the most severe results that fit', async () => {
     const results: Sarif.Result[] = [];
     for (let i = 0; i < 3000; i++) {
       const r = result(i, i < 100 ? 'error' : 'note');
@@ -326,7 +324,7 @@ describe("GitHub's upload limits", () => {
     expect(notices.at(-1)!.message).toMatch(/MB gzipped, over GitHub code scanning's .* kept the \d+ most severe results and left out \d+ \(\d+ note\)/);
   });
 
-  it('the CLI applies them: 25,001 findings upload as the 25,000 most severe, with a notice', () => {
+  it('the CLI applies them: 25,001 findings upload as the 25,000 most severe, with a notice', async () => {
     const dir = tempDir('limits');
     try {
       // 25,000 http-default-client notes and one chan-send-leak error.
@@ -336,8 +334,8 @@ describe("GitHub's upload limits", () => {
         files[`calls/f${String(f).padStart(3, '0')}.go`] = `package calls\n\nimport "net/http"\n\n${funcs.join('\n')}\n`;
       }
       writeTree(dir, files);
-      const r = spawnSync(process.execPath, [CLI, '--format', 'sarif', '--output', 'big.sarif', './...'], { cwd: dir, encoding: 'utf8', timeout: 280_000, maxBuffer: 1 << 26 });
-      expect(r.status, r.stderr).toBe(1);
+      const r = await run(process.execPath, [CLI, '--format', 'sarif', '--output', 'big.sarif', './...'], { cwd: dir, timeoutMs: 280_000 });
+      expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/SARIF: 25001 results exceed GitHub code scanning's limit of 25000 per upload; kept the 25000 most severe results and left out 1 \(1 note\)/);
       const log = JSON.parse(readFileSync(join(dir, 'big.sarif'), 'utf8')) as Sarif.Log;
       const results = log.runs[0]!.results!;
@@ -350,7 +348,7 @@ describe("GitHub's upload limits", () => {
     }
   }, 300_000);
 
-  it('trims code flows GitHub would cut anyway', () => {
+  it('trims code flows GitHub would cut anyway', async () => {
     const r = result(1, 'error');
     r.codeFlows = [{ threadFlows: [{ locations: Array.from({ length: 1500 }, (_, i) => ({ executionOrder: i + 1, location: { message: { text: `${i}` } } })) }] }];
     const log = makeLog([r]);

@@ -6,11 +6,11 @@
  * and untracked changes; a changed exit step counts; a deleted `close`
  * counts). git runs without repository hooks or drivers.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../scripts/oracle.js';
 import { parseUnifiedDiff } from '../src/cli/newfromrev.js';
 import { CLI, git, GIT_ENV, tempDir, writeTree } from './helpers/worktree.js';
 
@@ -77,9 +77,9 @@ ${withClose ? '\tclose(jobs)\n' : ''}	return nil
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function lint(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: GIT_ENV, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the CLI without blocking the test worker's event loop (vitest's RPC times out after 60 s). */
+function lint(cwd: string, ...args: string[]): Promise<Run> {
+  return run(process.execPath, [CLI, ...args], { cwd, env: GIT_ENV, timeoutMs: 120_000 });
 }
 
 /** `file:line (rule)` of each text-format finding. */
@@ -110,12 +110,12 @@ afterAll(() => {
 });
 
 describe('--write-baseline and --baseline', () => {
-  it('records today\'s findings by the SARIF fingerprint and then reports none', () => {
-    const before = lint(repo, './...');
+  it('records today\'s findings by the SARIF fingerprint and then reports none', async () => {
+    const before = await lint(repo, './...');
     expect(found(before)).toEqual(['shop/shop.go:11 (chan-send-leak)']);
     expect(before.code).toBe(1);
 
-    const w = lint(repo, '--write-baseline', 'leaks-baseline.json', './...');
+    const w = await lint(repo, '--write-baseline', 'leaks-baseline.json', './...');
     expect(w.code, w.stderr).toBe(0);
     expect(w.stdout).toBe('');
     expect(w.stderr).toMatch(/wrote 1 finding to the baseline leaks-baseline\.json/);
@@ -123,10 +123,10 @@ describe('--write-baseline and --baseline', () => {
     expect(baseline.version).toBe(1);
     expect(baseline.findings).toMatchObject([{ ruleId: 'chan-send-leak', file: 'shop/shop.go', line: 11 }]);
 
-    const sarif = JSON.parse(lint(repo, '--format', 'sarif', './...').stdout) as Sarif.Log;
+    const sarif = JSON.parse((await lint(repo, '--format', 'sarif', './...')).stdout) as Sarif.Log;
     expect(sarif.runs[0]!.results!.map((r) => r.partialFingerprints!['golintLeaksFingerprint/v1'])).toEqual(baseline.findings.map((f) => f.fingerprint));
 
-    const b = lint(repo, '--baseline', 'leaks-baseline.json', './...');
+    const b = await lint(repo, '--baseline', 'leaks-baseline.json', './...');
     expect(b.stdout).toBe('');
     expect(b.code).toBe(0);
     git(repo, 'add', 'leaks-baseline.json');
@@ -134,108 +134,108 @@ describe('--write-baseline and --baseline', () => {
     commits.push(git(repo, 'rev-parse', 'HEAD').trim());
   });
 
-  it('moved code stays hidden; a new leak is reported, alone', () => {
+  it('moved code stays hidden; a new leak is reported, alone', async () => {
     // Twenty lines above the old leak, and a new leak below it.
     const filler = Array.from({ length: 20 }, (_, i) => `// note ${i}`).join('\n');
     write('shop/shop.go', HEADER + `\n${filler}\n` + PRICES + SUM_EARLY_RETURN + PROCESS(true));
     commit('move the old leak, add a new one');
-    const all = lint(repo, './...');
+    const all = await lint(repo, './...');
     expect(found(all)).toEqual(['shop/shop.go:32 (chan-send-leak)', 'shop/shop.go:40 (chan-send-leak)']);
-    const b = lint(repo, '--baseline', 'leaks-baseline.json', './...');
+    const b = await lint(repo, '--baseline', 'leaks-baseline.json', './...');
     expect(found(b)).toEqual(['shop/shop.go:40 (chan-send-leak)']);
     expect(b.code).toBe(1);
     // JSON and SARIF hide the same.
-    const json = JSON.parse(lint(repo, '--baseline', 'leaks-baseline.json', '--format', 'json', './...').stdout) as { findings: { line: number }[] };
+    const json = JSON.parse((await lint(repo, '--baseline', 'leaks-baseline.json', '--format', 'json', './...')).stdout) as { findings: { line: number }[] };
     expect(json.findings.map((f) => f.line)).toEqual([40]);
-    const sarif = JSON.parse(lint(repo, '--baseline', 'leaks-baseline.json', '--format', 'sarif', './...').stdout) as Sarif.Log;
+    const sarif = JSON.parse((await lint(repo, '--baseline', 'leaks-baseline.json', '--format', 'sarif', './...')).stdout) as Sarif.Log;
     expect(sarif.runs[0]!.results!.map((r) => r.locations![0]!.physicalLocation!.region!.startLine)).toEqual([40]);
   });
 
-  it('says when baseline entries no longer match, and changed code is reported again', () => {
+  it('says when baseline entries no longer match, and changed code is reported again', async () => {
     const text = readFileSync(join(repo, 'shop/shop.go'), 'utf8');
     // Same leak, different text on its line: no longer the recorded finding.
     write('shop/shop.go', text.replace('go func(id string) { ch <- lookup(id) }(id)\n\t}\n\treturn <-ch', 'go func(id string) { ch <- lookup(id) * 2 }(id)\n\t}\n\treturn <-ch'));
-    const b = lint(repo, '--baseline', 'leaks-baseline.json', './...');
+    const b = await lint(repo, '--baseline', 'leaks-baseline.json', './...');
     expect(found(b)).toEqual(['shop/shop.go:32 (chan-send-leak)', 'shop/shop.go:40 (chan-send-leak)']);
     expect(b.stderr).toMatch(/1 entry of the baseline leaks-baseline\.json matched no finding/);
     // Linting another package does not call the entry stale.
     mkdirSync(join(repo, 'other'), { recursive: true });
     write('other/other.go', 'package other\n');
-    expect(lint(repo, '--baseline', 'leaks-baseline.json', './other/...').stderr).not.toMatch(/matched no finding/);
+    expect((await lint(repo, '--baseline', 'leaks-baseline.json', './other/...')).stderr).not.toMatch(/matched no finding/);
     rmSync(join(repo, 'other'), { recursive: true });
     git(repo, 'checkout', '-q', '--', 'shop/shop.go');
   });
 
-  it('rejects a missing, malformed or foreign baseline with exit 2', () => {
-    const missing = lint(repo, '--baseline', 'nope.json', './...');
+  it('rejects a missing, malformed or foreign baseline with exit 2', async () => {
+    const missing = await lint(repo, '--baseline', 'nope.json', './...');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--baseline nope\.json: no such file/);
     write('bad.json', '{"findings": "x"}');
-    expect(lint(repo, '--baseline', 'bad.json', './...').stderr).toMatch(/not a golint-leaks baseline/);
+    expect((await lint(repo, '--baseline', 'bad.json', './...')).stderr).toMatch(/not a golint-leaks baseline/);
     write('bad.json', '{ nope');
-    const bad = lint(repo, '--baseline', 'bad.json', './...');
+    const bad = await lint(repo, '--baseline', 'bad.json', './...');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not JSON/);
     rmSync(join(repo, 'bad.json'));
-    const nodir = lint(repo, '--write-baseline', 'no/such/dir.json', './...');
+    const nodir = await lint(repo, '--write-baseline', 'no/such/dir.json', './...');
     expect(nodir.code).toBe(2);
     expect(nodir.stderr).toMatch(/no such directory/);
   });
 });
 
 describe('--new-from-rev', () => {
-  it('reports only findings whose path changed since the revision', () => {
+  it('reports only findings whose path changed since the revision', async () => {
     const [first, , third] = commits;
     // Since the first commit: the new leak in Sum; the moved one is unchanged text... but its lines moved:
     // git diff shows only the inserted filler and Sum's edits, so Prices is not new.
-    const since1 = lint(repo, '--new-from-rev', first!, './...');
+    const since1 = await lint(repo, '--new-from-rev', first!, './...');
     expect(found(since1)).toEqual(['shop/shop.go:40 (chan-send-leak)']);
     expect(since1.code).toBe(1);
     // Since the commit that added it: nothing.
-    const since3 = lint(repo, '--new-from-rev', third!, './...');
+    const since3 = await lint(repo, '--new-from-rev', third!, './...');
     expect(since3.stdout).toBe('');
     expect(since3.code).toBe(0);
-    expect(lint(repo, '--new-from-rev', 'HEAD', './...').code).toBe(0);
+    expect((await lint(repo, '--new-from-rev', 'HEAD', './...')).code).toBe(0);
   });
 
-  it('counts a changed step: the send did not change, the early return did', () => {
+  it('counts a changed step: the send did not change, the early return did', async () => {
     // In commit 3 only Sum's receive loop changed; the send on line 40 is an old line.
     const diff = git(repo, 'diff', '-U0', `${commits[1]}`, `${commits[2]}`, '--', 'shop/shop.go');
     const changed = parseUnifiedDiff(diff, repo).get(join(repo, 'shop/shop.go'));
     expect(changed instanceof Set && !changed.has(40)).toBe(true);
-    expect(found(lint(repo, '--new-from-rev', commits[1]!, './...'))).toEqual(['shop/shop.go:40 (chan-send-leak)']);
+    expect(found(await lint(repo, '--new-from-rev', commits[1]!, './...'))).toEqual(['shop/shop.go:40 (chan-send-leak)']);
   });
 
-  it('counts uncommitted edits, a deleted close and untracked files', () => {
+  it('counts uncommitted edits, a deleted close and untracked files', async () => {
     const text = readFileSync(join(repo, 'shop/shop.go'), 'utf8');
     write('shop/shop.go', text.replace('\tclose(jobs)\n', ''));
-    const r = lint(repo, '--new-from-rev', 'HEAD', './...');
+    const r = await lint(repo, '--new-from-rev', 'HEAD', './...');
     expect(r.stdout).toMatch(/chan-recv-leak/);
     expect(found(r).every((f) => f.endsWith('(chan-recv-leak)'))).toBe(true);
     git(repo, 'checkout', '-q', '--', 'shop/shop.go');
 
     write('shop/extra.go', 'package shop\n' + PRICES.replace('Prices', 'MorePrices'));
-    const u = lint(repo, '--new-from-rev', 'HEAD', './...');
+    const u = await lint(repo, '--new-from-rev', 'HEAD', './...');
     expect(found(u)).toEqual(['shop/extra.go:7 (chan-send-leak)']);
     rmSync(join(repo, 'shop/extra.go'));
   });
 
-  it('combines with --baseline and with a file list (pre-commit)', () => {
+  it('combines with --baseline and with a file list (pre-commit)', async () => {
     const [first] = commits;
-    const r = lint(repo, '--new-from-rev', first!, '--baseline', 'leaks-baseline.json', 'shop/shop.go');
+    const r = await lint(repo, '--new-from-rev', first!, '--baseline', 'leaks-baseline.json', 'shop/shop.go');
     expect(found(r)).toEqual(['shop/shop.go:40 (chan-send-leak)']);
   });
 
-  it('fails with exit 2 on an unknown revision or outside a git work tree', () => {
-    const r = lint(repo, '--new-from-rev', 'no-such-branch', './...');
+  it('fails with exit 2 on an unknown revision or outside a git work tree', async () => {
+    const r = await lint(repo, '--new-from-rev', 'no-such-branch', './...');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--new-from-rev: unknown revision no-such-branch/);
-    const opt = lint(repo, '--new-from-rev=--output=x', './...');
+    const opt = await lint(repo, '--new-from-rev=--output=x', './...');
     expect(opt.code).toBe(2);
     const outside = tempDir('nogit');
     try {
       writeTree(outside, { 'p/p.go': 'package p\n' });
-      const o = lint(outside, '--new-from-rev', 'HEAD', './...');
+      const o = await lint(outside, '--new-from-rev', 'HEAD', './...');
       expect(o.code).toBe(2);
       expect(o.stderr).toMatch(/not inside a git work tree/);
     } finally {
@@ -243,7 +243,7 @@ describe('--new-from-rev', () => {
     }
   });
 
-  it('runs no code from the linted repository (fsmonitor, external diff, textconv)', () => {
+  it('runs no code from the linted repository (fsmonitor, external diff, textconv)', async () => {
     const marker = join(repo, '..', `pwned-${Date.now()}`);
     const hook = join(repo, '.git', 'evil.sh');
     writeFileSync(hook, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
@@ -256,7 +256,7 @@ describe('--new-from-rev', () => {
     const text = readFileSync(join(repo, 'shop/shop.go'), 'utf8');
     write('shop/shop.go', text.replace('\tclose(jobs)\n', ''));
     try {
-      const r = lint(repo, '--new-from-rev', 'HEAD', './...');
+      const r = await lint(repo, '--new-from-rev', 'HEAD', './...');
       expect(r.stdout).toMatch(/chan-recv-leak/);
       expect(existsSync(marker), 'the repository\'s hook ran').toBe(false);
     } finally {
@@ -269,7 +269,7 @@ describe('--new-from-rev', () => {
 });
 
 describe('parseUnifiedDiff', () => {
-  it('reads added ranges, single lines, deletions and quoted names', () => {
+  it('reads added ranges, single lines, deletions and quoted names', async () => {
     const diff = [
       'diff --git a/x.go b/x.go',
       '--- a/x.go',

@@ -113,15 +113,15 @@ describe('docs/rules/ is generated from the rules', () => {
     }
   });
 
-  it('SARIF help, the page and `explain` come from the same text', () => {
+  it('SARIF help, the page and `explain` come from the same text', async () => {
     const log = toSarif([], [], { version: '0', root: REPO_ROOT, rules: RULES, executionSuccessful: true });
     const pages = renderDocs();
     for (const d of log.runs[0]!.tool.driver.rules!) {
       const page = pages.get(`docs/rules/${d.id}.md`)!;
       expect(page.endsWith(d.help!.markdown!), d.id).toBe(true);
       expect(d.helpUri).toMatch(new RegExp(`/docs/rules/${d.id}\\.md$`));
-      const explain = spawnSync(process.execPath, [CLI, 'explain', d.id], { encoding: 'utf8' });
-      expect(explain.status).toBe(0);
+      const explain = await run(process.execPath, [CLI, 'explain', d.id], {});
+      expect(explain.code).toBe(0);
       expect(explain.stdout.trim()).toBe(d.help!.text!.trim());
       const rule = RULES.find((r) => r.meta.id === d.id)!;
       for (const s of DOC_SECTIONS) {

@@ -55,27 +55,27 @@ describe('.pre-commit-hooks.yaml', () => {
 });
 
 describe('file arguments, as the hook passes them', () => {
-  const cli = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  const cli = (cwd: string, ...args: string[]) => run(process.execPath, [CLI, ...args], { cwd, timeoutMs: 120_000 });
 
-  it("lints the file's whole package: a close in another file of it counts", () => {
+  it("lints the file's whole package: a close in another file of it counts", async () => {
     const file = 'fixtures/recv-no-timeout/ok_closed_in_other_file.go';
-    const hook = cli(REPO_ROOT, file);
+    const hook = await cli(REPO_ROOT, file);
     expect(hook.stdout).toBe('');
-    expect(hook.status).toBe(0);
+    expect(hook.code).toBe(0);
     // The same file as a package of its own would be a leak.
-    expect(cli(REPO_ROOT, '--only-files=false', file).status).toBe(1);
+    expect((await cli(REPO_ROOT, '--only-files=false', file)).code).toBe(1);
   });
 
-  it('passes when every given file is excluded by the config, fails on a missing one', () => {
+  it('passes when every given file is excluded by the config, fails on a missing one', async () => {
     const dir = tempDir('hookfiles');
     try {
       writeTree(dir, { 'gen/gen.go': LEAKY_GO, 'pool/pool.go': CLEAN_GO, '.golint-leaks.yaml': 'exclude:\n  - "gen/**"\n' });
-      const excluded = cli(dir, 'gen/gen.go');
-      expect(excluded.status, excluded.stderr).toBe(0);
+      const excluded = await cli(dir, 'gen/gen.go');
+      expect(excluded.code, excluded.stderr).toBe(0);
       expect(excluded.stdout).toBe('');
-      expect(cli(dir, 'gen/gen.go', 'pool/pool.go').status).toBe(0);
-      const missing = cli(dir, 'gone/gone.go');
-      expect(missing.status).toBe(2);
+      expect((await cli(dir, 'gen/gen.go', 'pool/pool.go')).code).toBe(0);
+      const missing = await cli(dir, 'gone/gone.go');
+      expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/gone.*: no such file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from '../scripts/oracle.js';
 import { progressAllowed, startProgress } from '../src/cli/progress.js';
 import { CLI } from './helpers/worktree.js';
 
@@ -78,13 +79,13 @@ const haveScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stat
 const haveGoSrc = existsSync('/usr/share/go-1.19/src/net');
 
 describe.skipIf(!haveScript || !haveGoSrc)(`the CLI on a pty (script(1), ${GO_SRC})`, () => {
-  /** Runs the CLI with stdout and stderr on a pseudo-terminal; returns what the terminal got. */
-  const onPty = (args: string, env: NodeJS.ProcessEnv) => {
+  /** Runs the CLI with stdout and stderr on a pseudo-terminal; returns what the terminal got. Asynchronous: vitest's RPC times out if a worker blocks for 60 s. */
+  const onPty = async (args: string, env: NodeJS.ProcessEnv) => {
     const dir = mkdtempSync(join(tmpdir(), 'golint-leaks-pty-'));
     try {
       const log = join(dir, 'typescript');
-      const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} ${args}`, log], { encoding: 'utf8', env, timeout: 300_000 });
-      return { status: r.status, screen: readFileSync(log, 'utf8') };
+      const r = await run('script', ['-qec', `${process.execPath} ${CLI} ${args}`, log], { env, timeoutMs: 300_000 });
+      return { status: r.code, screen: readFileSync(log, 'utf8') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -92,8 +93,8 @@ describe.skipIf(!haveScript || !haveGoSrc)(`the CLI on a pty (script(1), ${GO_SR
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['CI', 'GITHUB_ACTIONS', 'BUILDKITE', 'TF_BUILD', 'JENKINS_URL'].includes(k))) as NodeJS.ProcessEnv;
   env.TERM = 'xterm';
 
-  it('shows progress on a terminal and erases it before the report', () => {
-    const { screen } = onPty(`--jobs 1 ${GO_SRC}`, env);
+  it('shows progress on a terminal and erases it before the report', async () => {
+    const { screen } = await onPty(`--jobs 1 ${GO_SRC}`, env);
     expect(screen).toMatch(/\r\x1b\[Kgolint-leaks: [\d,]+\/[\d,]+ files, \d+\.\ds/);
     // The last progress line is erased before the findings are printed.
     const lastDraw = screen.lastIndexOf('files, ');
@@ -102,13 +103,13 @@ describe.skipIf(!haveScript || !haveGoSrc)(`the CLI on a pty (script(1), ${GO_SR
     expect(screen.slice(erase + 4)).not.toMatch(/files, \d/);
   }, 300_000);
 
-  it('shows none in CI or with SARIF on stdout', () => {
-    expect(onPty(`--jobs 1 ${GO_SRC}`, { ...env, CI: 'true' }).screen).not.toMatch(/files, \d/);
-    expect(onPty(`--jobs 1 --format sarif ${GO_SRC}`, env).screen).not.toMatch(/files, \d/);
+  it('shows none in CI or with SARIF on stdout', async () => {
+    expect((await onPty(`--jobs 1 ${GO_SRC}`, { ...env, CI: 'true' })).screen).not.toMatch(/files, \d/);
+    expect((await onPty(`--jobs 1 --format sarif ${GO_SRC}`, env)).screen).not.toMatch(/files, \d/);
   }, 600_000);
 
-  it('shows none in a pipe', () => {
-    const r = spawnSync(process.execPath, [CLI, '--jobs', '1', GO_SRC], { encoding: 'utf8', env, timeout: 300_000 });
+  it('shows none in a pipe', async () => {
+    const r = await run(process.execPath, [CLI, '--jobs', '1', GO_SRC], { env, timeoutMs: 300_000 });
     expect(r.stderr).not.toMatch(/files, \d/);
     expect(r.stderr).not.toContain('\x1b[K');
   }, 300_000);
