@@ -265,7 +265,11 @@ export async function checkDir(dir: string, names: string[], o: CheckOptions = {
   const t0 = performance.now();
   let result: LintResult;
   try {
-    result = await lintFiles(paths, { tests: true, maxFileSize: o.maxFileSize ?? 5 * 1048576, build: hostBuildContext(), rules: ALL_RULES, jobs: 1 } as Parameters<typeof lintFiles>[1]);
+    // No prefilter: it would skip, unparsed, every input without a token some
+    // rule looks for (most deep-nesting shapes), and the point is to push each
+    // input through the parser, the semantics and every rule. The binary runs
+    // below keep the default, so both paths are fuzzed.
+    result = await lintFiles(paths, { tests: true, maxFileSize: o.maxFileSize ?? 5 * 1048576, build: hostBuildContext(), rules: ALL_RULES, jobs: 1, prefilter: false } as Parameters<typeof lintFiles>[1]);
   } catch (e) {
     return { problems: [`lintFiles threw: ${(e as Error).stack ?? String(e)}`], result: null, ms: performance.now() - t0 };
   }
