@@ -4,13 +4,15 @@
 // internal error, or (with --subprocess) a run of the binary that exits with
 // something other than 0, 1 or 2, prints a stack trace or emits broken JSON.
 //
-//   node dist/scripts/corpora.js [--json] [--subprocess] [--go-patterns] [DIR...]
+//   node dist/scripts/corpora.js [--json] [--subprocess] [--go-patterns] [--no-prefilter] [DIR...]
 //
 // Default directories: the extracted repositories under /work/corpus and
 // Debian's Go sources. Unlike `./...`, every .go file is linted, vendor/ and
 // testdata/ included (testdata holds deliberately broken Go: good for a crash
 // hunt); --go-patterns uses the go tool's `./...` rules instead. Symlinks are
-// never followed.
+// never followed. --no-prefilter parses and analyses every package, even
+// those the prefilter would skip because no rule could report in them: the
+// thorough crash hunt (findings are the same by design).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -66,21 +68,21 @@ function kindOf(message: string): string {
   return message.replace(/\s*\(.*$/, '').replace(/:\s*[^:]*\d.*$/, '').slice(0, 60);
 }
 
-export async function lintRepo(dir: string, opts: { goPatterns?: boolean; subprocess?: boolean } = {}): Promise<RepoReport> {
+export async function lintRepo(dir: string, opts: { goPatterns?: boolean; subprocess?: boolean; prefilter?: boolean } = {}): Promise<RepoReport> {
   const files = opts.goPatterns ? expandPatterns([`${dir}/...`], dir).files : allGoFiles(dir);
   const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
   const report: RepoReport = { dir, files: files.length, linted: 0, packages: 0, fileErrors: {}, syntaxErrors: 0, crashes: [], ms: 0, findings: {}, suppressed: 0 };
   const t0 = performance.now();
   let result: LintResult | null = null;
   try {
-    result = await lintFiles(files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules });
+    result = await lintFiles(files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, prefilter: opts.prefilter !== false } as Parameters<typeof lintFiles>[1]);
   } catch (e) {
     report.crashes.push(`engine threw: ${(e as Error).stack ?? String(e)}`);
     // Find the package that throws, one directory at a time.
     const byDir = new Map<string, string[]>();
     for (const f of files) byDir.set(dirname(f), [...(byDir.get(dirname(f)) ?? []), f]);
     for (const [d, fs] of byDir) {
-      try { await lintFiles(fs, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules }); } catch (e2) {
+      try { await lintFiles(fs, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, prefilter: opts.prefilter !== false } as Parameters<typeof lintFiles>[1]); } catch (e2) {
         report.crashes.push(`${d}: ${(e2 as Error).message}`);
       }
     }
@@ -145,8 +147,8 @@ export function formatReport(reports: RepoReport[]): string {
 
 async function cli(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  for (const f of flags) if (!['--json', '--subprocess', '--go-patterns'].includes(f)) {
-    process.stderr.write(`corpora: unknown flag ${f}\nusage: corpora [--json] [--subprocess] [--go-patterns] [DIR...]\n`);
+  for (const f of flags) if (!['--json', '--subprocess', '--go-patterns', '--no-prefilter'].includes(f)) {
+    process.stderr.write(`corpora: unknown flag ${f}\nusage: corpora [--json] [--subprocess] [--go-patterns] [--no-prefilter] [DIR...]\n`);
     return 2;
   }
   const dirs = argv.filter((a) => !a.startsWith('--'));
@@ -158,7 +160,7 @@ async function cli(argv: string[]): Promise<number> {
   const reports: RepoReport[] = [];
   for (const d of list) {
     process.stderr.write(`corpora: ${d} ...\n`);
-    const r = await lintRepo(d, { goPatterns: flags.has('--go-patterns'), subprocess: flags.has('--subprocess') });
+    const r = await lintRepo(d, { goPatterns: flags.has('--go-patterns'), subprocess: flags.has('--subprocess'), prefilter: !flags.has('--no-prefilter') });
     process.stderr.write(`corpora: ${d}: ${r.files} files, ${r.crashes.length} crashes, ${(r.ms / 1000).toFixed(1)}s\n`);
     reports.push(r);
   }
