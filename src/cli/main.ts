@@ -311,12 +311,20 @@ async function testPause(stage: string): Promise<void> {
   for (let waited = 0; existsSync(marker) && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
 }
 
+// Each file is read once: reading it per finding made fingerprinting
+// quadratic (26,000 findings in one generated-looking file took minutes).
+const fileLines = new Map<string, string[]>();
 function lineText(file: string, line: number): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
-  } catch {
-    return '';
+  let lines = fileLines.get(file);
+  if (!lines) {
+    try {
+      lines = readFileSync(file, 'utf8').split('\n');
+    } catch {
+      lines = [];
+    }
+    fileLines.set(file, lines);
   }
+  return lines[line - 1] ?? '';
 }
 
 async function render(format: string, findings: Finding[], notices: Notice[], o: { cwd: string; root: string; rules: EnabledRule[]; verbose: boolean; successful: boolean }): Promise<string> {
