@@ -111,7 +111,7 @@ function prefix<T extends { bytes: number }>(xs: T[], fraction: number): T[] {
   return out;
 }
 
-interface Run { wall: number; rssMB: number | null }
+interface Run { wall: number; cpu: number | null; rssMB: number | null }
 
 const scratch = mkdtempSync(join(tmpdir(), 'golint-leaks-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
@@ -121,14 +121,14 @@ function timeOnce(args: string[]): Run {
   const timeFile = join(scratch, 'time');
   const haveTime = existsSync(GNU_TIME);
   const cmd = haveTime ? GNU_TIME : process.execPath;
-  const argv = haveTime ? ['-f', '%e %M', '-o', timeFile, process.execPath, ...args] : args;
+  const argv = haveTime ? ['-f', '%e %M %U %S', '-o', timeFile, process.execPath, ...args] : args;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${args.slice(0, 3).join(' ')} ... exited with ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
-  if (!haveTime) return { wall, rssMB: null };
-  const [e, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
-  return { wall: e!, rssMB: kb! / 1024 };
+  if (!haveTime) return { wall, cpu: null, rssMB: null };
+  const [e, kb, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
+  return { wall: e!, cpu: user! + sys!, rssMB: kb! / 1024 };
 }
 
 function median(xs: number[]): number {
@@ -137,14 +137,23 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function summary(runs: Run[]): { wall: number; rssMB: number | null; spread: string } {
+interface Summary { wall: number; cpu: number | null; rssMB: number | null; spread: string }
+
+function summary(runs: Run[]): Summary {
   const walls = runs.map((r) => r.wall);
+  const cpus = runs.map((r) => r.cpu).filter((x): x is number => x !== null);
   const rss = runs.map((r) => r.rssMB).filter((x): x is number => x !== null);
   return {
     wall: median(walls),
+    cpu: cpus.length ? median(cpus) : null,
     rssMB: rss.length ? Math.max(...rss) : null,
     spread: `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`,
   };
+}
+
+/** `12.34 s (min..max), cpu 20.1 s`: wall time, and the CPU time of all threads (user + system). */
+function timing(s: Summary): string {
+  return `${s.wall.toFixed(2)} s (${s.spread})${s.cpu === null ? '' : `, cpu ${s.cpu.toFixed(2)} s`}`;
 }
 
 function argsFile(dirs: string[]): string {
@@ -194,14 +203,14 @@ async function bench(a: Args): Promise<void> {
   const pN = summary(runs.parseN!);
   const lN = summary(runs.lintN!);
   const rss = (r: { rssMB: number | null }) => (r.rssMB === null ? 'n/a' : `${r.rssMB.toFixed(0)} MB`);
-  say(`parse-only  ${w} worker${w === 1 ? '' : 's'}: ${pN.wall.toFixed(2)} s (${pN.spread})  ${(mb / pN.wall).toFixed(1)} MB/s  peak RSS ${rss(pN)}`);
-  say(`lint        ${w} worker${w === 1 ? '' : 's'}: ${lN.wall.toFixed(2)} s (${lN.spread})  ${(mb / lN.wall).toFixed(1)} MB/s  peak RSS ${rss(lN)}`);
-  say(`lint / parse-only: ${(lN.wall / pN.wall).toFixed(2)}`);
+  say(`parse-only  ${w} worker${w === 1 ? '' : 's'}: ${timing(pN)}  ${(mb / pN.wall).toFixed(1)} MB/s  peak RSS ${rss(pN)}`);
+  say(`lint        ${w} worker${w === 1 ? '' : 's'}: ${timing(lN)}  ${(mb / lN.wall).toFixed(1)} MB/s  peak RSS ${rss(lN)}`);
+  say(`lint / parse-only: ${(lN.wall / pN.wall).toFixed(2)}${lN.cpu !== null && pN.cpu !== null ? ` (cpu ${(lN.cpu / pN.cpu).toFixed(2)})` : ''}`);
   if (w !== 1) {
     const p1 = summary(runs.parse1!);
     const l1 = summary(runs.lint1!);
-    say(`parse-only  1 worker: ${p1.wall.toFixed(2)} s (${p1.spread})  peak RSS ${rss(p1)}`);
-    say(`lint        1 worker: ${l1.wall.toFixed(2)} s (${l1.spread})  peak RSS ${rss(l1)}`);
+    say(`parse-only  1 worker: ${timing(p1)}  peak RSS ${rss(p1)}`);
+    say(`lint        1 worker: ${timing(l1)}  peak RSS ${rss(l1)}`);
     say(`speed-up ${w} workers over 1: lint ${(l1.wall / lN.wall).toFixed(2)}x, parse-only ${(p1.wall / pN.wall).toFixed(2)}x`);
   }
   if (a.scaling) {
@@ -221,7 +230,7 @@ async function bench(a: Args): Promise<void> {
   const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
   const lint: LintStats = (await lintFiles(goFiles, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, jobs: w })).stats;
   const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w, true), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
-  say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files}`);
+  say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files} for this platform (${(lint.parsedBytes / 1048576).toFixed(1)} of ${(parsed.parsedBytes / 1048576).toFixed(1)} MB)`);
   say(`functions: ${parsed.functions}, control-flow graphs built: ${lint.graphs} (${(100 * lint.graphs / Math.max(1, parsed.functions)).toFixed(1)}%)`);
   say(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }

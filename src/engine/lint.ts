@@ -161,7 +161,7 @@ export function directories(paths: string[], opts: LintOptions): DirectoryFiles[
 const MIN_FILES_FOR_WORKERS = 200;
 
 function chooseJobs(requested: number | undefined, dirs: DirectoryFiles[]): number {
-  if (requested !== undefined) return Math.max(1, Math.floor(requested));
+  if (requested !== undefined) return Math.max(1, Math.min(Math.floor(requested), dirs.length));
   let files = 0;
   for (const d of dirs) files += d.files.length;
   if (files < MIN_FILES_FOR_WORKERS || dirs.length < 2) return 1;
