@@ -21,12 +21,68 @@ if (treeProto && typeof treeProto['_cacheNode'] === 'function' && typeof treePro
   treeProto['_cacheNodes'] = () => undefined;
 }
 
-export function goParser(): Parser {
+/**
+ * Node properties the semantics layer reads millions of times, answered in
+ * JS instead of by a native call each:
+ *
+ * - `type` and `typeId`: the binding makes one subclass per named node type
+ *   and means to put the type's name on its prototype, but that assignment
+ *   hits the inherited getter and is silently dropped, so every `node.type`
+ *   is a native call. A node's class is chosen by its symbol, so the first
+ *   answer for a class is every instance's answer: it is stored on that
+ *   class's prototype. Error and anonymous nodes share the base class and
+ *   keep the native getters.
+ * - `startIndex` and `startPosition`: a node object carries tree-sitter's
+ *   TSNode context (start byte, row and column, in UTF-16 bytes) in its
+ *   fields 2 to 4, which is what the native getters read.
+ *
+ * Any of these missing from a future binding leaves its native getter alone;
+ * GOLINT_LEAKS_NODE_CACHE=1 (which also keeps the node cache) turns them off
+ * for comparison.
+ */
+function speedUpNodeProperties(): void {
+  const base = (Parser as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  if (!base || process.env['GOLINT_LEAKS_NODE_CACHE'] === '1') return;
+  const perClass = (name: string) => {
+    const native = Object.getOwnPropertyDescriptor(base, name)?.get;
+    if (!native) return;
+    Object.defineProperty(base, name, {
+      configurable: true,
+      get(this: object) {
+        const value: unknown = native.call(this);
+        const proto = Object.getPrototypeOf(this) as object;
+        if (proto !== base && value !== undefined) Object.defineProperty(proto, name, { value, configurable: true });
+        return value;
+      },
+    });
+  };
+  perClass('type');
+  perClass('typeId');
+  const fields = (n: object) => n as Record<number, number>;
+  // Checked against the native getters on a node off the first line and column, past a non-ASCII rune.
+  const ids = goParserRaw().parse('package p\n\nvar é, x = 1, 2\n').rootNode.descendantsOfType('identifier');
+  const spec = ids[ids.length - 1] as unknown as (Record<number, number> & { startIndex: number; startPosition: { row: number; column: number } }) | undefined;
+  if (!spec || spec.startIndex !== fields(spec)[2]! >>> 1 || spec.startPosition.row !== fields(spec)[3] || spec.startPosition.column !== fields(spec)[4]! >>> 1) return;
+  Object.defineProperty(base, 'startIndex', { configurable: true, get(this: object) { return fields(this)[2]! >>> 1; } });
+  Object.defineProperty(base, 'startPosition', { configurable: true, get(this: object) { return { row: fields(this)[3]!, column: fields(this)[4]! >>> 1 }; } });
+}
+
+function goParserRaw(): Parser {
   if (!parser) {
     parser = new Parser();
     parser.setLanguage(Go as unknown as Parser.Language);
   }
   return parser;
+}
+
+let sped = false;
+
+export function goParser(): Parser {
+  if (!sped) {
+    sped = true;
+    speedUpNodeProperties();
+  }
+  return goParserRaw();
 }
 
 /** Parses Go source; large inputs go through the callback form so no single buffer limit applies. */
