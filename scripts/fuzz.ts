@@ -130,13 +130,16 @@ export function inputArb(seedCount: number): fc.Arbitrary<FuzzInput> {
 /**
  * Depths the semantics layer gets through in seconds. Every `.parent` of a
  * tree-sitter node walks down from the root, so `enclosingFunction` on a node
- * n levels deep costs O(n²): inside a goroutine, 400 nested selects took 56 s
- * and 1000 nested unary receives over a minute (reported, not ours to fix).
- * Those shapes stay below 150 here; `deepNesting` runs the others thousands deep.
+ * n levels deep costs O(n²), and a shape with an operation per level O(n³):
+ * with a goroutine in the function, 400 nested selects took 56 s and 500
+ * over 100 s, 1000 nested func literals 13 s (reported, not ours to fix).
+ * Those shapes stay shallow here; `deepNesting` runs the others thousands deep.
  */
-const SLOW_DEEP: ReadonlySet<NestShape> = new Set(['selects', 'unary', 'gos', 'fors', 'ifs']);
+const DEPTH_CAP: Partial<Record<NestShape, number>> = { selects: 150, funcs: 300, gos: 150 };
+const DEPTH_CAP_IN_GOROUTINE: Partial<Record<NestShape, number>> = { selects: 100, unary: 150, ifs: 300, fors: 300, funcs: 200 };
 function capNesting<T extends { shape: NestShape; depth: number; inGoroutine: boolean }>(x: T): T {
-  return SLOW_DEEP.has(x.shape) && (x.inGoroutine || x.shape === 'gos') ? { ...x, depth: Math.min(x.depth, 150) } : x;
+  const cap = Math.min(DEPTH_CAP[x.shape] ?? Infinity, x.inGoroutine ? DEPTH_CAP_IN_GOROUTINE[x.shape] ?? Infinity : Infinity);
+  return x.depth > cap ? { ...x, depth: cap } : x;
 }
 
 function lines(buf: Buffer): Buffer[] {
@@ -203,7 +206,9 @@ export function nested(shape: NestShape, depth: number, inGoroutine: boolean): s
     case 'labels': body = `${Array.from({ length: depth }, (_, i) => `L${i}:\n`).join('')}return\n`; break;
     case 'elseif': body = `ch := make(chan int)\ngo func() { ch <- 1 }()\nif x {\nreturn\n${r('} else if x {\nreturn\n')}}\n<-ch\n`; break;
   }
-  const fn = `func F(x bool) {\n${body}}\n`;
+  // A goroutine at the top makes the channel rules build F's whole CFG, so the
+  // builder walks every level of the nesting below it.
+  const fn = `func F(x bool) {\nfirst := make(chan int)\ngo func() { first <- 1 }()\n${body}<-first\n}\n`;
   return `package p\n\n${inGoroutine ? `func G() {\n\tgo func() {\n\t\tvar x bool\n\t\t_ = x\n${body}\t}()\n}\n\n` : ''}${fn}`;
 }
 
@@ -460,9 +465,9 @@ export async function deepNesting(depths: Partial<Record<NestShape, number>>): P
   return out;
 }
 
-/** The depths of the full run (`--big`): every shape 3000 deep, blocks and parentheses 10,000. */
+/** The depths of the full run (`--big`): thousands deep, except where the O(n³) above makes minutes of it. */
 export const DEEP_FULL: Partial<Record<NestShape, number>> = {
-  blocks: 10_000, parens: 10_000, funcs: 5000, gos: 1000, ifs: 3000, fors: 3000, selects: 3000, switches: 3000, composite: 5000,
+  blocks: 5000, parens: 10_000, funcs: 1000, gos: 1000, ifs: 3000, fors: 3000, selects: 300, switches: 5000, composite: 5000,
   types: 5000, unary: 5000, binary: 5000, index: 5000, calls: 5000, labels: 5000, elseif: 3000,
 };
 

