@@ -221,7 +221,8 @@ async function bench(a: Args): Promise<void> {
       const sMB = subset.reduce((s, d) => s + d.bytes, 0) / 1048576;
       const list = fraction === 1 ? all : argsFile(subset.map((d) => d.dir));
       const r = fraction === 1 ? lN : summary(Array.from({ length: a.runs }, () => timeOnce(lintCmd(list, w))));
-      parts.push(`${fraction === 1 ? 'all' : fraction === 0.5 ? 'half' : 'quarter'} ${sMB.toFixed(1)} MB ${(r.wall / sMB * 1000).toFixed(0)} ms/MB (RSS ${rss(r)})`);
+      const cpu = r.cpu === null ? '' : `, cpu ${(r.cpu / sMB * 1000).toFixed(0)} ms/MB`;
+      parts.push(`${fraction === 1 ? 'all' : fraction === 0.5 ? 'half' : 'quarter'} ${sMB.toFixed(1)} MB ${(r.wall / sMB * 1000).toFixed(0)} ms/MB${cpu} (RSS ${rss(r)})`);
     }
     say(`scaling, lint time per MB (${w} worker${w === 1 ? '' : 's'}): ${parts.join('; ')}`);
   }
