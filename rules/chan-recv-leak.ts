@@ -20,7 +20,7 @@ import { blocksForever, type ChanOp } from '../src/semantics/channels.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
-  exitLine, goroutineAndOwnedChannels, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
+  exitLine, exitNode, goroutineAndOwnedChannels, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
 } from '../src/semantics/leaks.js';
 
 export default defineRule({
@@ -108,7 +108,7 @@ export default defineRule({
             { node: use.channel.make, message: `${use.channel.binding.name} is made here` },
             { node: goStmt, message: 'goroutine started here' },
             { node: at, message: `blocks receiving from ${ch}` },
-            { node: short.exitStmt ?? g.owner, message: `${displayName(g.owner)} returns here without ${needsClose ? 'closing' : 'sending on or closing'} ${ch}` },
+            { node: exitNode(g.owner, short), message: `${displayName(g.owner)} returns here without ${needsClose ? 'closing' : 'sending on or closing'} ${ch}` },
           ];
           ctx.report({
             node: at,

@@ -20,7 +20,7 @@ import { callArgs, lineOf, sameNode } from '../src/semantics/syntax.js';
 import { countText, type ChanOp, type Count } from '../src/semantics/channels.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
-  blocking, exitLine, goroutine, goroutineAndOwnedChannels, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
+  blocking, exitLine, exitNode, goroutine, goroutineAndOwnedChannels, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
   concurrentSenders, opsPerGoroutineRun, ownerShortfall, plus, senders, spawnsPerChannel, times, uncovered, type ChannelUse,
 } from '../src/semantics/leaks.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
@@ -104,7 +104,7 @@ export default defineRule({
             { node: use.channel.make, message: `${ch} is made with ${capText === 'unbuffered' ? 'no buffer' : capText}` },
             { node: goStmt, message: `goroutine started here${g.count.kind === 'const' && g.count.n === 1 ? '' : ` (${countText(g.count)} of them)`}` },
             { node: send.node, message: `blocks sending on ${ch}` },
-            { node: short.exitStmt ?? g.owner, message: `${displayName(g.owner)} returns here${short.performed ? ` after receiving ${short.performed}` : ' without receiving'}` },
+            { node: exitNode(g.owner, short), message: `${displayName(g.owner)} returns here${short.performed ? ` after receiving ${short.performed}` : ' without receiving'}` },
           ];
           ctx.report({
             node: send.node,

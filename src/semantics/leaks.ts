@@ -366,6 +366,13 @@ function enclosingLoopWithin(n: Node, owner: Node): Node | null {
   return null;
 }
 
+/** Where an owner leaves along a shortfall path: the return, or the closing brace when it falls off the end. */
+export function exitNode(owner: Node, s: OwnerShortfall): Node {
+  if (s.exitStmt) return s.exitStmt;
+  const body = owner.childForFieldName('body');
+  return body?.lastChild ?? owner;
+}
+
 /** The line at which an owner leaves along a shortfall path: the return, or the closing brace. */
 export function exitLine(owner: Node, s: OwnerShortfall): number {
   if (s.exitStmt) return lineOf(s.exitStmt);
