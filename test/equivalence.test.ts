@@ -69,7 +69,11 @@ function lint(args: string[], cwd: string): Promise<{ code: number; stdout: stri
     child.on('close', (code) => {
       if (code !== 0 && code !== 1) { reject(new Error(`exit ${code}: ${err}`)); return; }
       const stdout = Buffer.concat(out).toString('utf8');
-      resolve({ code, stdout, report: JSON.parse(stdout) as Report });
+      try {
+        resolve({ code, stdout, report: JSON.parse(stdout) as Report });
+      } catch (e) {
+        reject(new Error(`golint-leaks ${args.join(' ')}: not JSON (${(e as Error).message}); stderr: ${err.slice(0, 2000)}`));
+      }
     });
   });
 }
