@@ -1,8 +1,9 @@
-// Linting on every core: worker threads, each with its own tree-sitter parser
-// and rule instances, take directories from a shared queue (a directory is
-// read, split into its packages and linted whole, so package-wide facts never
-// cross a thread). Results come back as plain data and are merged in
-// directory order, so the output is the single-thread output, byte for byte.
+// Linting on every core: `jobs - 1` worker threads and this thread, each with
+// its own tree-sitter parser and rule instances, take directories from one
+// queue (a directory is read, split into its packages and linted whole, so
+// package-wide facts never cross a thread). Results come back as plain data
+// and are merged in directory order, so the output is the single-thread
+// output, byte for byte.
 //
 // Threads rather than processes: a worker starts in ~50 ms against ~120 ms for
 // a process, and a finding crosses by structured clone instead of JSON on a
@@ -53,22 +54,31 @@ export async function lintInWorkers(dirs: DirectoryFiles[], opts: LintOptions, j
     parseOnly: !!opts.parseOnly,
     countFunctions: !!opts.countFunctions,
   };
-  // Largest directories first, so that a big package is not the last one
-  // started while the other workers sit idle; results keep directory order.
+  // Worker threads take the largest directories first, so that a big package
+  // is not the last one started while the others sit idle. This thread is
+  // one of the `jobs`: it has every module loaded and its code already warm
+  // (a worker costs a start-up and its own compilation of the same code), and
+  // it takes the smallest directories from the other end, yielding after
+  // each so that it keeps feeding the workers. Results keep directory order.
   const order = dirs.map((_, i) => i).sort((a, b) => dirs[b]!.files.length - dirs[a]!.files.length || a - b);
   const results: DirResult[] = new Array(dirs.length);
-  let next = 0;
+  let front = 0;
+  let back = order.length;
   const total = dirs.reduce((n, d) => n + d.files.length, 0);
   let done = 0;
+  const finished = (seq: number, result: DirResult) => {
+    results[seq] = result;
+    opts.onProgress?.((done += dirs[seq]!.files.length), total);
+  };
   const workers: Worker[] = [];
+  let failure: Error | null = null;
   try {
-    await new Promise<void>((resolve, reject) => {
+    const threads = new Promise<void>((resolve, reject) => {
       let running = 0;
-      let failed = false;
       const inflight = new Map<Worker, number>();
       const feed = (w: Worker): void => {
-        if (next >= order.length) return;
-        const seq = order[next++]!;
+        if (front >= back) return;
+        const seq = order[front++]!;
         inflight.set(w, inflight.get(w)! + 1);
         w.postMessage({ seq, dir: dirs[seq]! } satisfies ToWorker);
       };
@@ -76,33 +86,45 @@ export async function lintInWorkers(dirs: DirectoryFiles[], opts: LintOptions, j
         w.postMessage({ stop: true } satisfies ToWorker);
         if (--running === 0) resolve();
       };
-      const fail = (e: Error) => { if (!failed) { failed = true; reject(e); } };
-      for (let i = 0; i < jobs; i++) {
+      const fail = (e: Error) => { failure ??= e; reject(e); };
+      for (let i = 0; i < jobs - 1; i++) {
         const w = new Worker(new URL(import.meta.url), { workerData: init });
         workers.push(w);
         inflight.set(w, 0);
         running++;
         w.on('message', (m: FromWorker) => {
           if ('error' in m) { fail(new Error(m.error)); return; }
-          results[m.seq] = m.result;
-          opts.onProgress?.((done += dirs[m.seq]!.files.length), total);
+          finished(m.seq, m.result);
           inflight.set(w, inflight.get(w)! - 1);
           feed(w);
           if (inflight.get(w) === 0) retire(w);
         });
         w.on('error', fail);
         w.on('exit', (code) => { if (code !== 0) fail(new Error(`worker exited with code ${code}`)); });
-        // One directory queued behind the one running: a worker never waits for the main thread.
-        feed(w);
-        feed(w);
+        // Directories queued behind the one running: a worker does not wait
+        // while this thread finishes a directory of its own.
+        for (let k = 0; k < WORKER_QUEUE; k++) feed(w);
         if (inflight.get(w) === 0) retire(w);
       }
+      if (running === 0) resolve();
     });
+    threads.catch(() => undefined); // reported below, after this thread stops taking work
+    while (front < back && !failure) {
+      const seq = order[--back]!;
+      const result = lintDirectory(dirs[seq]!, opts);
+      finished(seq, result);
+      releaseTrees(result.stats.parsedBytes);
+      await new Promise((r) => setImmediate(r));
+    }
+    await threads;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return mergeResults(results);
 }
+
+/** Directories a worker holds at once (one running, the rest queued). */
+const WORKER_QUEUE = 3;
 
 function workerMain(): void {
   const init = workerData as WorkerInit;
