@@ -236,6 +236,22 @@ describe('channel facts', () => {
     expect(del.ops.some((o) => o.kind === 'close')).toBe(true);
     expect(sharedChannel(pkg, recv.childForFieldName('operand')!)!.neverClosed).toBe(true);
   });
+
+  it('selectors are found by their selected name, however they are spelled', () => {
+    // A name after a comment or a line break, a non-ASCII name, a name that is
+    // a suffix of another (`done` / `isdone`), a method value, and a missing
+    // field in a half-typed file: the index reads each name as tree-sitter does.
+    const a = 'package p\n\ntype s struct{ done, isdone, é chan int }\n\nfunc f(x *s) {\n\tclose(x.done)\n\tclose(x./* c */done)\n\tclose(x.\n\t\tdone)\n\tclose(x.isdone)\n\tclose(x.é)\n\tg := x.done\n\t_ = g\n}\n';
+    const b = 'package p\n\nfunc h(y *s) {\n\ty.\n}\n';
+    const pkg = pkgOf(a, b);
+    const all = pkg.allNodesOfType('selector_expression').map(({ node }) => node);
+    for (const name of ['done', 'isdone', 'é', '']) {
+      const expected = all.filter((n) => (n.childForFieldName('field')?.text ?? null) === name).map((n) => n.startIndex);
+      expect(pkg.selectorsNamed(name).map((n) => n.startIndex), name).toEqual(expected);
+    }
+    expect(pkg.selectorsNamed('done')).toHaveLength(4);
+    expect(pkg.selectorsNamed('nothing')).toEqual([]);
+  });
 });
 
 describe('goroutine facts', () => {

@@ -480,9 +480,7 @@ function computeFieldChannelFacts(pkg: PackageSemantics, fc: FieldChannel): Fiel
     if (call.type === 'call_expression' && madeChanType(pkg, call)) madeHere = true;
     else filledFromElsewhere = true;
   };
-  for (const { node } of pkg.allNodesOfType('selector_expression')) {
-    const field = node.childForFieldName('field');
-    if (field?.text !== fc.field) continue;
+  for (const node of pkg.selectorsNamed(fc.field)) {
     const operand = node.childForFieldName('operand');
     if (!operand) continue;
     const t = pkg.typeNameOf(operand);

@@ -92,6 +92,36 @@ export class PackageSemantics {
     return out;
   }
 
+  private selectorIndex: Map<string, Node[]> | null = null;
+
+  /**
+   * Selector expressions across the package (`x.f`, in file and source
+   * order) whose selected name is `name`. Indexed on first use by one pass
+   * that reads each name from the source behind the node's end (the field
+   * is a selector's last token, preceded by `.`, a space or a comment's
+   * ASCII end), instead of asking tree-sitter for the field node and its
+   * text for every selector and every field asked about (etcd: 79,526 such
+   * lookups for 31 field channels).
+   */
+  selectorsNamed(name: string): readonly Node[] {
+    if (!this.selectorIndex) {
+      const index = new Map<string, Node[]>();
+      for (const f of this.files) {
+        for (const node of this.nodesOfType(f, 'selector_expression')) {
+          const end = node.endIndex;
+          let start = end;
+          while (start > 0 && isIdentUnit(f.text.charCodeAt(start - 1))) start--;
+          const field = f.text.slice(start, end);
+          let list = index.get(field);
+          if (!list) { list = []; index.set(field, list); }
+          list.push(node);
+        }
+      }
+      this.selectorIndex = index;
+    }
+    return this.selectorIndex.get(name) ?? [];
+  }
+
   // ---------------------------------------------------------------- declarations
 
   private collectDecls(f: SourceFile): void {
@@ -372,4 +402,9 @@ export class PackageSemantics {
   get cfgCount(): number {
     return this.cfgs.size;
   }
+}
+
+/** A UTF-16 unit that can be part of a Go identifier: ASCII letters, digits and `_`, and anything non-ASCII (letters; see selectorsNamed). */
+function isIdentUnit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c >= 0x80;
 }
