@@ -261,6 +261,19 @@ describe('goroutine facts', () => {
     expect(gos.map((g) => `${g.kind}:${countText(g.count)}`)).toEqual(['literal:1', 'func:len(xs)', 'func:n', 'func:3']);
     expect(gos[2]!.target?.type).toBe('method_declaration');
   });
+
+  it('a goto loop starts many; a goto elsewhere, or the word in a comment, does not', () => {
+    const src = 'package p\n\nfunc work(c chan int) { c <- 1 }\n\n'
+      + 'func loop(c chan int, n int) {\nagain:\n\tgo work(c)\n\tn--\n\tif n > 0 {\n\t\tgoto again\n\t}\n}\n\n'
+      + 'func forward(c chan int, b bool) {\n\tif b {\n\t\tgoto done\n\t}\n\tgo work(c)\ndone:\n}\n\n'
+      + 'func comment(c chan int) {\n\t// no goto here\n\tgo work(c)\n}\n\n'
+      + 'func plain(c chan int) {\n\tgo work(c)\n}\n';
+    const pkg = pkgOf(src);
+    const gos = pkg.nodesOfType(pkg.files[0]!, 'go_statement').map((g) => goroutine(pkg, g));
+    expect(gos.map((g) => countText(g.count))).toEqual(['many', '1', '1', '1']);
+    // Only the functions whose text holds `goto` (the comment's too) needed a graph: not plain().
+    expect(pkg.cfgCount).toBe(3);
+  });
 });
 
 describe('seed shapes', () => {
