@@ -178,6 +178,9 @@ function chanMakes(pkg: PackageSemantics, file: ReturnType<PackageSemantics['fil
   if (!list) {
     list = [];
     for (const call of pkg.nodesOfType(file, 'call_expression')) {
+      // A call of the identifier `make` starts with it: the source says no to
+      // nearly every call without asking tree-sitter for its function node.
+      if (!file.text.startsWith('make', call.startIndex)) continue;
       const fnName = call.childForFieldName('function');
       if (fnName?.type !== 'identifier' || fnName.text !== 'make') continue;
       const type = madeChanType(pkg, call);
