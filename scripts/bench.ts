@@ -14,9 +14,16 @@
  *     same number of workers, nothing else (the yardstick of issue 9);
  *   - lint time: the real CLI (`dist/src/cli/main.js --format json`);
  *   - lint / parse, MB/s, peak RSS (of the process, worker threads included);
- *   - the speed-up of 2 workers over 1;
+ *   - the speed-up of 2 workers over 1, and how many cores one worker
+ *     already keeps busy (its CPU time over its wall time: V8 compiles and
+ *     collects on threads of its own), which bounds that speed-up;
  *   - a scaling line: lint time per MB on a quarter, a half and all of the
- *     packages (taken in a fixed pseudo-random order);
+ *     packages (taken in a fixed pseudo-random order), with the parse-only
+ *     time of the same subset (a quarter may hold more or less code the
+ *     rules look at than the whole) and the fixed start-up (the CLI on a
+ *     package of one empty file);
+ *   - one package of about ten files, as a pre-commit hook lints it (the
+ *     CLI on that directory, workers left to the CLI), against `node -e 0`;
  *   - how many functions got a control-flow graph, of how many there are.
  *
  * Wall time and peak RSS come from GNU time (`/usr/bin/time`) when it is
@@ -33,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { expandPatterns } from '../src/cli/patterns.js';
 import { hostBuildContext } from '../src/engine/buildtags.js';
 import { lintFiles, type LintStats } from '../src/engine/lint.js';
+import { fileMayReport, needsOf } from '../src/engine/prefilter.js';
 import { RULES } from '../rules/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -212,20 +220,34 @@ async function bench(a: Args): Promise<void> {
     say(`parse-only  1 worker: ${timing(p1)}  peak RSS ${rss(p1)}`);
     say(`lint        1 worker: ${timing(l1)}  peak RSS ${rss(l1)}`);
     say(`speed-up ${w} workers over 1: lint ${(l1.wall / lN.wall).toFixed(2)}x, parse-only ${(p1.wall / pN.wall).toFixed(2)}x`);
+    if (l1.cpu !== null && p1.cpu !== null) {
+      // One worker is one JS thread, but V8 compiles and collects beside it:
+      // the cores it already uses bound what more workers can add.
+      const busy = (s: Summary) => s.cpu! / s.wall;
+      say(`cores kept busy by 1 worker: lint ${busy(l1).toFixed(2)}, parse-only ${busy(p1).toFixed(2)} (so ${w} cores can give at most ${(w / busy(l1)).toFixed(2)}x and ${(w / busy(p1)).toFixed(2)}x)`);
+    }
   }
   if (a.scaling) {
     const order = shuffled(dirs);
+    // Start-up: the CLI on a package of one empty file (a directory with no Go file is an error).
+    const empty = mkdtempSync(join(scratch, 'empty-'));
+    writeFileSync(join(empty, 'p.go'), 'package p\n');
+    const startup = summary(Array.from({ length: a.runs }, () => timeOnce([CLI, '--format', 'json', '--output', join(scratch, 'report.json'), empty])));
     const parts: string[] = [];
     for (const fraction of [0.25, 0.5, 1]) {
       const subset = fraction === 1 ? dirs : prefix(order, fraction);
       const sMB = subset.reduce((s, d) => s + d.bytes, 0) / 1048576;
       const list = fraction === 1 ? all : argsFile(subset.map((d) => d.dir));
-      const r = fraction === 1 ? lN : summary(Array.from({ length: a.runs }, () => timeOnce(lintCmd(list, w))));
-      const cpu = r.cpu === null ? '' : `, cpu ${(r.cpu / sMB * 1000).toFixed(0)} ms/MB`;
-      parts.push(`${fraction === 1 ? 'all' : fraction === 0.5 ? 'half' : 'quarter'} ${sMB.toFixed(1)} MB ${(r.wall / sMB * 1000).toFixed(0)} ms/MB${cpu} (RSS ${rss(r)})`);
+      const runsOf = (args: string[]) => summary(Array.from({ length: a.runs }, () => timeOnce(args)));
+      const r = fraction === 1 ? lN : runsOf(lintCmd(list, w));
+      const p = fraction === 1 ? pN : runsOf(parseCmd(list, w));
+      const perMB = (x: number) => `${(x / sMB * 1000).toFixed(0)} ms/MB`;
+      parts.push(`${fraction === 1 ? 'all' : fraction === 0.5 ? 'half' : 'quarter'} ${sMB.toFixed(1)} MB: ${perMB(r.wall)}, ${perMB(r.wall - startup.wall)} net of start-up, lint / parse-only ${(r.wall / p.wall).toFixed(2)} (RSS ${rss(r)})`);
     }
-    say(`scaling, lint time per MB (${w} worker${w === 1 ? '' : 's'}): ${parts.join('; ')}`);
+    say(`start-up (the CLI on a package of one empty file): ${timing(startup)}`);
+    say(`scaling, lint time per MB (${w} worker${w === 1 ? '' : 's'}):\n  ${parts.join('\n  ')}`);
   }
+  onePackage(dirs, a.runs, say);
   // Counts, from one in-process run of each.
   const { files: goFiles } = expandPatterns(dirs.map((d) => d.dir), a.dir);
   const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
@@ -234,6 +256,26 @@ async function bench(a: Args): Promise<void> {
   say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files} for this platform (${(lint.parsedBytes / 1048576).toFixed(1)} of ${(parsed.parsedBytes / 1048576).toFixed(1)} MB)`);
   say(`functions: ${parsed.functions}, control-flow graphs built: ${lint.graphs} (${(100 * lint.graphs / Math.max(1, parsed.functions)).toFixed(1)}%)`);
   say(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+/**
+ * A pre-commit hook's run: the CLI on one package of about ten files, timed
+ * from process start to exit. The package is one the prefilter lets through
+ * (a skipped one would only measure start-up): of the directories with 8 to
+ * 12 files, the one of median size.
+ */
+function onePackage(dirs: { dir: string; bytes: number; files: number }[], runs: number, say: (s: string) => void): void {
+  const needs = needsOf(RULES.map((r) => r.meta.id));
+  const candidates = dirs
+    .filter((d) => d.files >= 8 && d.files <= 12)
+    .filter((d) => !needs || expandPatterns([d.dir], d.dir).files.some((f) => fileMayReport(readFileSync(f, 'utf8'), needs)))
+    .sort((x, y) => x.bytes - y.bytes || (x.dir < y.dir ? -1 : 1));
+  const pick = candidates[candidates.length >> 1];
+  if (!pick) { say('one package: no directory of 8 to 12 files with code the rules look at'); return; }
+  const n = Math.max(runs, 10);
+  const lint = summary(Array.from({ length: n }, () => timeOnce([CLI, '--format', 'json', '--output', join(scratch, 'report.json'), pick.dir])));
+  const node = summary(Array.from({ length: n }, () => timeOnce(['-e', '0'])));
+  say(`one package (${pick.dir}, ${pick.files} files, ${(pick.bytes / 1024).toFixed(0)} KB; ${n} runs): ${timing(lint)}; node -e 0: ${timing(node)}`);
 }
 
 const argv = process.argv.slice(2);
