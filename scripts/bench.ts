@@ -199,24 +199,37 @@ async function bench(a: Args): Promise<void> {
   const vendored = a.vendor && existsSync(join(a.dir, 'vendor'));
   say(`${a.dir}: ${files} files, ${mb.toFixed(1)} MB, ${dirs.length} directories${vendored ? ' (vendor/ included)' : ''}; ${a.runs} runs each, median`);
 
-  const runs: Record<string, Run[]> = { parseN: [], lintN: [], parse1: [], lint1: [] };
-  for (let i = 0; i < a.runs; i++) {
-    runs.parseN!.push(timeOnce(parseCmd(all, w)));
-    runs.lintN!.push(timeOnce(lintCmd(all, w)));
-    if (w !== 1) {
-      runs.lint1!.push(timeOnce(lintCmd(all, 1)));
-      runs.parse1!.push(timeOnce(parseCmd(all, 1)));
-    }
-  }
-  const pN = summary(runs.parseN!);
-  const lN = summary(runs.lintN!);
+  // Every command is run once per round, in the same order, so that a
+  // machine whose speed drifts during the bench moves all figures alike
+  // (the scaling subsets included: run in blocks of their own, they were
+  // measured at another speed than the whole tree).
+  const order = shuffled(dirs);
+  const subsets = a.scaling ? [0.25, 0.5].map((fraction) => {
+    const subset = prefix(order, fraction);
+    return { name: fraction === 0.5 ? 'half' : 'quarter', mb: subset.reduce((s, d) => s + d.bytes, 0) / 1048576, list: argsFile(subset.map((d) => d.dir)) };
+  }) : [];
+  // Start-up: the CLI on a package of one empty file (a directory with no Go file is an error).
+  const empty = mkdtempSync(join(scratch, 'empty-'));
+  writeFileSync(join(empty, 'p.go'), 'package p\n');
+  const commands: [string, string[]][] = [
+    ['parseN', parseCmd(all, w)],
+    ['lintN', lintCmd(all, w)],
+    ...(w !== 1 ? [['lint1', lintCmd(all, 1)], ['parse1', parseCmd(all, 1)]] as [string, string[]][] : []),
+    ...subsets.flatMap((x): [string, string[]][] => [[`lint-${x.name}`, lintCmd(x.list, w)], [`parse-${x.name}`, parseCmd(x.list, w)]]),
+    ...(a.scaling ? [['startup', [CLI, '--format', 'json', '--output', join(scratch, 'report.json'), empty]]] as [string, string[]][] : []),
+  ];
+  const runs = new Map<string, Run[]>(commands.map(([name]) => [name, []]));
+  for (let i = 0; i < a.runs; i++) for (const [name, args] of commands) runs.get(name)!.push(timeOnce(args));
+  const of = (name: string) => summary(runs.get(name)!);
+  const pN = of('parseN');
+  const lN = of('lintN');
   const rss = (r: { rssMB: number | null }) => (r.rssMB === null ? 'n/a' : `${r.rssMB.toFixed(0)} MB`);
   say(`parse-only  ${w} worker${w === 1 ? '' : 's'}: ${timing(pN)}  ${(mb / pN.wall).toFixed(1)} MB/s  peak RSS ${rss(pN)}`);
   say(`lint        ${w} worker${w === 1 ? '' : 's'}: ${timing(lN)}  ${(mb / lN.wall).toFixed(1)} MB/s  peak RSS ${rss(lN)}`);
   say(`lint / parse-only: ${(lN.wall / pN.wall).toFixed(2)}${lN.cpu !== null && pN.cpu !== null ? ` (cpu ${(lN.cpu / pN.cpu).toFixed(2)})` : ''}`);
   if (w !== 1) {
-    const p1 = summary(runs.parse1!);
-    const l1 = summary(runs.lint1!);
+    const p1 = of('parse1');
+    const l1 = of('lint1');
     say(`parse-only  1 worker: ${timing(p1)}  peak RSS ${rss(p1)}`);
     say(`lint        1 worker: ${timing(l1)}  peak RSS ${rss(l1)}`);
     say(`speed-up ${w} workers over 1: lint ${(l1.wall / lN.wall).toFixed(2)}x, parse-only ${(p1.wall / pN.wall).toFixed(2)}x`);
@@ -228,24 +241,14 @@ async function bench(a: Args): Promise<void> {
     }
   }
   if (a.scaling) {
-    const order = shuffled(dirs);
-    // Start-up: the CLI on a package of one empty file (a directory with no Go file is an error).
-    const empty = mkdtempSync(join(scratch, 'empty-'));
-    writeFileSync(join(empty, 'p.go'), 'package p\n');
-    const startup = summary(Array.from({ length: a.runs }, () => timeOnce([CLI, '--format', 'json', '--output', join(scratch, 'report.json'), empty])));
-    const parts: string[] = [];
-    for (const fraction of [0.25, 0.5, 1]) {
-      const subset = fraction === 1 ? dirs : prefix(order, fraction);
-      const sMB = subset.reduce((s, d) => s + d.bytes, 0) / 1048576;
-      const list = fraction === 1 ? all : argsFile(subset.map((d) => d.dir));
-      const runsOf = (args: string[]) => summary(Array.from({ length: a.runs }, () => timeOnce(args)));
-      const r = fraction === 1 ? lN : runsOf(lintCmd(list, w));
-      const p = fraction === 1 ? pN : runsOf(parseCmd(list, w));
+    const startup = of('startup');
+    const line = (name: string, sMB: number, r: Summary, p: Summary) => {
       const perMB = (x: number) => `${(x / sMB * 1000).toFixed(0)} ms/MB`;
-      parts.push(`${fraction === 1 ? 'all' : fraction === 0.5 ? 'half' : 'quarter'} ${sMB.toFixed(1)} MB: ${perMB(r.wall)}, ${perMB(r.wall - startup.wall)} net of start-up, lint / parse-only ${(r.wall / p.wall).toFixed(2)} (RSS ${rss(r)})`);
-    }
+      return `${name} ${sMB.toFixed(1)} MB: lint ${perMB(r.wall)} (${perMB(r.wall - startup.wall)} net of start-up), parse-only ${perMB(p.wall)}, lint / parse-only ${(r.wall / p.wall).toFixed(2)} (RSS ${rss(r)})`;
+    };
+    const parts = [...subsets.map((x) => line(x.name, x.mb, of(`lint-${x.name}`), of(`parse-${x.name}`))), line('all', mb, lN, pN)];
     say(`start-up (the CLI on a package of one empty file): ${timing(startup)}`);
-    say(`scaling, lint time per MB (${w} worker${w === 1 ? '' : 's'}):\n  ${parts.join('\n  ')}`);
+    say(`scaling, time per MB (${w} worker${w === 1 ? '' : 's'}):\n  ${parts.join('\n  ')}`);
   }
   onePackage(dirs, a.runs, say);
   // Counts, from one in-process run of each.
