@@ -40,6 +40,7 @@ export default defineRule({
       whatItFinds: 'A goroutine not started from a program-lifetime function that blocks on `<-b.events`, `for range b.events`, or a `select` (no default) whose cases all wait on shared channels (struct fields or package-level channels made in the package) that no code in the package closes, and whose exit cases, if any, nobody signals. The message says when the goroutine\'s stop signal is only polled with a non-blocking `select { ...; default: }`.',
       whyItLeaks: 'A blocked receive wakes only for a value or a close. If the producer stops (the branch was deleted, the subscriber went away), the goroutine never runs again to see the polled stop signal. Per-object goroutines pile up with the objects they watch.',
       example: [
+        '// Started for each branch: go b.watch()',
         'func (b *branch) watch() {',
         '\tfor {',
         '\t\tc := <-b.commits // blocks forever once the branch is deleted',
