@@ -8,18 +8,16 @@
  * and `ssh.NewServerConn(conn, ...)` are reported unless a deadline is set
  * on that conn on every path before the call (directly, or in a package-local
  * helper that always sets it), or a concurrent closer (a `go` literal, a
- * `time.AfterFunc` or `context.AfterFunc` callback) closes the conn.
+ * `time.AfterFunc` or `context.AfterFunc` callback) closes the conn. The conn
+ * may be a local, a parameter or a field (`c.conn`); src/semantics/conns.ts
+ * follows it through copies and says what bounds it.
  *
  * The package is resolved by import path: another package named `ssh` is not
  * this one.
  */
 import { defineRule } from '../src/engine/rule.js';
-import type { Node } from '../src/semantics/syntax.js';
-import { callArgs, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
-import { alwaysCallsOnParam, concurrentClosers, methodCallsOn, unguardedPath } from '../src/semantics/flow.js';
-import { literalRole } from '../src/semantics/channels.js';
-import type { Binding } from '../src/semantics/scopes.js';
-import type { PackageSemantics } from '../src/semantics/package.js';
+import { callArgs } from '../src/semantics/syntax.js';
+import { connNameOf, connNameText, missingDeadline } from '../src/semantics/conns.js';
 
 const SSH = 'golang.org/x/crypto/ssh';
 const HANDSHAKES = new Set(['NewClientConn', 'NewServerConn']);
@@ -39,7 +37,7 @@ export default defineRule({
       conn: 'ssh.{fn} on {conn} has no deadline: a peer that accepts and never answers blocks the handshake forever; call {conn}.SetDeadline before it and clear it after',
     },
     docs: {
-      whatItFinds: 'Every `ssh.Dial` of `golang.org/x/crypto/ssh` (any alias), and `ssh.NewClientConn` / `ssh.NewServerConn` on a conn with no `SetDeadline` or `SetReadDeadline` on every path before the call and no timer or goroutine that closes it meanwhile.',
+      whatItFinds: 'Every `ssh.Dial` of `golang.org/x/crypto/ssh` (any alias), and `ssh.NewClientConn` / `ssh.NewServerConn` on a conn with no `SetDeadline` or `SetReadDeadline` on every path before the call and no timer or goroutine that closes it meanwhile. The conn may be held in a local, a parameter (judged at its callers in the package) or a field such as `c.conn`, followed through copies (`conn := c.conn`, `c.conn = conn`); assigning another conn to it, or clearing the deadline with `time.Time{}`, before the handshake undoes an earlier deadline. A field that the handshake\'s function does not assign is trusted when another function of the package sets a deadline on it (where it is dialed).',
       whyItLeaks: 'The handshake starts by reading the peer\'s version line. `ClientConfig.Timeout` is passed only to `net.DialTimeout`, so a half-dead host, a tarpit or a stalled proxy keeps the goroutine in `readVersion` forever. Under a scheduler or a fleet tool these pile up by the thousand.',
       example: [
         'func run(host string, cfg *ssh.ClientConfig) (*ssh.Client, error) {',
@@ -89,84 +87,12 @@ export default defineRule({
         }
         if (!HANDSHAKES.has(q.name)) return;
         const connArg = callArgs(call)[0];
-        if (!connArg || unparen(connArg).type !== 'identifier') return;
-        const conn = pkg.resolve(unparen(connArg));
-        if (!conn || !conn.fn) return;
-        if (!handshakeUnbounded(pkg, conn, call, external)) return;
-        ctx.report({ node: call, messageId: 'conn', data: { fn: q.name, conn: conn.name } });
+        // A local, a parameter or a field of one (`c.conn`); a call or a
+        // package-level conn is not followed.
+        const conn = connArg ? connNameOf(pkg, connArg) : null;
+        if (!conn || !missingDeadline(pkg, conn, call, { methods: DEADLINES, external })) return;
+        ctx.report({ node: call, messageId: 'conn', data: { fn: q.name, conn: connNameText(conn) } });
       },
     };
   },
 });
-
-/**
- * Whether the handshake at `call` can start with no deadline on `conn`. A
- * conn that is a parameter is judged at its callers in this package; with
- * none visible (an exported helper), we cannot know and stay silent.
- */
-function handshakeUnbounded(pkg: PackageSemantics, conn: Binding, call: Node, external: Set<string>, depth = 0): boolean {
-  if (concurrentClosers(pkg, conn, conn.fn!).length) return false;
-  const { sets, clears } = deadlineCalls(pkg, conn, external);
-  // Unbounded when some path reaches the handshake with no deadline set, or
-  // passes a clear (`SetDeadline(time.Time{})`) after the last set.
-  const unset = unguardedPath(pkg, conn.fn!, null, call, sets);
-  const cleared = clears.some((c) => unguardedPath(pkg, conn.fn!, c, call, sets));
-  if (!unset && !cleared) return false;
-  if (cleared || conn.kind !== 'param') return true;
-  // A parameter: judged at each caller in the package, before it passes the
-  // conn in. With no caller in sight, nothing bounds this handshake.
-  const decl = conn.fn!;
-  if (depth > 3) return false;
-  const idx = (decl.childForFieldName('parameters')?.namedChildren ?? [])
-    .filter((p) => p.type === 'parameter_declaration')
-    .flatMap((p) => p.namedChildren.filter((c) => c.type === 'identifier'))
-    .findIndex((id) => id.startIndex === conn.ident.startIndex);
-  if (decl.type === 'func_literal') {
-    // `go func(conn net.Conn) { ... }(conn)` in an accept loop: the argument at the call is the conn.
-    const role = literalRole(decl);
-    const site = role.kind === 'go' ? role.stmt.namedChildren.find((c) => c.type === 'call_expression') : role.kind === 'called' || role.kind === 'defer' ? (role.kind === 'called' ? role.call : role.stmt.namedChildren.find((c) => c.type === 'call_expression')) : null;
-    const arg = site ? callArgs(site)[idx] : undefined;
-    const b = arg && unparen(arg).type === 'identifier' ? pkg.resolve(unparen(arg)) : null;
-    return !!b?.fn && !!site && handshakeUnbounded(pkg, b, site, external, depth + 1);
-  }
-  let callers = 0;
-  for (const { node: site } of pkg.allNodesOfType('call_expression')) {
-    const callee = pkg.calleeDecl(site);
-    if (!callee || callee.startIndex !== decl.startIndex || pkg.fileOf(callee) !== pkg.fileOf(decl)) continue;
-    callers++;
-    const arg = callArgs(site)[idx];
-    const b = arg && unparen(arg).type === 'identifier' ? pkg.resolve(unparen(arg)) : null;
-    if (!b?.fn || handshakeUnbounded(pkg, b, site, external, depth + 1)) return true;
-  }
-  return callers === 0;
-}
-
-/**
- * Statements that set a deadline on `conn` (its own SetDeadline or
- * SetReadDeadline, or a helper, local or configured, that always does), and
- * those that clear it again with the zero time.
- */
-function deadlineCalls(pkg: PackageSemantics, conn: Binding, external: Set<string>): { sets: Node[]; clears: Node[] } {
-  const sets: Node[] = [];
-  const clears: Node[] = [];
-  for (const call of methodCallsOn(conn, DEADLINES)) (isZeroTime(pkg, callArgs(call)[0]) ? clears : sets).push(call);
-  for (const ref of conn.refs) {
-    const { parent, child } = parentSkippingParens(ref);
-    if (parent?.type !== 'argument_list') continue;
-    const site = parent.parent!;
-    const i = parent.namedChildren.findIndex((a) => a.startIndex === child.startIndex);
-    const callee = pkg.calleeDecl(site);
-    if (callee && alwaysCallsOnParam(pkg, callee, i, DEADLINES)) { sets.push(site); continue; }
-    const q = pkg.qualifiedName(site.childForFieldName('function') ?? site);
-    if (q && external.has(`${q.path}.${q.name}`)) sets.push(site);
-  }
-  return { sets, clears };
-}
-
-/** `time.Time{}`: the zero time, which removes a deadline. */
-function isZeroTime(pkg: PackageSemantics, arg: Node | undefined): boolean {
-  const e = arg ? unparen(arg) : null;
-  if (!e || e.type !== 'composite_literal') return false;
-  const q = pkg.qualifiedName(e.childForFieldName('type') ?? e);
-  return !!q && q.path === 'time' && q.name === 'Time' && (e.childForFieldName('body')?.namedChildCount ?? 0) === 0;
-}

@@ -1,13 +1,14 @@
 // Flow questions about one variable, shared by the HTTP and SSH rules:
-// "is the client's Timeout set on every path before it is used?", "is a
-// deadline set on the conn on every path before the handshake?". They read
-// bindings from the resolver and paths from the function's control-flow graph.
+// "is the client's Timeout set on every path before it is used?", "does this
+// helper always call SetDeadline on its parameter?" (conns.ts asks the SSH
+// rule's whole question). They read bindings from the resolver and paths
+// from the function's control-flow graph.
 import type { Node } from './syntax.js';
 import { callArgs, enclosingFunction, parentSkippingParens, sameNode, selectorParts, unparen } from './syntax.js';
 import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
 import type { CfgNode } from './cfg.js';
-import { literalRole, parameterAt } from './channels.js';
+import { parameterAt } from './channels.js';
 
 /** Calls `x.M(...)` on a binding, for M in `methods`. */
 export function methodCallsOn(binding: Binding, methods: Set<string>): Node[] {
@@ -81,24 +82,6 @@ export function alwaysCallsOnParam(pkg: PackageSemantics, decl: Node, idx: numbe
   const g = pkg.cfgOf(decl);
   const ids = new Set(calls.map((c) => g.nodeOf(c)?.id).filter((x): x is number => x !== undefined));
   return g.mustPass(g.entry, (n) => ids.has(n.id));
-}
-
-/**
- * Function literals in `fn` that call `x.Close()` on the binding and run
- * concurrently or later: a `go` literal, or one handed to `time.AfterFunc`,
- * `context.AfterFunc` or other code. They bound a blocking call on x.
- */
-export function concurrentClosers(pkg: PackageSemantics, binding: Binding, fn: Node): Node[] {
-  const out: Node[] = [];
-  for (const call of methodCallsOn(binding, new Set(['Close']))) {
-    let lit = enclosingFunction(call);
-    while (lit && lit.type === 'func_literal' && !sameNode(lit, fn)) {
-      const role = literalRole(lit);
-      if (role.kind === 'go' || role.kind === 'escapes') { out.push(call); break; }
-      lit = enclosingFunction(lit);
-    }
-  }
-  return out;
 }
 
 /** `sel` is `x.F` where x resolves to `binding`. */
