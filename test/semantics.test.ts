@@ -10,6 +10,7 @@ import type { Cfg, CfgNode } from '../src/semantics/cfg.js';
 import { channelUses, goroutine, ownerShortfall } from '../src/semantics/leaks.js';
 import { countText, fieldChannelFacts, fieldChannelOf, sharedChannel } from '../src/semantics/channels.js';
 import { defaultImportName } from '../src/semantics/imports.js';
+import { selfWakingCase } from '../src/semantics/timers.js';
 
 function pkgOf(...sources: string[]): PackageSemantics {
   const files: SourceFile[] = sources.map((text, i) => {
@@ -330,5 +331,36 @@ describe('seed shapes', () => {
     const range = pkg.nodesOfType(pkg.files[0]!, 'range_clause')[0]!;
     const shared = sharedChannel(pkg, range.childForFieldName('right')!);
     expect(shared).toMatchObject({ kind: 'field', neverClosed: true });
+  });
+});
+
+describe('timers: select cases that wake by themselves', () => {
+  it('time.After/Tick (any alias), .C and .C(), deadline contexts and locals bound to them', () => {
+    const pkg = pkgOf(`package p
+import (
+	"context"
+	t "time"
+)
+func f(ctx context.Context, stop chan struct{}, tk *t.Ticker, clk interface{ C() <-chan t.Time }) {
+	dl, cancel := context.WithTimeout(ctx, t.Second)
+	defer cancel()
+	timeout := t.After(t.Second)
+	moved := t.After(t.Second)
+	moved = stop2()
+	select { case <-t.After(t.Second): case <-stop: }
+	select { case <-t.Tick(t.Second): case <-stop: }
+	select { case v := <-tk.C: _ = v; case <-stop: }
+	select { case <-clk.C(): case <-stop: }
+	select { case <-dl.Done(): case <-stop: }
+	select { case <-timeout: case <-stop: }
+	select { case <-ctx.Done(): case <-stop: }
+	select { case <-moved: case <-stop: }
+	select { case stop <- struct{}{}: case <-stop: }
+}
+func stop2() <-chan t.Time { return nil }
+`);
+    const selects = fn(pkg, 'f').descendantsOfType('select_statement');
+    const woken = selects.map((s) => selfWakingCase(pkg, s)?.childForFieldName('communication')?.text ?? null);
+    expect(woken).toEqual(['<-t.After(t.Second)', '<-t.Tick(t.Second)', 'v := <-tk.C', '<-clk.C()', '<-dl.Done()', '<-timeout', null, null, null]);
   });
 });

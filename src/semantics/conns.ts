@@ -23,6 +23,7 @@ import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
 import { literalRole, parameterAt } from './channels.js';
 import { alwaysCallsOnParam } from './flow.js';
+import { caseReceiveOperand, wakesByItself } from './timers.js';
 
 /** A name of a conn: a local, parameter or receiver, or a field path of one. */
 export interface ConnName {
@@ -311,21 +312,18 @@ function enclosingGoLiteral(n: Node): Node | null {
   return null;
 }
 
-/** Inside a `select` case on a timer or a done channel: `<-time.After(d)`, `<-t.C`, `<-ctx.Done()`. */
+/**
+ * Inside a `select` case on a timer or a done channel: `<-time.After(d)`,
+ * `<-t.C`, `<-ctx.Done()` (any context: whoever cancels it ends the wait).
+ */
 function inTimerCase(pkg: PackageSemantics, n: Node): boolean {
   const fn = enclosingFunction(n);
   for (let cur = n.parent; cur && !sameNode(cur, fn); cur = cur.parent) {
     if (cur.type !== 'communication_case') continue;
-    const comm = cur.childForFieldName('communication');
-    const right = comm?.type === 'receive_statement' ? comm.childForFieldName('right') : null;
-    const operand = right && unparen(right).type === 'unary_expression' ? unparen(right).childForFieldName('operand') : null;
+    const operand = caseReceiveOperand(cur);
     if (!operand) return false;
     const o = unparen(operand);
-    if (o.type === 'call_expression') {
-      if (pkg.isCallTo(o, 'time', new Set(['After', 'Tick']))) return true;
-      return selectorParts(o.childForFieldName('function') ?? o)?.field === 'Done';
-    }
-    return selectorParts(o)?.field === 'C';
+    return wakesByItself(pkg, o) || (o.type === 'call_expression' && selectorParts(o.childForFieldName('function') ?? o)?.field === 'Done');
   }
   return false;
 }
