@@ -726,6 +726,134 @@ created by testing.(*T).Run in goroutine 1
   });
 });
 
+// The issue 16 item 6 shape: a metrics exporter's three flush loops wait
+// between ticks in a select on a ticker and a stop channel (healthy), beside
+// a watcher stuck for 42 minutes in a select on channels nobody writes
+// (a leak), and a sweeper whose select has a two-hour time.After case.
+const EXPORTER_SRC = `package metrics
+
+import "time"
+
+type Exporter struct {
+	stop  chan struct{}
+	every time.Duration
+}
+
+func (e *Exporter) flushLoop() {
+	t := time.NewTicker(e.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			e.flush()
+		case <-e.stop:
+			return
+		}
+	}
+}
+
+func (e *Exporter) flush() {}
+
+func watch(events <-chan string, stop <-chan struct{}) {
+	for {
+		select {
+		case ev := <-events:
+			_ = ev
+		case <-stop:
+			return
+		}
+	}
+}
+
+func sweep(stop <-chan struct{}) {
+	for {
+		select {
+		case <-time.After(2 * time.Hour):
+		case <-stop:
+			return
+		}
+	}
+}
+`;
+
+function exporterDump(flushers: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < flushers; i++) {
+    out.push(`goroutine ${40 + i} [select]:
+github.com/acme/metrics.(*Exporter).flushLoop(0xc000120000)
+	/build/src/github.com/acme/metrics/exporter.go:14 +0x9d
+created by github.com/acme/metrics.Start in goroutine 1
+	/build/src/github.com/acme/metrics/start.go:12 +0x5a
+`);
+  }
+  for (const id of [50, 51]) {
+    out.push(`goroutine ${id} [select, 42 minutes]:
+github.com/acme/metrics.watch(0xc000130000, 0xc000130060)
+	/build/src/github.com/acme/metrics/exporter.go:27 +0x85
+created by github.com/acme/metrics.Start in goroutine 1
+	/build/src/github.com/acme/metrics/start.go:14 +0x7c
+`);
+  }
+  out.push(`goroutine 60 [select, 75 minutes]:
+github.com/acme/metrics.sweep(0xc000130060)
+	/build/src/github.com/acme/metrics/exporter.go:38 +0x65
+created by github.com/acme/metrics.Start in goroutine 1
+	/build/src/github.com/acme/metrics/start.go:15 +0x9e
+`);
+  return out.join('\n');
+}
+
+describe('runDump on selects: a timer case wakes by itself', () => {
+  let cwd: string;
+  let src: string;
+  beforeAll(() => {
+    cwd = tmp('dump-select-cwd-');
+    src = tmp('dump-select-src-');
+    mkdirSync(path.join(src, 'metrics'));
+    writeFileSync(path.join(src, 'metrics', 'exporter.go'), EXPORTER_SRC);
+    writeFileSync(path.join(cwd, 'now.txt'), exporterDump(3));
+    writeFileSync(path.join(cwd, 'later.txt'), exporterDump(5));
+  });
+
+  const row = (g: JsonGroup): string => [g.count, g.state, g.verdict, g.ruleId ?? '-', site(g)].join(' | ');
+
+  it('reads the select off the source: ticker and time.After loops are normal, the stuck watcher is not', async () => {
+    const { code, json } = await runJson(['now.txt', '--source', src], cwd);
+    expect(code).toBe(1);
+    expect(json.groups.map(row)).toEqual([
+      '3 | select | normal | - | github.com/acme/metrics.(*Exporter).flushLoop:14',
+      '2 | select | suspicious | chan-recv-leak | github.com/acme/metrics.watch:27',
+      '1 | select | normal | - | github.com/acme/metrics.sweep:38',
+    ]);
+    const [flush, watcher, sweeper] = json.groups;
+    expect(flush?.reason).toBe('github.com/acme/metrics.(*Exporter).flushLoop waits in a select whose case <-t.C (metrics/exporter.go:15) wakes by itself: not blocked forever');
+    expect(flush?.source).toMatchObject({ relative: 'metrics/exporter.go', line: 14 });
+    expect(watcher?.reason).toMatch(/waits in select for up to 42 minutes; .*; its cases \(metrics\/exporter\.go:27\) include no timer$/);
+    // A two-hour timer can leave a healthy loop waiting for 75 minutes.
+    expect(sweeper?.reason).toContain('case <-time.After(2 * time.Hour) (metrics/exporter.go:39) wakes by itself');
+  });
+
+  it('without the source: under a minute is unknown, a long wait stays suspicious', async () => {
+    const { json } = await runJson(['now.txt'], cwd);
+    expect(json.groups.map(row)).toEqual([
+      '3 | select | unknown | recv-no-timeout | github.com/acme/metrics.(*Exporter).flushLoop:14',
+      '2 | select | suspicious | chan-recv-leak | github.com/acme/metrics.watch:27',
+      '1 | select | suspicious | chan-recv-leak | github.com/acme/metrics.sweep:38',
+    ]);
+    expect(json.groups[0]?.reason).toContain("for less than a minute; a dump does not show a select's cases");
+    expect(json.groups[1]?.reason).toContain('only a timer longer than this wait could still wake it (--source reads them)');
+  });
+
+  it('in growth mode, more self-waking loops in every dump are suspicious', async () => {
+    const { json } = await runJson(['now.txt', 'later.txt', '--source', src], cwd);
+    const flush = json.groups.find((g) => startFunc(g) === 'github.com/acme/metrics.(*Exporter).flushLoop');
+    expect(flush).toMatchObject({ counts: [3, 5], delta: 2, verdict: 'suspicious' });
+    expect(flush?.reason).toMatch(/^grew by 2 between dumps: .* wakes by itself: not blocked forever, but these loops are started and never stopped/);
+    // Unchanged counts stay as judged in one dump.
+    expect(json.groups.find((g) => startFunc(g) === 'github.com/acme/metrics.sweep')).toMatchObject({ delta: 0, verdict: 'normal' });
+  });
+});
+
 // ---------------------------------------------------------------------------
 // Real dumps from test/dump-gen.
 
@@ -785,6 +913,9 @@ function lineOf(snippet: string): number {
     const recv = (): number => lineOf('v := <-input');
     const get = (): number => lineOf('client.Get(url)');
     const handshake = (): number => lineOf('ssh.NewClientConn(conn, addr, config)');
+    // The healthy loops are parked on their `select {` line, the one above the timer case.
+    const tickSelect = (): number => lineOf('case <-t.C:') - 1;
+    const afterSelect = (): number => lineOf('case <-time.After(time.Hour):') - 1;
 
     /** What every debug=2 dump from the generator must contain, for N per shape. */
     function expectedDebug2(n: number): string[] {
@@ -796,6 +927,8 @@ function lineOf(snippet: string): number {
         `${n} | select | suspicious | http-client-no-timeout | - | net/http.(*persistConn).writeLoop`,
         `${n} | IO wait | suspicious | ssh-handshake-no-deadline | main.leakSSH.func1:${handshake()} | main.leakSSH.func1`,
         `1 | running | normal | - | main.writeProfile:${lineOf('pprof.Lookup("goroutine").WriteTo(f, debug)')} | main.main`,
+        `3 | select | normal | - | main.tickLoop:${tickSelect()} | main.tickLoop`,
+        `3 | select | normal | - | main.afterLoop:${afterSelect()} | main.afterLoop`,
       ].sort();
     }
 
@@ -804,7 +937,7 @@ function lineOf(snippet: string): number {
       expect(stderr).toBe('');
       expect(code).toBe(1);
       expect(json.groups.map(summary).sort()).toEqual(expectedDebug2(3));
-      expect(json.summary).toEqual({ groups: 7, suspicious: 6, goroutines: 19 });
+      expect(json.summary).toEqual({ groups: 9, suspicious: 6, goroutines: 25 });
       for (const g of json.groups) {
         const userFrame = g.siteFrame ?? g.userFrame;
         if (userFrame === null) {
@@ -834,9 +967,11 @@ function lineOf(snippet: string): number {
           `3 | select/stack | suspicious | http-client-no-timeout | -`,
           `3 | IO wait/stack | suspicious | ssh-handshake-no-deadline | main.leakSSH.func1:${handshake()}`,
           `1 | running/stack | normal | - | main.writeProfile:${lineOf('pprof.Lookup("goroutine").WriteTo(f, debug)')}`,
+          `3 | select/source | normal | - | main.tickLoop:${tickSelect()}`,
+          `3 | select/source | normal | - | main.afterLoop:${afterSelect()}`,
         ].sort(),
       );
-      expect(json.inputs[0]).toMatchObject({ format: 'debug=1', total: 19, issues: [] });
+      expect(json.inputs[0]).toMatchObject({ format: 'debug=1', total: 25, issues: [] });
     });
 
     it('without the source, debug=1 channel groups stay unknown', async () => {
@@ -848,12 +983,50 @@ function lineOf(snippet: string): number {
       ]);
     });
 
+    it('reads the cases of a select from the source: healthy ticker and time.After loops are not leaks', async () => {
+      for (const dump of [small.debug2, small.debug1]) {
+        const { json } = await runJson([dump, '--source', genDir], empty);
+        const loops = json.groups.filter((g) => ['main.tickLoop', 'main.afterLoop'].includes(startFunc(g)));
+        expect(loops.map((g) => [startFunc(g), g.state, g.verdict, g.ruleId, g.source?.line])).toEqual(
+          expect.arrayContaining([
+            ['main.tickLoop', 'select', 'normal', null, tickSelect()],
+            ['main.afterLoop', 'select', 'normal', null, afterSelect()],
+          ]),
+        );
+        expect(loops).toHaveLength(2);
+        const tick = loops.find((g) => startFunc(g) === 'main.tickLoop');
+        expect(tick?.reason).toBe(`main.tickLoop waits in a select whose case <-t.C (main.go:${tickSelect() + 1}) wakes by itself: not blocked forever`);
+        expect(loops.find((g) => startFunc(g) === 'main.afterLoop')?.reason).toContain('case <-time.After(time.Hour)');
+      }
+    });
+
+    it('without the source, a select parked for less than a minute is unknown, not a leak', async () => {
+      // A dump does not show a select's cases; the loops have waited under a
+      // minute (no wait time printed), which is what a ticker loop looks like.
+      const { json } = await runJson([small.debug2], empty);
+      const loops = json.groups.filter((g) => ['main.tickLoop', 'main.afterLoop'].includes(startFunc(g)));
+      expect(loops.map((g) => [g.state, g.verdict])).toEqual([
+        ['select', 'unknown'],
+        ['select', 'unknown'],
+      ]);
+      expect(loops[0]?.reason).toMatch(/waits in select for less than a minute; a dump does not show a select's cases/);
+      // The leaks keep their verdicts: the channel ones in debug=2 need no source.
+      expect(json.groups.filter((g) => g.verdict === 'suspicious').map((g) => g.ruleId).sort()).toEqual([
+        'chan-recv-leak',
+        'chan-send-leak',
+        'http-client-no-timeout',
+        'http-client-no-timeout',
+        'http-client-no-timeout',
+        'ssh-handshake-no-deadline',
+      ]);
+    });
+
     it('maps frames from the default source directory (the working directory)', async () => {
       const repo = path.join(here, '..');
       const { json } = await runJson([small.debug2], repo);
       const mapped = json.groups.filter((g) => g.source !== null).map((g) => g.source?.relative);
       expect(new Set(mapped)).toEqual(new Set(['test/dump-gen/main.go']));
-      expect(mapped).toHaveLength(5);
+      expect(mapped).toHaveLength(7);
     });
 
     it('shows the growth between two runs with different N', async () => {
@@ -871,7 +1044,8 @@ function lineOf(snippet: string): number {
           '3->5 2 suspicious ssh-handshake-no-deadline main.leakSSH.func1',
         ].sort(),
       );
-      expect(rows.slice(6)).toEqual(['1->1 0 normal - main.main']);
+      // The healthy loops run a fixed number in both: no growth, still normal.
+      expect(rows.slice(6).sort()).toEqual(['1->1 0 normal - main.main', '3->3 0 normal - main.afterLoop', '3->3 0 normal - main.tickLoop']);
 
       // debug=1 before, debug=2 after: matched by stack alone.
       const mixed = await runJson([small.debug1, large.debug2, '--source', genDir], empty);

@@ -1,6 +1,7 @@
 // From parsed goroutines to ranked, classified groups.
 
 import { classify, isDefaultClientCaller, isRoundTripCaller, isSshHandshake, type DumpContext, type ShapeKind } from './classify.js';
+import { SelectReader, type SelectCases } from './select.js';
 import { stateFromSourceLine, type SourceIndex } from './source.js';
 import { isRuntimeFunc, isUserFunc } from './symbols.js';
 import type { DumpAnalysis, Frame, Goroutine, Group, ParsedDump, SourceLocation, StateSource } from './types.js';
@@ -92,8 +93,23 @@ function locate(frames: readonly Frame[], start: number | null, source: SourceIn
   return null;
 }
 
+/**
+ * The cases of the select a group is parked in, when its top frame is user
+ * code that maps to a file under --source with a select on that line.
+ */
+async function selectOf(frames: readonly Frame[], state: string | null, source: SourceIndex | null, reader: SelectReader): Promise<(SelectCases & { file: string }) | null> {
+  if (state !== 'select' || !source) return null;
+  const top = frames.find((f) => !isRuntimeFunc(f.func));
+  if (!top || !isUserFunc(top.func)) return null;
+  const mapped = source.map(top.file);
+  if (mapped.kind !== 'mapped') return null;
+  const cases = await reader.at(mapped.file, top.line);
+  return cases && { ...cases, file: mapped.relative };
+}
+
 export async function analyzeDump(dump: ParsedDump, options: AnalyzeOptions): Promise<Analysis> {
   const resolved = await Promise.all(dump.goroutines.map((g) => resolveState(g, options.source)));
+  const selects = new SelectReader();
 
   const byKey = new Map<string, { members: Resolved[]; stackKey: string }>();
   for (const r of resolved) {
@@ -147,6 +163,7 @@ export async function analyzeDump(dump: ParsedDump, options: AnalyzeOptions): Pr
       count,
       longestWaitMinutes,
       firstId: ids[0] ?? null,
+      select: await selectOf(frames, first.state, options.source, selects),
     };
     const { kind, ...classification } = classify(shape, ctx);
     const userIndex = frames.findIndex((f) => isUserFunc(f.func));

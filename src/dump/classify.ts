@@ -20,6 +20,12 @@ export interface GroupShape {
   longestWaitMinutes: number | null;
   /** Id of one goroutine of the group (debug=2), to recognise goroutine 1. */
   firstId: number | null;
+  /**
+   * The cases of the select the top frame is parked in, read from the
+   * source (--source); null when the dump is all there is. A dump never
+   * shows them.
+   */
+  select?: { selfWaking: string | null; line: number; file: string } | null;
 }
 
 /** Facts about the whole dump that single groups need. */
@@ -49,6 +55,7 @@ export type ShapeKind =
   | 'not-blocked'
   | 'main'
   | 'block-forever'
+  | 'self-waking-select'
   | 'chan-send'
   | 'chan-receive'
   | 'unmatched';
@@ -299,6 +306,30 @@ const blockForever: Classifier = (g) =>
     ? { kind: 'block-forever', verdict: 'normal', ruleId: null, reason: 'select {} blocks forever by design', siteIndex: null }
     : null;
 
+// A select with a timer, ticker or time.After case wakes by itself: the
+// goroutine is waiting, not blocked forever (a ticker loop between ticks).
+// The dump does not show the cases; they are read from the source. A loop
+// that never ends still leaks, which only growth between dumps shows.
+const selfWakingSelect: Classifier = (g) => {
+  if (g.state !== 'select' || !g.select?.selfWaking) return null;
+  const top = topNonRuntime(g);
+  const f = top === null ? undefined : g.frames[top];
+  if (!f || !isUserFunc(f.func)) return null;
+  return {
+    kind: 'self-waking-select',
+    verdict: 'normal',
+    ruleId: null,
+    reason: `${f.func} waits in a select whose ${g.select.selfWaking} (${g.select.file}:${g.select.line}) wakes by itself: not blocked forever`,
+    siteIndex: top,
+  };
+};
+
+/** What the source, or its absence, tells about a long-parked select in user code. */
+function selectCasesNote(g: GroupShape): string {
+  if (g.select) return `; its cases (${g.select.file}:${g.select.line}) include no timer`;
+  return "; a dump does not show a select's cases, but only a timer longer than this wait could still wake it (--source reads them)";
+}
+
 /** What the creation site tells about a blocked channel operation. */
 function creatorNote(g: GroupShape, ctx: DumpContext, peer: string): string {
   const creator = g.createdBy;
@@ -345,6 +376,27 @@ const chanReceive: Classifier = (g, ctx) => {
       siteIndex: top,
     };
   }
+  // A select whose cases we could not read, parked for less than a minute
+  // (or in a debug=1 profile, which shows no wait time): a healthy ticker
+  // loop looks exactly like this, so it is not called a leak. A goroutine
+  // woken by a tick starts its wait again and never shows minutes; one
+  // blocked forever shows them once a GC has seen it parked (the runtime
+  // forces one every two minutes), so an old leak stays suspicious.
+  const unreadSelect = g.state === 'select' && !g.select && g.longestWaitMinutes === null;
+  const candidate = isMethod(f.func) ? 'recv-no-timeout' : 'chan-recv-leak';
+  if (unreadSelect) {
+    return {
+      kind: 'chan-receive',
+      verdict: 'unknown',
+      ruleId: candidate,
+      reason:
+        `${f.func} waits in select${ctx.format === 'debug=1' ? ' (debug=1 shows no wait time)' : ' for less than a minute'}; ` +
+        "a dump does not show a select's cases, and one with a timer, ticker or time.After case wakes by itself: " +
+        'pass --source with the code to read them, or compare a later dump (a leak keeps waiting, and grows)',
+      siteIndex: top,
+    };
+  }
+  const note = g.state === 'select' ? selectCasesNote(g) : '';
   // A method body is the long-lived, per-object goroutine of the design
   // notes: it waits on a channel of its receiver (shared state), and the
   // fix is a timeout or a stop channel -> recv-no-timeout. A function or
@@ -357,7 +409,7 @@ const chanReceive: Classifier = (g, ctx) => {
       ruleId: 'recv-no-timeout',
       reason:
         `method ${f.func} waits in ${g.state}${waited(g)} with no timeout or stop case: a per-object loop ` +
-        'waiting on a shared channel that may never be written or closed',
+        `waiting on a shared channel that may never be written or closed${note}`,
       siteIndex: top,
     };
   }
@@ -365,7 +417,7 @@ const chanReceive: Classifier = (g, ctx) => {
     kind: 'chan-receive',
     verdict: 'suspicious',
     ruleId: 'chan-recv-leak',
-    reason: `${f.func} waits in ${g.state}${waited(g)}; ${creatorNote(g, ctx, 'send or close')}`,
+    reason: `${f.func} waits in ${g.state}${waited(g)}; ${creatorNote(g, ctx, 'send or close')}${note}`,
     siteIndex: top,
   };
 };
@@ -403,6 +455,7 @@ const CLASSIFIERS: readonly Classifier[] = [
   notBlocked,
   mainGoroutine,
   blockForever,
+  selfWakingSelect,
   chanSend,
   chanReceive,
   unmatched,

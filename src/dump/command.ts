@@ -74,6 +74,17 @@ Verdicts
               signal handling, HTTP server connections, the main goroutine
   unknown     blocked, but no rule describes the shape
 
+Selects
+  A dump says that a goroutine waits in select, not on which channels, and a
+  select with a timer, ticker or time.After case wakes by itself. Where the
+  parked frame maps to --source, the select on that line is read: with such
+  a case the group is normal (suspicious in growth mode if it grows: loops
+  started and never stopped). Without the source, a select that has waited
+  less than a minute (no wait time in a debug=2 dump; debug=1 shows none) is
+  unknown, because a ticker loop looks exactly like that; one parked for
+  minutes stays suspicious, since only a timer longer than the wait could
+  still wake it.
+
 Exit status
   0  no suspicious group
   1  suspicious groups found

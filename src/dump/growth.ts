@@ -87,6 +87,18 @@ function rejudge(group: AnalyzedGroup, delta: number): AnalyzedGroup {
       },
     };
   }
+  if (group.kind === 'self-waking-select') {
+    // Each one wakes on its timer, so none is blocked; but more of them in
+    // every dump means loops that are started and never stopped.
+    return {
+      ...group,
+      classification: {
+        ...c,
+        verdict: 'suspicious',
+        reason: `grew by ${delta} between dumps: ${c.reason}, but these loops are started and never stopped (a stop channel or context nobody closes?)`,
+      },
+    };
+  }
   if (c.verdict === 'unknown') {
     return {
       ...group,

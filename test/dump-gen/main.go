@@ -1,7 +1,8 @@
 // Command dump-gen produces real goroutine dumps for test/dump.test.ts.
 //
 // It leaks exactly N goroutines through each of four shapes, all on
-// loopback, waits until every one of them is parked where the shape says,
+// loopback, starts a fixed number of healthy goroutines that only look
+// stuck, waits until every one of them is parked where the shape says,
 // then writes its own goroutine profile twice (debug=1 and debug=2) and
 // exits. Exiting is what stops the leaked goroutines: nothing here is meant
 // to be cleaned up, because the point is to photograph the leak.
@@ -16,9 +17,19 @@
 //	leakHTTP  http.Client{} against a silent server    http-client-no-timeout
 //	leakSSH   ssh.NewClientConn against a silent peer  ssh-handshake-no-deadline
 //
+// and the healthy ones, which no rule describes and the classifier must not
+// call leaks (issue 16 item 6):
+//
+//	tickLoop   select on a ticker and a stop channel, healthy more than once
+//	afterLoop  select on time.After and a stop channel in a loop
+//
+// They are a fixed number (healthy of each), so that growth between runs
+// with different N is the leaks' alone.
+//
 // The test asserts exact groups and counts, so the program must not leave
 // any other goroutine behind: servers accept on the main goroutine, and the
-// settle loop below waits until the only goroutines are main plus 6*N.
+// settle loop below waits until the only goroutines are main plus 6*N
+// plus the healthy ones.
 package main
 
 import (
@@ -45,6 +56,13 @@ var held []net.Conn
 // fails the run instead of hanging the test.
 const acceptTimeout = 10 * time.Second
 
+// healthy is how many goroutines of each healthy shape run.
+const healthy = 3
+
+// stop is never closed: the process exits with the healthy loops running,
+// as a service's dump catches them between ticks.
+var stop = make(chan struct{})
+
 func main() {
 	n := flag.Int("n", 3, "goroutines to leak through each shape (1..100)")
 	debug1 := flag.String("debug1", "", "write the debug=1 goroutine profile to this file")
@@ -64,6 +82,10 @@ func main() {
 	for i := 0; i < *n; i++ {
 		leakSend()
 		leakRecv()
+	}
+	for i := 0; i < healthy; i++ {
+		go tickLoop(stop)
+		go afterLoop(stop)
 	}
 	if err := leakHTTP(*n); err != nil {
 		fail("http: %v", err)
@@ -101,6 +123,34 @@ func leakRecv() {
 		v := <-input
 		_ = v
 	}()
+}
+
+// tickLoop does periodic work until stopped: between ticks it waits in a
+// select, which is what a dump shows, and it is not blocked. The period is
+// long so that the dump never catches it running, which would split the
+// group by state.
+func tickLoop(stop <-chan struct{}) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-stop:
+			return
+		}
+	}
+}
+
+// afterLoop is the same loop written with time.After: every iteration waits
+// at most an hour.
+func afterLoop(stop <-chan struct{}) {
+	for {
+		select {
+		case <-time.After(time.Hour):
+		case <-stop:
+			return
+		}
+	}
 }
 
 // leakHTTP issues n concurrent requests with a client that has no Timeout
@@ -191,14 +241,20 @@ func acceptAndHold(ln net.Listener, n int, readRequest bool) error {
 }
 
 // expected lists, per shape, the wait reason and a function that must be on
-// the stack; settle waits until each appears on exactly n goroutines.
-var expected = []struct{ state, function string }{
-	{"chan send", "main.leakSend.func1("},
-	{"chan receive", "main.leakRecv.func1("},
-	{"select", "net/http.(*persistConn).roundTrip("},
-	{"IO wait", "net/http.(*persistConn).readLoop("},
-	{"select", "net/http.(*persistConn).writeLoop("},
-	{"IO wait", "golang.org/x/crypto/ssh.readVersion("},
+// the stack; settle waits until each appears on exactly n goroutines (the
+// leaks) or healthy goroutines (fixed).
+var expected = []struct {
+	state, function string
+	fixed           bool
+}{
+	{"chan send", "main.leakSend.func1(", false},
+	{"chan receive", "main.leakRecv.func1(", false},
+	{"select", "net/http.(*persistConn).roundTrip(", false},
+	{"IO wait", "net/http.(*persistConn).readLoop(", false},
+	{"select", "net/http.(*persistConn).writeLoop(", false},
+	{"IO wait", "golang.org/x/crypto/ssh.readVersion(", false},
+	{"select", "main.tickLoop(", true},
+	{"select", "main.afterLoop(", true},
 }
 
 // settle polls the goroutine stacks until every shape is parked n times and
@@ -210,11 +266,20 @@ func settle(n int) error {
 	for {
 		stacks := string(buf[:runtime.Stack(buf, true)])
 		counts, total := countStates(stacks)
-		ok := total == 1+len(expected)*n
-		for i := range expected {
-			if counts[i] != n {
+		want := 1
+		ok := true
+		for i, e := range expected {
+			c := n
+			if e.fixed {
+				c = healthy
+			}
+			want += c
+			if counts[i] != c {
 				ok = false
 			}
+		}
+		if total != want {
+			ok = false
 		}
 		if ok {
 			return nil
