@@ -13,11 +13,10 @@
  */
 import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { callArgs, enclosingStatement, intLiteralValue, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
-import { fieldAssignmentsOn, requestHasDeadline, unguardedPath } from '../src/semantics/flow.js';
+import { callArgs, enclosingStatement, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
+import { fieldAssignmentsOn, isBoundedDo, unguardedPath } from '../src/semantics/flow.js';
+import { NET_HTTP, isZeroDuration, timeoutAssignedTo } from '../src/semantics/http.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
-
-const NET_HTTP = 'net/http';
 
 export default defineRule({
   meta: {
@@ -78,7 +77,7 @@ export default defineRule({
         for (const n of names) {
           const b = pkg.resolve(n);
           if (!b) continue;
-          if (b.fn ? !clientUsedBeforeTimeout(pkg, b, spec) : timeoutAssignedAnywhere(pkg, b)) continue;
+          if (b.fn ? !clientUsedBeforeTimeout(pkg, b, spec) : timeoutAssignedTo(pkg, b)) continue;
           report(spec, false);
           return;
         }
@@ -91,22 +90,6 @@ function isHttpClientType(pkg: PackageSemantics, t: Node | null | undefined): bo
   if (!t) return false;
   const q = pkg.qualifiedName(unparen(t));
   return !!q && q.path === NET_HTTP && q.name === 'Client';
-}
-
-/** `0`, `time.Duration(0)`, `0 * time.Second`. */
-function isZeroDuration(pkg: PackageSemantics, e: Node): boolean {
-  const x = unparen(e);
-  if (intLiteralValue(x) === 0) return true;
-  if (x.type === 'call_expression' || x.type === 'type_conversion_expression') {
-    const args = x.type === 'call_expression' ? callArgs(x) : [x.childForFieldName('operand')!].filter(Boolean);
-    return args.length === 1 && isZeroDuration(pkg, args[0]!);
-  }
-  if (x.type === 'binary_expression' && x.child(1)?.type === '*') {
-    const l = x.childForFieldName('left');
-    const r = x.childForFieldName('right');
-    return (!!l && intLiteralValue(l) === 0) || (!!r && intLiteralValue(r) === 0);
-  }
-  return false;
 }
 
 /**
@@ -143,41 +126,11 @@ function clientUsedBeforeTimeout(pkg: PackageSemantics, b: NonNullable<ReturnTyp
   const uses = b.refs.filter((r) => !sets.some((s) => r.startIndex >= s.startIndex && r.endIndex <= s.endIndex));
   if (uses.length === 0) return false;
   // Used only for `c.Do(req)` with requests bounded by a deadline set here: each call is bounded.
-  if (uses.every((u) => boundedDo(pkg, u))) return false;
+  if (uses.every((u) => isBoundedDo(pkg, u))) return false;
   for (const use of uses) {
     const useStmt = enclosingStatement(use);
     if (setStarts.has(useStmt.startIndex)) continue;
     if (unguardedPath(pkg, b.fn!, created.type === 'var_spec' ? created.parent ?? created : created, use, sets)) return true;
   }
   return false;
-}
-
-/**
- * A package-level zero client is judged package-wide: silent when some
- * function (an init, a constructor) assigns it a non-zero Timeout. We cannot
- * order that against every use, so any such assignment counts.
- */
-function timeoutAssignedAnywhere(pkg: PackageSemantics, b: NonNullable<ReturnType<PackageSemantics['resolve']>>): boolean {
-  for (const { node } of pkg.allNodesOfType('assignment_statement')) {
-    const left = node.childForFieldName('left')?.namedChildren ?? [];
-    const right = node.childForFieldName('right')?.namedChildren ?? [];
-    for (let i = 0; i < left.length; i++) {
-      const sel = left[i]!;
-      if (sel.type !== 'selector_expression' || sel.childForFieldName('field')?.text !== 'Timeout') continue;
-      const operand = sel.childForFieldName('operand');
-      if (operand?.type !== 'identifier' || pkg.resolve(operand) !== b) continue;
-      const v = right.length === left.length ? right[i] : undefined;
-      if (v && !isZeroDuration(pkg, v)) return true;
-    }
-  }
-  return false;
-}
-
-/** `c.Do(req)` where req carries a context with a deadline made in this function. */
-function boundedDo(pkg: PackageSemantics, use: Node): boolean {
-  const { parent } = parentSkippingParens(use);
-  if (parent?.type !== 'selector_expression' || parent.childForFieldName('field')?.text !== 'Do') return false;
-  const call = parent.parent;
-  if (call?.type !== 'call_expression') return false;
-  return requestHasDeadline(pkg, callArgs(call)[0]);
 }
