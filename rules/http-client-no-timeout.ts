@@ -10,6 +10,8 @@
  * included, other packages named `http` excluded). A client bound to a local
  * variable is silent when `c.Timeout = d` is assigned on every path from its
  * creation to each use, by the function's control-flow graph.
+ *
+ * Not reported in `_test.go` files unless the rule's `tests` option is set.
  */
 import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
@@ -44,14 +46,16 @@ export default defineRule({
         '\treturn &registry{base: base, client: &http.Client{Timeout: 10 * time.Second}}',
         '}',
       ].join('\n'),
-      options: 'A local client used only for `c.Do(req)` where every request carries a context with a deadline set in the same function (`context.WithTimeout` + `http.NewRequestWithContext` or `req.WithContext`) is not reported: each request is bounded. Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
+      options: '`tests` (default `false`): report in `_test.go` files too. Tests mostly build clients for `httptest` servers on loopback, where a missing timeout hangs nothing real, and their findings bury the production ones; the channel rules keep reporting in tests, where a leak hangs CI. (`--tests=false` or the top-level `tests: false` leaves test files out for every rule; this option only decides whether this rule reports in the files that are read.)\n\nA local client used only for `c.Do(req)` where every request carries a context with a deadline set in the same function (`context.WithTimeout` + `http.NewRequestWithContext` or `req.WithContext`) is not reported: each request is bounded. Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
       incident: 'A migration service health-checked a schema registry with `&http.Client{}`; each check leaked `persistConn` read and write loops until the service held over 100,000 goroutines.',
     },
+    options: { tests: false },
   },
   create(ctx) {
     const { pkg } = ctx;
     // A file that does not import the package cannot name it (dot imports included).
     if (!ctx.file.imports.paths.has(NET_HTTP)) return {};
+    if (ctx.file.isTest && ctx.options['tests'] !== true) return {};
     const report = (node: Node, zero: boolean) => ctx.report({ node, messageId: zero ? 'zeroTimeout' : 'noTimeout' });
     return {
       composite_literal(lit) {

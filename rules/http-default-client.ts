@@ -16,6 +16,8 @@
  * once, where it is stored: the requests through it (`v.httpCli.Do(req)`) are
  * in code that cannot tell which client it holds. Handing it to a call or
  * returning it is not a store we can see (see meta.docs.options).
+ *
+ * Not reported in `_test.go` files unless the rule's `tests` option is set.
  */
 import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
@@ -86,14 +88,16 @@ export default defineRule({
         '\treturn resp.StatusCode, nil',
         '}',
       ].join('\n'),
-      options: 'Not reported: requests built with `http.NewRequestWithContext` from a context with a deadline made in the same function; requests to `httptest` servers; a stored `http.DefaultClient` when the package sets a non-zero `Timeout` on it (`http.DefaultClient.Timeout = d`, or `x.httpCli.Timeout = d` for the field it is stored in, or `c.Timeout = d` for the variable; anywhere in the package, in any order), or when the field or variable is overwritten on every path before it is used (and, for a field, before the function returns); a copy (`c := *http.DefaultClient; c.Timeout = d`); comparisons (`c == http.DefaultClient`) and reads of its fields (`http.DefaultClient.Transport`). Passing `http.DefaultClient` to a call (`do(http.DefaultClient, req)`, `ctxhttp.Do(ctx, http.DefaultClient, req)`) or returning it (`return http.DefaultClient`, or `c = http.DefaultClient` in a local that is only returned or passed on: a getter\'s fallback) is not reported: what the callee or caller does with it, and with which context, is not visible here.',
+      options: '`tests` (default `false`): report in `_test.go` files too. Tests mostly call `httptest` servers on loopback, where a missing timeout hangs nothing real, and their findings bury the production ones; the channel rules keep reporting in tests, where a leak hangs CI. (`--tests=false` or the top-level `tests: false` leaves test files out for every rule; this option only decides whether this rule reports in the files that are read.)\n\nNot reported: requests built with `http.NewRequestWithContext` from a context with a deadline made in the same function; requests to `httptest` servers; a stored `http.DefaultClient` when the package sets a non-zero `Timeout` on it (`http.DefaultClient.Timeout = d`, or `x.httpCli.Timeout = d` for the field it is stored in, or `c.Timeout = d` for the variable; anywhere in the package, in any order), or when the field or variable is overwritten on every path before it is used (and, for a field, before the function returns); a copy (`c := *http.DefaultClient; c.Timeout = d`); comparisons (`c == http.DefaultClient`) and reads of its fields (`http.DefaultClient.Transport`). Passing `http.DefaultClient` to a call (`do(http.DefaultClient, req)`, `ctxhttp.Do(ctx, http.DefaultClient, req)`) or returning it (`return http.DefaultClient`, or `c = http.DefaultClient` in a local that is only returned or passed on: a getter\'s fallback) is not reported: what the callee or caller does with it, and with which context, is not visible here.',
       incident: 'The same service-registry incident as http-client-no-timeout: any client without a timeout, the default one included. The stored form comes from an in-app-purchase verification library whose client struct kept `http.DefaultClient` in a field: a receipt check against a stalled store endpoint hung its caller until the library was fixed to set a Timeout.',
     },
+    options: { tests: false },
   },
   create(ctx) {
     const { pkg } = ctx;
     // A file that does not import the package cannot name it (dot imports included).
     if (!ctx.file.imports.paths.has(NET_HTTP)) return {};
+    if (ctx.file.isTest && ctx.options['tests'] !== true) return {};
     const candidates = new Set(pkg.selectorsNamed('DefaultClient').filter((n) => pkg.fileOf(n) === ctx.file).map((n) => n.startIndex));
     const reportStore = (node: Node, where: string) => ctx.report({ node, messageId: 'stored', data: { where } });
     return {
