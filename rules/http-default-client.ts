@@ -21,10 +21,10 @@
  */
 import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { callArgs, enclosingFunction, enclosingStatement, contains, parentSkippingParens, selectorParts, unparen } from '../src/semantics/syntax.js';
+import { callArgs, contains, enclosingFunction, enclosingStatement, isAssignmentTarget, selectorParts, unparen } from '../src/semantics/syntax.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 import type { Binding } from '../src/semantics/scopes.js';
-import { fieldAssignmentsOn, isBoundedDo, overwrittenBeforeUse, requestHasDeadline, unguardedPath } from '../src/semantics/flow.js';
+import { calledMethod, fieldAssignmentsOn, isBoundedDo, overwrittenBeforeUse, requestHasDeadline, unguardedPath } from '../src/semantics/flow.js';
 import {
   NET_HTTP, defaultClientLocal, defaultClientTimeoutSet, destinationOf, holdsDefaultClient, isDefaultClientExpr,
   timeoutAssignedTo, timeoutAssignedToField, type Destination,
@@ -147,7 +147,7 @@ function keptFor(pkg: PackageSemantics, dest: Destination): string | null {
     case 'variable': {
       const b = dest.binding;
       if (timeoutAssignedTo(pkg, b)) return null;
-      if (b.fn && localReplacedOrBounded(pkg, b, dest.stmt)) return null;
+      if (b.fn && localNotKept(pkg, b, dest.stmt)) return null;
       return `variable ${b.name}`;
     }
     case 'field': {
@@ -170,12 +170,12 @@ function keptFor(pkg: PackageSemantics, dest: Destination): string | null {
  * deadline, a return or an argument (a getter's `c = http.DefaultClient;
  * return c` is `return http.DefaultClient`), or it is reassigned before every use.
  */
-function localReplacedOrBounded(pkg: PackageSemantics, b: Binding, stmt: Node): boolean {
+function localNotKept(pkg: PackageSemantics, b: Binding, stmt: Node): boolean {
   const others = b.assigns.filter((a) => a.stmt.startIndex !== stmt.startIndex && !(a.value && holdsDefaultClient(pkg, a.value))).map((a) => a.stmt);
   const lhs = new Set(b.assigns.map((a) => a.stmt.startIndex));
   const fn = enclosingFunction(stmt);
   if (!fn) return false;
-  const uses = b.refs.filter((r) => !contains(stmt, r) && !(lhs.has(enclosingStatement(r).startIndex) && isAssignedName(r)));
+  const uses = b.refs.filter((r) => !contains(stmt, r) && !(lhs.has(enclosingStatement(r).startIndex) && isAssignmentTarget(r)));
   // The uses this value can reach (not the `if c == nil` before the fallback), when all are in fn.
   const reached = uses.every((u) => contains(fn, u)) ? uses.filter((u) => unguardedPath(pkg, fn, stmt, u, []) !== null) : uses;
   if (!reached.some((u) => sendsOrKeeps(pkg, u))) return true;
@@ -184,11 +184,8 @@ function localReplacedOrBounded(pkg: PackageSemantics, b: Binding, stmt: Node): 
 
 /** A use of a client that sends an unbounded request through it (`c.Do(req)`, `c.Get(url)`) or keeps it (a field, a literal, a package variable). */
 function sendsOrKeeps(pkg: PackageSemantics, use: Node): boolean {
-  const { parent } = parentSkippingParens(use);
-  if (parent?.type === 'selector_expression') {
-    const method = parent.childForFieldName('field')?.text ?? '';
-    return CLIENT_METHODS.has(method) && parent.parent?.type === 'call_expression' && !isBoundedDo(pkg, use);
-  }
+  const method = calledMethod(use);
+  if (method) return CLIENT_METHODS.has(method) && !isBoundedDo(pkg, use);
   const d = destinationOf(pkg, use);
   return d.kind === 'field' || d.kind === 'element' || (d.kind === 'variable' && !d.binding.fn);
 }
@@ -204,10 +201,7 @@ function fieldReplaced(pkg: PackageSemantics, owner: Node, field: string, stmt: 
 
 /** `c := &T{f: http.DefaultClient}` (or `var c = T{...}`), and `c.f` assigned another value before any use of c and before the function returns. */
 function literalFieldReplaced(pkg: PackageSemantics, literal: Node, field: string): boolean {
-  let expr = literal;
-  const { parent } = parentSkippingParens(expr);
-  if (parent?.type === 'unary_expression' && parent.child(0)?.type === '&') expr = parent;
-  const d = destinationOf(pkg, expr);
+  const d = destinationOf(pkg, literal);
   if (d.kind !== 'variable' || !d.binding.fn) return false;
   const fn = enclosingFunction(d.stmt);
   return !!fn && replacedIn(pkg, d.binding, field, d.stmt, fn);
@@ -217,13 +211,6 @@ function replacedIn(pkg: PackageSemantics, b: Binding, field: string, stmt: Node
   const overwrites = fieldAssignmentsOn(b, field).filter((a) => a.stmt.startIndex !== stmt.startIndex && !(a.value && holdsDefaultClient(pkg, a.value))).map((a) => a.stmt);
   const uses = b.refs.filter((r) => !contains(stmt, r) && !overwrites.some((o) => contains(o, r)));
   return overwrittenBeforeUse(pkg, fn, stmt, uses, overwrites, true);
-}
-
-/** An identifier on the left of `=` or `:=` (a write, not a use). */
-function isAssignedName(id: Node): boolean {
-  const { parent } = parentSkippingParens(id);
-  const stmt = parent?.parent;
-  return parent?.type === 'expression_list' && !!stmt && (stmt.type === 'assignment_statement' || stmt.type === 'short_var_declaration') && stmt.childForFieldName('left')?.startIndex === parent.startIndex;
 }
 
 /** A URL argument taken from an `httptest` server (`ts.URL`, `ts.URL + "/x"`). */

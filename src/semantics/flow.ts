@@ -23,6 +23,15 @@ export function methodCallsOn(binding: Binding, methods: Set<string>): Node[] {
   return out;
 }
 
+/** The method name M when `use` is the receiver of a call `use.M(...)`, else null. */
+export function calledMethod(use: Node): string | null {
+  const { parent } = parentSkippingParens(use);
+  if (parent?.type !== 'selector_expression') return null;
+  const call = parent.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.startIndex !== parent.startIndex) return null;
+  return parent.childForFieldName('field')?.text ?? null;
+}
+
 /** Assignments `x.F = v` to a field of a binding. */
 export function fieldAssignmentsOn(binding: Binding, field: string): { stmt: Node; value: Node | null }[] {
   const out: { stmt: Node; value: Node | null }[] = [];
@@ -160,9 +169,7 @@ export function overwrittenBeforeUse(pkg: PackageSemantics, fn: Node, from: Node
 
 /** `c.Do(req)` on the use `c` of a client, where req carries a context with a deadline made in this function. */
 export function isBoundedDo(pkg: PackageSemantics, use: Node): boolean {
-  const { parent } = parentSkippingParens(use);
-  if (parent?.type !== 'selector_expression' || parent.childForFieldName('field')?.text !== 'Do') return false;
-  const call = parent.parent;
-  if (call?.type !== 'call_expression') return false;
+  if (calledMethod(use) !== 'Do') return false;
+  const call = parentSkippingParens(use).parent!.parent!;
   return requestHasDeadline(pkg, callArgs(call)[0]);
 }

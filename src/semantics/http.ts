@@ -19,9 +19,7 @@ export function isDefaultClientExpr(pkg: PackageSemantics, e: Node): boolean {
  * reassigned (`c := http.DefaultClient`): what a call on `e` sends through.
  */
 export function holdsDefaultClient(pkg: PackageSemantics, e: Node): boolean {
-  if (isDefaultClientExpr(pkg, e)) return true;
-  const b = defaultClientLocal(pkg, e);
-  return !!b;
+  return isDefaultClientExpr(pkg, e) || !!defaultClientLocal(pkg, e);
 }
 
 /** The binding of a local variable initialised with http.DefaultClient and never reassigned, when `e` names one. */
@@ -108,6 +106,7 @@ export function timeoutAssignedToField(pkg: PackageSemantics, field: string): bo
  *   `[]T{v}`, `map[K]V{k: v}` (field null);
  * - `variable`: bound to a variable by `var x = v`, `x := v` or `x = v`;
  * - `argument`, `return`, or `other` (an operand: `v.M()`, `v == w`, `*v`, `&v`).
+ * A composite literal under `&` goes where the `&T{...}` goes.
  */
 export type Destination =
   | { kind: 'field'; stmt: Node; target: Node; field: string | null }
@@ -118,7 +117,11 @@ export type Destination =
   | { kind: 'other' };
 
 export function destinationOf(pkg: PackageSemantics, expr: Node): Destination {
-  const { parent, child } = parentSkippingParens(expr);
+  let { parent, child } = parentSkippingParens(expr);
+  // `&T{...}` is stored wherever the literal would be: the pointer is the only reference to it.
+  if (parent?.type === 'unary_expression' && parent.child(0)?.type === '&' && unparen(expr).type === 'composite_literal') {
+    ({ parent, child } = parentSkippingParens(parent));
+  }
   if (!parent) return { kind: 'other' };
   const same = (a: Node) => a.startIndex === child.startIndex && a.endIndex === child.endIndex;
   switch (parent.type) {
