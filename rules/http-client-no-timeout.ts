@@ -10,14 +10,15 @@
  * included, other packages named `http` excluded). A client bound to a local
  * variable is silent when `c.Timeout = d` is assigned on every path from its
  * creation to each use, by the function's control-flow graph.
+ *
+ * Not reported in `_test.go` files unless the rule's `tests` option is set.
  */
 import { defineRule } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { callArgs, enclosingStatement, intLiteralValue, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
-import { fieldAssignmentsOn, requestHasDeadline, unguardedPath } from '../src/semantics/flow.js';
+import { callArgs, enclosingStatement, parentSkippingParens, unparen } from '../src/semantics/syntax.js';
+import { fieldAssignmentsOn, isBoundedDo, unguardedPath } from '../src/semantics/flow.js';
+import { NET_HTTP, isZeroDuration, timeoutAssignedTo } from '../src/semantics/http.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
-
-const NET_HTTP = 'net/http';
 
 export default defineRule({
   meta: {
@@ -45,14 +46,16 @@ export default defineRule({
         '\treturn &registry{base: base, client: &http.Client{Timeout: 10 * time.Second}}',
         '}',
       ].join('\n'),
-      options: 'A local client used only for `c.Do(req)` where every request carries a context with a deadline set in the same function (`context.WithTimeout` + `http.NewRequestWithContext` or `req.WithContext`) is not reported: each request is bounded. Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
+      options: '`tests` (default `false`): report in `_test.go` files too. Tests mostly build clients for `httptest` servers on loopback, where a missing timeout hangs nothing real, and their findings bury the production ones; the channel rules keep reporting in tests, where a leak hangs CI. (`--tests=false` or the top-level `tests: false` leaves test files out for every rule; this option only decides whether this rule reports in the files that are read.)\n\nA local client used only for `c.Do(req)` where every request carries a context with a deadline set in the same function (`context.WithTimeout` + `http.NewRequestWithContext` or `req.WithContext`) is not reported: each request is bounded. Streaming or watch clients that must not have an overall timeout (they bound each request with a context instead) are suppressed with `//nolint:http-client-no-timeout // streaming: bounded by ctx`.',
       incident: 'A migration service health-checked a schema registry with `&http.Client{}`; each check leaked `persistConn` read and write loops until the service held over 100,000 goroutines.',
     },
+    options: { tests: false },
   },
   create(ctx) {
     const { pkg } = ctx;
     // A file that does not import the package cannot name it (dot imports included).
     if (!ctx.file.imports.paths.has(NET_HTTP)) return {};
+    if (ctx.file.isTest && ctx.options['tests'] !== true) return {};
     const report = (node: Node, zero: boolean) => ctx.report({ node, messageId: zero ? 'zeroTimeout' : 'noTimeout' });
     return {
       composite_literal(lit) {
@@ -78,7 +81,7 @@ export default defineRule({
         for (const n of names) {
           const b = pkg.resolve(n);
           if (!b) continue;
-          if (b.fn ? !clientUsedBeforeTimeout(pkg, b, spec) : timeoutAssignedAnywhere(pkg, b)) continue;
+          if (b.fn ? !clientUsedBeforeTimeout(pkg, b, spec) : timeoutAssignedTo(pkg, b)) continue;
           report(spec, false);
           return;
         }
@@ -91,22 +94,6 @@ function isHttpClientType(pkg: PackageSemantics, t: Node | null | undefined): bo
   if (!t) return false;
   const q = pkg.qualifiedName(unparen(t));
   return !!q && q.path === NET_HTTP && q.name === 'Client';
-}
-
-/** `0`, `time.Duration(0)`, `0 * time.Second`. */
-function isZeroDuration(pkg: PackageSemantics, e: Node): boolean {
-  const x = unparen(e);
-  if (intLiteralValue(x) === 0) return true;
-  if (x.type === 'call_expression' || x.type === 'type_conversion_expression') {
-    const args = x.type === 'call_expression' ? callArgs(x) : [x.childForFieldName('operand')!].filter(Boolean);
-    return args.length === 1 && isZeroDuration(pkg, args[0]!);
-  }
-  if (x.type === 'binary_expression' && x.child(1)?.type === '*') {
-    const l = x.childForFieldName('left');
-    const r = x.childForFieldName('right');
-    return (!!l && intLiteralValue(l) === 0) || (!!r && intLiteralValue(r) === 0);
-  }
-  return false;
 }
 
 /**
@@ -143,41 +130,11 @@ function clientUsedBeforeTimeout(pkg: PackageSemantics, b: NonNullable<ReturnTyp
   const uses = b.refs.filter((r) => !sets.some((s) => r.startIndex >= s.startIndex && r.endIndex <= s.endIndex));
   if (uses.length === 0) return false;
   // Used only for `c.Do(req)` with requests bounded by a deadline set here: each call is bounded.
-  if (uses.every((u) => boundedDo(pkg, u))) return false;
+  if (uses.every((u) => isBoundedDo(pkg, u))) return false;
   for (const use of uses) {
     const useStmt = enclosingStatement(use);
     if (setStarts.has(useStmt.startIndex)) continue;
     if (unguardedPath(pkg, b.fn!, created.type === 'var_spec' ? created.parent ?? created : created, use, sets)) return true;
   }
   return false;
-}
-
-/**
- * A package-level zero client is judged package-wide: silent when some
- * function (an init, a constructor) assigns it a non-zero Timeout. We cannot
- * order that against every use, so any such assignment counts.
- */
-function timeoutAssignedAnywhere(pkg: PackageSemantics, b: NonNullable<ReturnType<PackageSemantics['resolve']>>): boolean {
-  for (const { node } of pkg.allNodesOfType('assignment_statement')) {
-    const left = node.childForFieldName('left')?.namedChildren ?? [];
-    const right = node.childForFieldName('right')?.namedChildren ?? [];
-    for (let i = 0; i < left.length; i++) {
-      const sel = left[i]!;
-      if (sel.type !== 'selector_expression' || sel.childForFieldName('field')?.text !== 'Timeout') continue;
-      const operand = sel.childForFieldName('operand');
-      if (operand?.type !== 'identifier' || pkg.resolve(operand) !== b) continue;
-      const v = right.length === left.length ? right[i] : undefined;
-      if (v && !isZeroDuration(pkg, v)) return true;
-    }
-  }
-  return false;
-}
-
-/** `c.Do(req)` where req carries a context with a deadline made in this function. */
-function boundedDo(pkg: PackageSemantics, use: Node): boolean {
-  const { parent } = parentSkippingParens(use);
-  if (parent?.type !== 'selector_expression' || parent.childForFieldName('field')?.text !== 'Do') return false;
-  const call = parent.parent;
-  if (call?.type !== 'call_expression') return false;
-  return requestHasDeadline(pkg, callArgs(call)[0]);
 }

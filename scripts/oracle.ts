@@ -221,15 +221,24 @@ export interface FixtureClaim {
   wants: Want[];
   /** The reason after `// oracle:policy` on the first line, or null. */
   policy: string | null;
+  /**
+   * Lines marked `// oracle:blocks`: where a flagged fixture's goroutine
+   * blocks when that is not the finding's line (a stored http.DefaultClient
+   * is reported where it is stored; the request hangs where it is sent).
+   */
+  blocks: number[];
 }
 
 const WANT_RE = /\/\/\s*want\s+((?:"(?:[^"\\]|\\.)*"|`[^`]*`)(?:\s+(?:"(?:[^"\\]|\\.)*"|`[^`]*`))*)/;
 const PATTERN_RE = /"((?:[^"\\]|\\.)*)"|`([^`]*)`/g;
+const BLOCKS_RE = /\/\/\s*oracle:blocks\b/;
 
 export function parseFixture(source: string): FixtureClaim {
   const lines = source.split('\n');
   const wants: Want[] = [];
+  const blocks: number[] = [];
   lines.forEach((text, i) => {
+    if (BLOCKS_RE.test(text)) blocks.push(i + 1);
     const m = WANT_RE.exec(text);
     if (!m || m[1] === undefined) return;
     const patterns: string[] = [];
@@ -241,7 +250,7 @@ export function parseFixture(source: string): FixtureClaim {
   });
   const first = (lines[0] ?? '').replace(/\r$/, '');
   const pm = /^\/\/ oracle:policy\s+(\S.*)$/.exec(first);
-  return { wants, policy: pm && pm[1] !== undefined ? pm[1].trim() : null };
+  return { wants, policy: pm && pm[1] !== undefined ? pm[1].trim() : null, blocks };
 }
 
 // ---------------------------------------------------------------------------
@@ -496,8 +505,9 @@ export async function runOracle(opts: OracleOptions): Promise<OracleReport> {
         if (runtime === 'clean') reason = `claims a finding (// want on line ${wantLines.join(', ')}) but its driver leaves no goroutine behind`;
         else {
           const here = locations.filter((l) => l.startsWith(`${file}:`)).map((l) => Number(l.slice(file.length + 1)));
-          if (locations.length > 0 && !here.some((n) => wantLines.includes(n))) {
-            reason = `leaks at ${locations.join(', ')}, not on a // want line (${wantLines.join(', ')})`;
+          if (locations.length > 0 && !here.some((n) => wantLines.includes(n) || claim.blocks.includes(n))) {
+            const marked = claim.blocks.length ? ` or an // oracle:blocks line (${claim.blocks.join(', ')})` : '';
+            reason = `leaks at ${locations.join(', ')}, not on a // want line (${wantLines.join(', ')})${marked}`;
           }
         }
       } else if (runtime === 'leak') {

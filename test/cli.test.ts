@@ -65,11 +65,41 @@ describe('patterns', () => {
   });
 
   it('--tests=false leaves _test.go files out', () => {
-    const d = tree({ 'p/p.go': 'package p\n', 'p/p_test.go': DEFAULT_CLIENT_GO('p') });
+    const d = tree({ 'p/p.go': 'package p\n', 'p/p_test.go': SEND_LEAK_GO('p') });
     expect(run(['./...'], d).code).toBe(1);
     const r = run(['--tests=false', './...'], d);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);
+  });
+
+  describe('HTTP rules report in _test.go files only with their tests option', () => {
+    // A test file with a channel leak (line 11), http.Get (line 20) and a client without a Timeout (line 24).
+    const testGo = [
+      'package p', '', 'import (', '\t"errors"', '\t"net/http"', ')', '',
+      'func Compute(fail bool) (int, error) {', '\tresults := make(chan int)', '\tgo func() {', '\t\tresults <- 42', '\t}()',
+      '\tif fail {', '\t\treturn 0, errors.New("fail")', '\t}', '\treturn <-results, nil', '}', '',
+      'func Fetch() {', '\t_, _ = http.Get("http://example.com")', '}', '',
+      'func Client() *http.Client {', '\treturn &http.Client{}', '}', '',
+    ].join('\n');
+    const files = { 'p/p.go': DEFAULT_CLIENT_GO('p'), 'p/p_test.go': testGo };
+    const rules = (stdout: string) => positions(stdout).map((p) => p.replace(/:(\d+):\d+:/, ':$1:'));
+
+    it('by default: production findings, and the channel rules in tests; no HTTP findings in tests', () => {
+      const r = run(['./...'], tree(files));
+      expect(rules(r.stdout)).toEqual(['p/p.go:6:http-default-client', 'p/p_test.go:11:chan-send-leak']);
+    });
+
+    it('rules.<id>.options.tests: true opts that rule in (YAML and JSON); the other HTTP rule stays out', () => {
+      const yaml = run(['./...'], tree({ ...files, '.golint-leaks.yaml': 'rules:\n  http-default-client:\n    options:\n      tests: true\n' }));
+      expect(rules(yaml.stdout)).toEqual(['p/p.go:6:http-default-client', 'p/p_test.go:11:chan-send-leak', 'p/p_test.go:20:http-default-client']);
+      const json = run(['./...'], tree({ ...files, '.golint-leaks.json': '{"rules": {"http-client-no-timeout": {"options": {"tests": true}}}}' }));
+      expect(rules(json.stdout)).toEqual(['p/p.go:6:http-default-client', 'p/p_test.go:11:chan-send-leak', 'p/p_test.go:24:http-client-no-timeout']);
+    });
+
+    it('--tests=false still leaves test files out for every rule, whatever the option', () => {
+      const r = run(['--tests=false', './...'], tree({ ...files, '.golint-leaks.yaml': 'rules:\n  http-default-client:\n    options:\n      tests: true\n' }));
+      expect(rules(r.stdout)).toEqual(['p/p.go:6:http-default-client']);
+    });
   });
 
   it('generated files get no findings', () => {
@@ -124,6 +154,8 @@ describe('exit codes', () => {
     ['.golint-leaks.yaml', 'exclude: vendor\n', /exclude: expected a list of path globs/],
     ['.golint-leaks.yaml', 'rules:\n  recv-no-timeout:\n    options:\n      lifetimeFuncs: 3\n', /rules\.recv-no-timeout\.options\.lifetimeFuncs: expected a list of strings/],
     ['.golint-leaks.yaml', 'rules:\n  chan-send-leak:\n    options:\n      speed: 1\n', /rules\.chan-send-leak\.options\.speed: expected/],
+    ['.golint-leaks.yaml', 'rules:\n  http-default-client:\n    options:\n      tests: yes\n', /rules\.http-default-client\.options\.tests: expected a boolean/],
+    ['.golint-leaks.yaml', 'rules:\n  chan-send-leak:\n    options:\n      tests: true\n', /rules\.chan-send-leak\.options\.tests: expected no options/],
     ['.golint-leaks.yaml', 'rules: [\n', /\.golint-leaks\.yaml: not valid YAML/],
     ['.golint-leaks.json', '{"rules": {"http-default-client": "off",}}', /\.golint-leaks\.json: not valid JSON/],
     ['.golint-leaks.json', '{"tags": "integration"}', /\.golint-leaks\.json: tags: expected a list of build tags/],

@@ -32,7 +32,9 @@ describe('oracle parsers', () => {
       { line: 5, patterns: ['blocks forever sending on ch'] },
       { line: 6, patterns: ['blocks forever receiving from ch', 'second'] },
     ]);
+    expect(c.blocks).toEqual([]);
     expect(parseFixture('package p\n// oracle:policy not on the first line\n').policy).toBeNull();
+    expect(parseFixture('package p\n\nvar c = x // want "kept"\n\nfunc f() { c.Do() } // oracle:blocks\n').blocks).toEqual([5]);
   });
 
   it('reads ORACLE lines and ignores other output', () => {
@@ -123,6 +125,18 @@ func WrongLine(gate chan struct{}) {
 }
 `,
   'wrong_line_test.go': driver('TestWrongLine', 'WrongLine(make(chan struct{}))', 'wrong_line.go'),
+  // Right: reported where the channel is made, blocks on a line marked // oracle:blocks
+  // (the shape of a stored http.DefaultClient: reported where stored, hangs where sent).
+  'blocks_marked.go': `package selftest
+
+func BlocksMarked() {
+	ch := make(chan int) // want "made here"
+	go func() {
+		ch <- 1 // oracle:blocks
+	}()
+}
+`,
+  'blocks_marked_test.go': driver('TestBlocksMarked', 'BlocksMarked()', 'blocks_marked.go'),
   // Wrong: no driver.
   'no_driver.go': `package selftest
 
@@ -178,6 +192,7 @@ describe('oracle self-test', () => {
       const report = await runOracle({ fixturesDir: tree, linter: false });
       const verdicts = Object.fromEntries(report.rows.map((r) => [r.fixture, { agree: r.agree, runtime: r.runtime, claim: r.claim }]));
       expect(verdicts).toEqual({
+        'selftest/blocks_marked.go': { agree: true, runtime: 'leak', claim: 'flagged' },
         'selftest/no_driver.go': { agree: false, runtime: 'none', claim: 'near-miss' },
         'selftest/policy.go': { agree: true, runtime: 'leak', claim: 'policy' },
         'selftest/right.go': { agree: true, runtime: 'leak', claim: 'flagged' },

@@ -4,7 +4,7 @@
 // rule's whole question). They read bindings from the resolver and paths
 // from the function's control-flow graph.
 import type { Node } from './syntax.js';
-import { callArgs, enclosingFunction, parentSkippingParens, sameNode, selectorParts, unparen } from './syntax.js';
+import { callArgs, contains, enclosingFunction, parentSkippingParens, sameNode, selectorParts, unparen } from './syntax.js';
 import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
 import type { CfgNode } from './cfg.js';
@@ -22,6 +22,15 @@ export function methodCallsOn(binding: Binding, methods: Set<string>): Node[] {
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === parent.startIndex) out.push(call);
   }
   return out;
+}
+
+/** The method name M when `use` is the receiver of a call `use.M(...)`, else null. */
+export function calledMethod(use: Node): string | null {
+  const { parent } = parentSkippingParens(use);
+  if (parent?.type !== 'selector_expression') return null;
+  const call = parent.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.startIndex !== parent.startIndex) return null;
+  return parent.childForFieldName('field')?.text ?? null;
 }
 
 /** Assignments `x.F = v` to a field of a binding. */
@@ -118,4 +127,32 @@ export function requestHasDeadline(pkg: PackageSemantics, req: Node | undefined)
     const cv = cb?.value ? unparen(cb.value) : null;
     return !!cv && cv.type === 'call_expression' && cb!.valueIndex === 0 && cb!.assigns.length === 0 && pkg.isCallTo(cv, 'context', new Set(['WithTimeout', 'WithDeadline']));
   });
+}
+
+/**
+ * Whether a value stored by the statement `from` in `fn` is replaced before
+ * anything can see it: every path from `from` to each of `uses` (and, when
+ * `toExit`, to the function's exit: a field outlives the call) passes one of
+ * the statements `overwrites` first. False when there is no overwrite.
+ */
+export function overwrittenBeforeUse(pkg: PackageSemantics, fn: Node, from: Node, uses: Node[], allOverwrites: Node[], toExit: boolean): boolean {
+  // An overwrite inside a closure runs when the closure does, if ever: only fn's own count.
+  const overwrites = allOverwrites.filter((o) => sameNode(enclosingFunction(o), fn));
+  if (overwrites.length === 0) return false;
+  // A use outside fn (the store is in a closure, the use in its caller) is not on fn's paths: unknown order.
+  if (uses.some((u) => !contains(fn, u))) return false;
+  for (const u of uses) if (unguardedPath(pkg, fn, from, u, overwrites)) return false;
+  if (!toExit) return true;
+  const g = pkg.cfgOf(fn);
+  const start = g.nodeOf(from);
+  if (!start) return false;
+  const ids = new Set(overwrites.map((n) => g.nodeOf(n)?.id).filter((x): x is number => x !== undefined));
+  return g.pathToExit(start, (n) => ids.has(n.id)) === null;
+}
+
+/** `c.Do(req)` on the use `c` of a client, where req carries a context with a deadline made in this function. */
+export function isBoundedDo(pkg: PackageSemantics, use: Node): boolean {
+  if (calledMethod(use) !== 'Do') return false;
+  const call = parentSkippingParens(use).parent!.parent!;
+  return requestHasDeadline(pkg, callArgs(call)[0]);
 }

@@ -135,3 +135,11 @@ export function intLiteralValue(n: Node): number | null {
   const v = /^0[0-7]+$/.test(t) ? parseInt(t.slice(1), 8) : Number(t.replace(/^0o/i, '0o'));
   return Number.isFinite(v) ? v : null;
 }
+
+/** An expression on the left of `=`, `op=` or `:=`: written, not read. */
+export function isAssignmentTarget(n: Node): boolean {
+  const { parent } = parentSkippingParens(n);
+  const stmt = parent?.parent;
+  return parent?.type === 'expression_list' && !!stmt && (stmt.type === 'assignment_statement' || stmt.type === 'short_var_declaration') &&
+    stmt.childForFieldName('left')?.startIndex === parent.startIndex;
+}
