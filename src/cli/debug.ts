@@ -11,6 +11,7 @@ import { channelUses, goroutine } from '../semantics/leaks.js';
 import { countText } from '../semantics/channels.js';
 import { displayName } from '../semantics/goroutines.js';
 import type { Notice } from '../engine/finding.js';
+import { checkPackage } from '../checker/index.js';
 
 /** Loads the package holding `file` (every file of its directory with the same package clause). */
 export function loadPackageOf(file: string, opts: LoadOptions): { pkg: PackageSemantics; target: SourceFile } | { error: string } {
@@ -82,4 +83,22 @@ export function debugFacts(file: string, opts: LoadOptions): { out: string; erro
     for (const g of gos) out.push(`  go at line ${line(g.stmt)}: runs ${g.kind === 'literal' ? 'a func literal' : g.target ? displayName(g.target) : 'unknown code'}, count ${countText(g.count)}`);
   }
   return { out: out.length ? out.join('\n') + '\n' : `no channels or goroutines in ${file}\n` };
+}
+
+/** `debug check FILE`: the leak checker's groups in FILE's package, their size, and every leak with its schedule. */
+export function debugCheck(file: string, opts: LoadOptions): { out: string; error?: string } {
+  const loaded = loadPackageOf(file, opts);
+  if ('error' in loaded) return { out: '', error: loaded.error };
+  const { pkg } = loaded;
+  const r = checkPackage(pkg);
+  const out = [`groups: ${r.groups}, states: ${r.states}, bounded: ${r.bounded}`];
+  for (const l of r.leaks) {
+    out.push(`${relativeName(pkg, l.op)}:${lineOf(l.op)}: ${l.proc} ${l.kind} blocked (root ${displayName(l.rootFn)})`);
+    l.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s.message} (${lineOf(s.node)})`));
+  }
+  return { out: out.join('\n') + '\n' };
+}
+
+function relativeName(pkg: PackageSemantics, n: Node): string {
+  return pkg.fileOf(n).path.split('/').pop() ?? '';
 }

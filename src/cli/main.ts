@@ -135,7 +135,7 @@ async function cmdDebug(args: string[]): Promise<number> {
   const { flags, positional } = parseArgs(args, { dot: { value: false }, tags: { value: true } });
   const [what, file] = positional;
   const opts = { tests: true, maxFileSize: 64 * 1048576, build: hostBuildContext(listFlag(flags.get('tags'))) };
-  const { debugCfg, debugFacts } = await import('./debug.js');
+  const { debugCfg, debugFacts, debugCheck } = await import('./debug.js');
   if (what === 'cfg' && file) {
     const r = debugCfg(file, flags.get('dot') === 'true', opts);
     if (r.error) { process.stderr.write(`golint-leaks: ${r.error}\n`); return 2; }
@@ -148,7 +148,13 @@ async function cmdDebug(args: string[]): Promise<number> {
     await writeStdout(r.out);
     return 0;
   }
-  throw new UsageError('usage: golint-leaks debug cfg FILE[:FUNC] [--dot] | debug facts FILE');
+  if (what === 'check' && file) {
+    const r = debugCheck(file, opts);
+    if (r.error) { process.stderr.write(`golint-leaks: ${r.error}\n`); return 2; }
+    await writeStdout(r.out);
+    return 0;
+  }
+  throw new UsageError('usage: golint-leaks debug cfg FILE[:FUNC] [--dot] | debug facts FILE | debug check FILE');
 }
 
 async function cmdDump(args: string[], cwd: string): Promise<number> {

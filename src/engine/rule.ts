@@ -42,6 +42,8 @@ export interface RuleMeta {
 export interface ReportStep {
   node: Node;
   message: string;
+  /** The goroutine that takes this step, when the evidence is a schedule (one SARIF threadFlow per goroutine). */
+  thread?: string;
 }
 
 export interface TextEdit {

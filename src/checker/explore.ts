@@ -1,0 +1,444 @@
+// The search: every schedule of a group's goroutines, one synchronisation at
+// a time, depth first in a fixed order, over canonical states.
+//
+// A state where no goroutine can synchronise with another any more (what is
+// left is only what the outside world might do: a context's Done, a timer,
+// a channel that escaped) is checked for leaks: a goroutine blocked on a
+// channel made in the group is leaked when no goroutine that is still alive,
+// or that the outside world can still wake, holds what it waits on. The path
+// to that state is the witness.
+//
+// The search is bounded in states and in local steps, never in time, so two
+// runs print the same findings; a group that reaches the bound reports
+// nothing (we would not know that the leak is reachable only by a schedule we
+// missed, but we could not say the others are not either).
+import { Machine, NeedSignal, type Event } from './machine.js';
+import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNK, type Need, type Proc, type State, type Val } from './state.js';
+
+/** States explored per group before giving up (silently). */
+export const MAX_STATES = 5_000;
+/** Steps one goroutine may take between two synchronisations before it counts as running forever. */
+export const MAX_LOCAL_STEPS = 1_000;
+/** Local steps of one settle (all the local paths between two states). */
+export const MAX_SETTLE_STEPS = 20_000;
+/** Goroutines a state may hold (finished ones included until the next compaction). */
+export const MAX_PROCS = 24;
+/** Local steps of one settle after which its branches are deduplicated. */
+const DEDUPE_AFTER = 200;
+/** Local steps per group, all goroutines together. */
+export const MAX_TOTAL_STEPS = 300_000;
+
+const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+
+interface Trail { ev: Event; prev: Trail | null }
+interface Pending { st: State; trail: Trail | null }
+
+export interface Leak {
+  pid: number;
+  proc: string;
+  root: boolean;
+  goSite: number;
+  need: Need;
+  /** The blocked operation (site). */
+  opSite: number;
+  kind: 'send' | 'recv' | 'range' | 'select';
+  /** The channels it waits on: name, make site, capacity. */
+  chans: { name: string; site: number; cap: number }[];
+  /** Everything that happened, in order, ending with the block. */
+  witness: Event[];
+}
+
+export interface GroupResult {
+  leaks: Leak[];
+  states: number;
+  /** Local steps taken. */
+  steps: number;
+  bounded: boolean;
+}
+
+/** One way a goroutine's wait can complete. */
+interface Alt {
+  dir: 'send' | 'recv' | 'other';
+  ch: Val;
+  v: Val;
+  range: boolean;
+  complete: (s: State, result: Val) => void;
+  text: (m: Machine, s: State) => string;
+  site: number;
+}
+
+interface Trans {
+  env: boolean;
+  apply: (s: State) => { run: number[]; events: Event[] } | null;
+}
+
+export function explore(m: Machine, root: number): GroupResult {
+  const init = emptyState();
+  m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, [], -1, m.fns[root]!.name);
+  const budget = { steps: 0, bounded: false };
+  const leaks = new Map<number, Leak>();
+  const stack = settle(m, init, [0], null, budget).reverse();
+  const visited = new Set<string>();
+  let states = 0;
+  while (stack.length && !budget.bounded) {
+    const { st, trail } = stack.pop()!;
+    const key = stateKey(st);
+    if (visited.has(key)) continue;
+    visited.add(key);
+    if (++states > MAX_STATES) { budget.bounded = true; break; }
+    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, stack ${stack.length}, key ${key.length} bytes\n`);
+    const trans = transitions(m, st);
+    if (!trans.some((t) => !t.env)) checkLeaks(m, st, trans, trail, leaks);
+    const next: Pending[] = [];
+    for (const t of trans) {
+      const s2 = cloneState(st);
+      const r = t.apply(s2);
+      if (!r) continue;
+      let tr = trail;
+      for (const e of r.events) tr = { ev: e, prev: tr };
+      next.push(...settle(m, s2, r.run, tr, budget));
+      if (budget.bounded) break;
+    }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
+  return { leaks: budget.bounded ? [] : [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded };
+}
+
+/** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
+function settle(m: Machine, st: State, run: number[], trail: Trail | null, budget: { steps: number; bounded: boolean }): Pending[] {
+  const out: Pending[] = [];
+  const work: { st: State; run: number[]; trail: Trail | null; steps: number }[] = [{ st, run: [...run], trail, steps: 0 }];
+  const seen = new Set<string>();
+  let steps = 0;
+  while (work.length) {
+    const w = work.pop()!;
+    while (w.run.length) {
+      const p = w.st.procs[w.run[0]!]!;
+      if (p.done || p.need || p.spin) { w.run.shift(); w.steps = 0; continue; }
+      break;
+    }
+    if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
+    if (++budget.steps > MAX_TOTAL_STEPS || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) { budget.bounded = true; return out; }
+    // Between steps no cell id is held outside the state: drop what a long loop left behind.
+    if (w.st.cells.length > 256) w.st = compact(w.st, false);
+    const pid = w.run[0]!;
+    if (TRACE && budget.steps % 20000 === 0) {
+      const fr = w.st.procs[pid]!.frames.at(-1);
+      const node = fr ? m.fns[fr.f]!.cfg.nodes[fr.pc]!.ast : null;
+      process.stderr.write(`  step ${budget.steps}: ${w.st.procs[pid]!.name} at ${node ? node.startPosition.row + 1 : '?'}, work ${work.length}, cells ${w.st.cells.length}\n`);
+    }
+    const events: Event[] = [];
+    m.spawned = [];
+    let r;
+    try {
+      r = m.step(w.st, pid, events);
+    } catch (e) {
+      if (e instanceof NeedSignal) throw new Error('unhandled need');
+      throw e;
+    }
+    let tr = w.trail;
+    for (const e of events) tr = { ev: e, prev: tr };
+    if (m.spawned.length) w.run.push(...m.spawned);
+    w.steps++;
+    if (w.steps > MAX_LOCAL_STEPS) { w.st.procs[pid]!.spin = 1; }
+    switch (r.k) {
+      case 'cont': case 'park': case 'end':
+        work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps });
+        break;
+      case 'discard':
+        break;
+      case 'branch':
+        for (let i = r.alts.length - 1; i >= 0; i--) {
+          let s2 = i === 0 ? w.st : cloneState(w.st);
+          r.alts[i]!(s2);
+          // A loop that branches on something unknown comes back to states it has seen:
+          // past a few hundred steps, paths that meet again are followed once.
+          if (steps > DEDUPE_AFTER) {
+            s2 = compact(s2, false);
+            const key = `${w.run.join(',')}|${stateKey(s2)}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps });
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- transitions
+
+function top(p: Proc) {
+  return p.frames[p.frames.length - 1]!;
+}
+
+function completeAt(pid: number, key: string) {
+  return (s: State, result: Val) => {
+    const p = s.procs[pid]!;
+    top(p).memo[key] = result;
+    p.need = null;
+  };
+}
+
+function completeCase(pid: number, succ: number, key: string) {
+  return (s: State, result: Val) => {
+    const p = s.procs[pid]!;
+    const fr = top(p);
+    fr.pc = succ;
+    fr.memo = { [key]: result };
+    p.need = null;
+  };
+}
+
+function chanText(m: Machine, s: State, ch: Val, site: number): string {
+  if (ch.k === 'chan') return s.chans[ch.id]!.name;
+  const n = m.sites[site]!;
+  const op = n.type === 'send_statement' ? n.childForFieldName('channel') : n.type === 'unary_expression' ? n.childForFieldName('operand') : n.type === 'receive_statement' ? n.childForFieldName('right')?.childForFieldName('operand') : n.type === 'range_clause' ? n.childForFieldName('right') : null;
+  return (op ?? n).text.split('\n')[0]!.slice(0, 60);
+}
+
+function altsOf(m: Machine, p: Proc): Alt[] {
+  const n = p.need!;
+  const pid = p.id;
+  switch (n.t) {
+    case 'send':
+      return [{ dir: 'send', ch: n.ch, v: n.v, range: false, complete: completeAt(pid, n.key), site: n.site, text: (mm, s) => `sends on ${chanText(mm, s, n.ch, n.site)}` }];
+    case 'recv':
+      return [{ dir: 'recv', ch: n.ch, v: UNK, range: !!n.range, complete: completeAt(pid, n.key), site: n.site, text: (mm, s) => `receives from ${chanText(mm, s, n.ch, n.site)}` }];
+    case 'select':
+      return n.cases.map((c): Alt => ({
+        dir: c.dir, ch: c.ch, v: c.v, range: false, complete: completeCase(pid, c.succ, c.key), site: c.site,
+        text: (mm, s) => `select: ${c.dir === 'send' ? 'sends on' : 'receives from'} ${chanText(mm, s, c.ch, c.site)}`,
+      }));
+    default:
+      return [];
+  }
+}
+
+/** Every synchronisation that can happen next. */
+function transitions(m: Machine, st: State): Trans[] {
+  const out: Trans[] = [];
+  const alts = new Map<number, Alt[]>();
+  for (const p of st.procs) if (!p.done && !p.spin && p.need) alts.set(p.id, altsOf(m, p));
+  const ev = (p: Proc, site: number, text: string): Event => ({ pid: p.id, name: p.name, site, text, root: p.goSite < 0 });
+  for (const p of st.procs) {
+    if (p.done || p.spin || !p.need) continue;
+    const need = p.need;
+    const pid = p.id;
+    let internalCase = false;
+    for (const a of alts.get(pid)!) {
+      const ch = a.ch;
+      if (ch.k === 'nil') continue; // a nil channel blocks forever
+      if (ch.k !== 'chan') {
+        // A channel from outside: the outside world may be ready, or never.
+        out.push({ env: true, apply: (s) => { a.complete(s, a.dir === 'recv' ? { k: 'tup', vs: [UNK, { k: 'bool', v: true }] } : NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+        if (a.dir === 'recv' && a.range) out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} is closed`)] }; } });
+        continue;
+      }
+      const c = st.chans[ch.id]!;
+      if (a.dir === 'send') {
+        if (c.closed) continue; // a send on a closed channel panics: the program ends
+        if (c.buf.length < c.cap) {
+          internalCase = true;
+          out.push({ env: false, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+        } else if (c.cap === 0) {
+          for (const [qid, qalts] of alts) {
+            if (qid === pid) continue;
+            for (const b of qalts) {
+              if (b.dir !== 'recv' || b.ch.k !== 'chan' || b.ch.id !== ch.id) continue;
+              internalCase = true;
+              const q = st.procs[qid]!;
+              out.push({ env: false, apply: (s) => {
+                a.complete(s, NIL);
+                b.complete(s, { k: 'tup', vs: [a.v, { k: 'bool', v: true }] });
+                return { run: [pid, qid], events: [ev(p, a.site, a.text(m, s)), ev(q, b.site, b.text(m, s))] };
+              } });
+            }
+          }
+        }
+        if (c.esc) out.push({ env: true, apply: (s) => { a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (received outside)`)] }; } });
+      } else {
+        if (c.buf.length > 0) {
+          internalCase = true;
+          out.push({ env: false, apply: (s) => { const v = s.chans[ch.id]!.buf.shift()!; a.complete(s, { k: 'tup', vs: [v, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+        } else if (c.closed) {
+          internalCase = true;
+          out.push({ env: false, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (closed)`)] }; } });
+        } else {
+          // Pairs with blocked senders are made from the sender's side.
+          for (const [qid, qalts] of alts) if (qid !== pid && qalts.some((b) => b.dir === 'send' && b.ch.k === 'chan' && b.ch.id === ch.id)) internalCase = true;
+        }
+        if (c.esc) {
+          out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [UNK, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (sent outside)`)] }; } });
+          if (a.range) out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} closed outside`)] }; } });
+        }
+      }
+    }
+    if (need.t === 'select' && need.dflt >= 0 && !internalCase) {
+      const succ = need.dflt;
+      out.push({ env: false, apply: (s) => { const q = s.procs[pid]!; const fr = top(q); fr.pc = succ; fr.memo = {}; q.need = null; return { run: [pid], events: [] }; } });
+    }
+    const simple = (env: boolean, f: (s: State) => boolean, text: string) =>
+      out.push({ env, apply: (s) => { if (!f(s)) return null; completeAt(pid, (need as { key: string }).key)(s, NIL); return { run: [pid], events: text ? [ev(p, need.site, text)] : [] }; } });
+    switch (need.t) {
+      case 'close': {
+        const ch = need.ch;
+        if (ch.k === 'nil' || (ch.k === 'chan' && st.chans[ch.id]!.closed)) break; // panics
+        simple(false, (s) => { if (ch.k === 'chan') s.chans[ch.id]!.closed = true; return true; }, `closes ${chanText(m, st, ch, need.site)}`);
+        break;
+      }
+      case 'lock': case 'rlock': {
+        const mu = need.m;
+        if (mu.k !== 'mu') { simple(false, () => true, ''); break; }
+        const x = st.mus[mu.id]!;
+        if (x.w || (need.t === 'lock' && x.r)) break;
+        simple(false, (s) => { const y = s.mus[mu.id]!; if (need.t === 'lock') y.w = pid + 1; else y.r++; return true; }, need.t === 'lock' ? `locks ${lockText(m, need.site)}` : `read-locks ${lockText(m, need.site)}`);
+        break;
+      }
+      case 'unlock': case 'runlock': {
+        const mu = need.m;
+        simple(false, (s) => { if (mu.k === 'mu') { const y = s.mus[mu.id]!; if (need.t === 'unlock') y.w = 0; else y.r = Math.max(0, y.r - 1); } return true; }, '');
+        break;
+      }
+      case 'wgadd': {
+        const wg = need.wg;
+        if (wg.k === 'wg' && st.wgs[wg.id]! + need.n < 0) break; // negative counter panics
+        simple(false, (s) => { if (wg.k === 'wg') s.wgs[wg.id]! += need.n; return true; }, need.n < 0 ? `${siteText(m, need.site)}` : '');
+        break;
+      }
+      case 'wgwait': {
+        const wg = need.wg;
+        if (wg.k !== 'wg') { simple(true, () => true, `${siteText(m, need.site)} returns`); break; }
+        if (st.wgs[wg.id] === 0) simple(false, () => true, `${siteText(m, need.site)} returns`);
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}
+
+/** `s.mu` for `s.mu.Lock()`. */
+function lockText(m: Machine, site: number): string {
+  const call = m.sites[site]!;
+  const f = call.childForFieldName('function');
+  return (f?.childForFieldName('operand') ?? call).text.split('\n')[0]!.slice(0, 60);
+}
+
+function siteText(m: Machine, site: number): string {
+  return m.sites[site]!.text.split('\n')[0]!.slice(0, 60);
+}
+
+// ---------------------------------------------------------------- leaks
+
+/** What a goroutine's frames and pending operation can still reach: channel, mutex and WaitGroup ids. */
+function reach(st: State, p: Proc): Set<string> {
+  const out = new Set<string>();
+  const seenCells = new Set<number>();
+  const seenObjs = new Set<number>();
+  const visit = (v: Val | undefined): void => {
+    if (!v) return;
+    switch (v.k) {
+      case 'chan': if (!out.has(`c${v.id}`)) { out.add(`c${v.id}`); for (const b of st.chans[v.id]!.buf) visit(b); } return;
+      case 'mu': out.add(`m${v.id}`); return;
+      case 'wg': out.add(`w${v.id}`); return;
+      case 'obj': {
+        if (seenObjs.has(v.id)) return;
+        seenObjs.add(v.id);
+        for (const c of Object.values(st.objs[v.id]!.fields)) cell(c);
+        return;
+      }
+      case 'fn': if (v.env) for (const c of Object.values(v.env)) cell(c); visit(v.recv); return;
+      case 'slice': v.el.forEach(visit); return;
+      case 'tup': v.vs.forEach(visit); return;
+      default: return;
+    }
+  };
+  const cell = (c: number) => { if (!seenCells.has(c)) { seenCells.add(c); visit(st.cells[c]); } };
+  for (const f of p.frames) {
+    for (const c of Object.values(f.env)) cell(c);
+    for (const v of Object.values(f.memo)) visit(v);
+    for (const d of f.defers) { visit(d.v); d.args.forEach(visit); }
+    f.ret?.forEach(visit);
+  }
+  const n = p.need;
+  if (n) {
+    if (n.t === 'select') n.cases.forEach((c) => { visit(c.ch); visit(c.v); });
+    else if ('ch' in n) visit(n.ch);
+    if (n.t === 'send') visit(n.v);
+  }
+  // A mutex it holds is one it can release.
+  st.mus.forEach((mu, id) => { if (mu.w === p.id + 1) out.add(`m${id}`); });
+  return out;
+}
+
+/** What a blocked goroutine waits on. */
+function waitsOn(p: Proc): string[] {
+  const n = p.need!;
+  switch (n.t) {
+    case 'send': case 'recv': case 'close': return n.ch.k === 'chan' ? [`c${n.ch.id}`] : [];
+    case 'select': return n.cases.flatMap((c) => (c.ch.k === 'chan' ? [`c${c.ch.id}`] : []));
+    case 'lock': case 'rlock': case 'unlock': case 'runlock': return n.m.k === 'mu' ? [`m${n.m.id}`] : [];
+    case 'wgadd': case 'wgwait': return n.wg.k === 'wg' ? [`w${n.wg.id}`] : [];
+  }
+}
+
+function checkLeaks(m: Machine, st: State, trans: Trans[], trail: Trail | null, leaks: Map<number, Leak>): void {
+  // Goroutines that can still act: the outside world can wake them, or they run on.
+  const live = new Set<number>();
+  const blocked: Proc[] = [];
+  const envWakeable = new Set<number>();
+  for (const t of trans) void t;
+  for (const p of st.procs) {
+    if (p.done) continue;
+    if (p.spin || !p.need || canBeWoken(st, p)) { live.add(p.id); envWakeable.add(p.id); } else blocked.push(p);
+  }
+  if (!blocked.length) return;
+  const reaches = new Map<number, Set<string>>();
+  const reachOf = (p: Proc) => { let r = reaches.get(p.id); if (!r) { r = reach(st, p); reaches.set(p.id, r); } return r; };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const b of blocked) {
+      if (live.has(b.id)) continue;
+      const w = waitsOn(b);
+      if (w.length === 0) continue; // a nil channel: nothing can wake it
+      for (const lid of live) {
+        const r = reachOf(st.procs[lid]!);
+        if (w.some((x) => r.has(x))) { live.add(b.id); changed = true; break; }
+      }
+    }
+  }
+  for (const b of blocked) {
+    if (live.has(b.id)) continue;
+    const n = b.need!;
+    if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;
+    const site = n.t === 'select' ? n.site : n.site;
+    if (leaks.has(site)) continue;
+    const events: Event[] = [];
+    for (let t = trail; t; t = t.prev) events.push(t.ev);
+    events.reverse();
+    const chans = (n.t === 'select' ? n.cases.map((c) => c.ch) : [n.ch]).flatMap((v) => (v.k === 'chan' ? [st.chans[v.id]!] : []));
+    const kind = n.t === 'select' ? 'select' : n.t === 'send' ? 'send' : n.range ? 'range' : 'recv';
+    const verb = kind === 'send' ? 'blocks sending on' : kind === 'select' ? 'blocks in select on' : 'blocks receiving from';
+    const names = chans.map((c) => c.name).join(', ') || 'a nil channel';
+    events.push({ pid: b.id, name: b.name, site, text: `${verb} ${names}` });
+    leaks.set(site, {
+      pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind,
+      chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap })), witness: events,
+    });
+  }
+}
+
+/** Whether something outside the group (a timer, a context, a channel that escaped) may still complete the goroutine's wait. */
+function canBeWoken(st: State, p: Proc): boolean {
+  const n = p.need!;
+  const open = (v: Val) => v.k === 'unk' || (v.k === 'chan' && st.chans[v.id]!.esc);
+  switch (n.t) {
+    case 'send': case 'recv': return open(n.ch);
+    case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch));
+    case 'lock': case 'rlock': return n.m.k !== 'mu';
+    case 'wgwait': return n.wg.k !== 'wg';
+    default: return true;
+  }
+}

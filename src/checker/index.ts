@@ -1,0 +1,136 @@
+// The leak checker as the channel rules see it: every group of goroutines of
+// a package explored once (memoised per package), and each blocked channel
+// operation with the schedule that leads to it.
+//
+// A group is rooted at a function that starts goroutines: it runs with its
+// parameters and receiver unknown, inlining the package-local functions and
+// methods it and its goroutines call, so channels are followed through
+// arguments, results, closures and struct fields of the objects it makes.
+import type { Node } from '../semantics/syntax.js';
+import { lineOf } from '../semantics/syntax.js';
+import type { PackageSemantics } from '../semantics/package.js';
+import { isProgramLifetime } from '../semantics/leaks.js';
+import { Machine } from './machine.js';
+import { explore, type Leak } from './explore.js';
+
+export interface WitnessStep {
+  /** The goroutine that acts (its threadFlow). */
+  thread: string;
+  node: Node;
+  message: string;
+}
+
+export interface LeakReport extends Leak {
+  /** The function the group was explored from. */
+  rootFn: Node;
+  op: Node;
+  goStmt: Node | null;
+  makeNodes: Node[];
+  steps: WitnessStep[];
+}
+
+export interface CheckerResult {
+  leaks: LeakReport[];
+  /** Groups explored, and how many reached the state bound (and so report nothing). */
+  groups: number;
+  bounded: number;
+  states: number;
+}
+
+const results = new WeakMap<PackageSemantics, CheckerResult>();
+
+export function checkPackage(pkg: PackageSemantics): CheckerResult {
+  let r = results.get(pkg);
+  if (!r) {
+    r = run(pkg);
+    results.set(pkg, r);
+  }
+  return r;
+}
+
+/** Stats of a package's checker run, if a rule asked for it. */
+export function checkerStats(pkg: PackageSemantics): CheckerResult | undefined {
+  return results.get(pkg);
+}
+
+/** Functions that start goroutines, in source order; goroutines of `main`/`init` live for the program. */
+export function groupRoots(pkg: PackageSemantics): Node[] {
+  const roots: Node[] = [];
+  const seen = new Set<string>();
+  for (const { file, node } of pkg.allNodesOfType('go_statement')) {
+    const top = pkg.topLevelDecl(node);
+    if (!top || (top.type !== 'function_declaration' && top.type !== 'method_declaration')) continue;
+    const k = `${pkg.files.indexOf(file)}:${top.startIndex}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (isProgramLifetime(pkg, top)) continue;
+    roots.push(top);
+  }
+  return roots;
+}
+
+function run(pkg: PackageSemantics): CheckerResult {
+  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, states: 0 };
+  // Only channels made in the group can be proven stuck.
+  if (!pkg.files.some((f) => f.text.includes('make(chan') || f.text.includes('make( chan'))) return out;
+  const m = new Machine(pkg);
+  const bySite = new Set<number>();
+  const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+  for (const root of groupRoots(pkg)) {
+    const t0 = trace ? Date.now() : 0;
+    const r = explore(m, m.fnOf(root));
+    if (trace) process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms\n`);
+    out.groups++;
+    out.states += r.states;
+    if (r.bounded) out.bounded++;
+    for (const leak of r.leaks) {
+      if (bySite.has(leak.opSite)) continue;
+      bySite.add(leak.opSite);
+      out.leaks.push({
+        ...leak,
+        rootFn: root,
+        op: m.sites[leak.opSite]!,
+        goStmt: leak.goSite >= 0 ? m.sites[leak.goSite]! : null,
+        makeNodes: leak.chans.map((c) => m.sites[c.site]!),
+        steps: leak.witness.map((e) => ({ thread: e.name, node: m.sites[e.site]!, message: `${e.name}: ${e.text}` })),
+      });
+    }
+  }
+  return out;
+}
+
+/** `1. lookup: makes ch (12)  2. ...`: a witness as one line, for tests and debugging. */
+export function scheduleText(steps: WitnessStep[]): string {
+  return steps.map((s, i) => `${i + 1}. ${s.message} (${lineOf(s.node)})`).join('  ');
+}
+
+/**
+ * How the witness leaves the blocked goroutine alone, for messages: the
+ * root's return (line and how many matching operations it did on the
+ * channel before), or null when the root itself is blocked or still alive.
+ */
+export function partnerExit(leak: LeakReport): { owner: string; line: number; node: Node; matched: number } | null {
+  if (leak.root) return null;
+  const rootExit = leak.witness.findIndex((e) => e.root && / returns$/.test(e.text));
+  if (rootExit < 0) return null;
+  const names = new Set(leak.chans.map((c) => c.name));
+  const verb = leak.kind === 'send' ? 'receives from ' : 'sends on ';
+  let matched = 0;
+  for (const e of leak.witness.slice(0, rootExit)) {
+    if (!e.root) continue;
+    const text = e.text.replace(/^select: /, '');
+    if (text.startsWith(verb) && names.has(text.slice(verb.length))) matched++;
+  }
+  const step = leak.steps[rootExit]!;
+  return { owner: leak.witness[rootExit]!.name, line: lineOf(step.node), node: step.node, matched };
+}
+
+/** Where a finding points: the blocked send or receive; for a select on several channels, the select. */
+export function reportedNode(leak: LeakReport): Node {
+  const n = leak.need;
+  if (n.t === 'select' && n.cases.length === 1) {
+    const comm = leak.op.namedChildren.find((c) => c.type === 'communication_case')?.childForFieldName('communication');
+    if (comm) return comm.type === 'receive_statement' ? comm.childForFieldName('right') ?? comm : comm;
+  }
+  return leak.op;
+}

@@ -1,0 +1,1298 @@
+// The checker's interpreter: runs one goroutine of a group over the
+// control-flow graphs of the semantics layer, statement by statement, on the
+// abstract values of state.ts, until it reaches a synchronisation point
+// (a channel operation, a select, a lock, a WaitGroup) or ends.
+//
+// Between synchronisation points a goroutine runs alone. For programs without
+// data races this loses no blocking behaviour: what another goroutine can
+// observe of its local steps is ordered by the synchronisation that follows
+// them (the argument behind interleaving only at synchronisation actions).
+//
+// A statement is evaluated as an expression tree; an effect inside it (a
+// receive, a call of a package-local function, a close) that has not happened
+// yet stops the evaluation with a NeedSignal. The scheduler performs it, keeps
+// its result in the frame's memo under the node's key, and the statement is
+// evaluated again from the start, now finding the result. Only effects are
+// memoised; everything else is pure in this model, so evaluating twice is the
+// same as evaluating once.
+//
+// What we cannot see stays open: values from outside are `unk`; a channel
+// that reaches code outside the model (an unknown call, a field of an object
+// we did not make, a package variable, the root's results) is marked escaped,
+// and from then on anyone may send, receive or close it.
+import type { Node } from '../semantics/syntax.js';
+import { callArgs, functionName, intLiteralValue, receiverTypeName, selectorParts, unparen } from '../semantics/syntax.js';
+import type { PackageSemantics } from '../semantics/package.js';
+import type { Cfg, CfgNode } from '../semantics/cfg.js';
+import type { Binding } from '../semantics/scopes.js';
+import { evalCount } from '../semantics/channels.js';
+import { displayName } from '../semantics/goroutines.js';
+import { NIL, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
+
+/** Frames one goroutine may stack; deeper calls are treated as calls to unknown code. */
+const MAX_FRAMES = 10;
+/** Small values a symbolic length or bound is tried with: the same value wherever it is used. */
+export const SMALL_VALUES = [0, 1, 2, 3];
+/** Values an integer compared with a small constant is tried with: the small values and a negative one. */
+export const SMALL_INTS = [-1, ...SMALL_VALUES];
+/** Longest slice whose length is tracked. */
+const MAX_SLICE = 8;
+
+export interface FnInfo {
+  node: Node;
+  cfg: Cfg;
+  name: string;
+  params: { b: Binding | null; variadic: boolean }[];
+  recv: Binding | null;
+  results: Binding[];
+  resultCount: number;
+  /** Per range head: the nodes of its loop body (on a cycle through the head). */
+  loopBodies: Map<number, Set<number>>;
+}
+
+/** Something a witness shows: a make, a go, a synchronisation, a return. */
+export interface Event {
+  pid: number;
+  name: string;
+  /** Taken by the group's root function (not a goroutine it started). */
+  root?: boolean;
+  site: number;
+  text: string;
+}
+
+/** Effects that interrupt evaluation: synchronisations (the goroutine parks) and local actions (the machine performs them). */
+export type LocalNeed =
+  | { t: 'call'; key: string; fn: Val; args: Val[] }
+  | { t: 'go'; key: string; fn: Val; args: Val[]; site: number }
+  | { t: 'choose'; cell: number; options: Val[] }
+  | { t: 'once'; key: string; once: Val; fn: Val }
+  | { t: 'discard' }
+  | { t: 'goexit' };
+
+export class NeedSignal {
+  constructor(readonly need: Need | LocalNeed) {}
+}
+
+/** What one step of a goroutine did. */
+export type StepOut =
+  | { k: 'cont' }
+  | { k: 'park' }
+  | { k: 'end' }
+  | { k: 'discard' }
+  | { k: 'branch'; alts: ((st: State) => void)[] };
+
+interface Ctx {
+  st: State;
+  p: Proc;
+  fr: Frame;
+  fi: FnInfo;
+  events: Event[];
+}
+
+const CONT: StepOut = { k: 'cont' };
+const SYNC_NEEDS = new Set(['send', 'recv', 'select', 'close', 'lock', 'unlock', 'rlock', 'runlock', 'wgadd', 'wgwait']);
+const INT_TYPES = new Set(['int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'byte', 'rune']);
+const CONVERSIONS = new Set([...INT_TYPES, 'string', 'float32', 'float64', 'bool', 'complex64', 'complex128', 'error', 'any']);
+
+export function memoKey(n: Node): string {
+  return `${n.startIndex}.${n.endIndex}.${n.typeId}`;
+}
+
+export class Machine {
+  readonly fns: FnInfo[] = [];
+  private readonly fnIndex = new Map<string, number>();
+  readonly sites: Node[] = [];
+  private readonly siteIndex = new Map<string, number>();
+  private readonly bindingIds = new Map<Binding, number>();
+  /** Goroutines started by the last steps, for the scheduler to run. */
+  spawned: number[] = [];
+
+  constructor(readonly pkg: PackageSemantics) {}
+
+  // ---------------------------------------------------------------- tables
+
+  private nodeId(n: Node): string {
+    return `${this.pkg.files.indexOf(this.pkg.fileOf(n))}:${n.startIndex}:${n.endIndex}:${n.typeId}`;
+  }
+
+  site(n: Node): number {
+    const k = this.nodeId(n);
+    let i = this.siteIndex.get(k);
+    if (i === undefined) {
+      i = this.sites.length;
+      this.sites.push(n);
+      this.siteIndex.set(k, i);
+    }
+    return i;
+  }
+
+  fnOf(node: Node): number {
+    const k = this.nodeId(node);
+    let i = this.fnIndex.get(k);
+    if (i !== undefined) return i;
+    const params: FnInfo['params'] = [];
+    for (const d of node.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') continue;
+      const names = d.childrenForFieldName('name');
+      if (names.length === 0) params.push({ b: null, variadic: d.type === 'variadic_parameter_declaration' });
+      for (const id of names) params.push({ b: this.pkg.resolve(id), variadic: d.type === 'variadic_parameter_declaration' });
+    }
+    let recv: Binding | null = null;
+    const rd = node.type === 'method_declaration' ? node.childForFieldName('receiver')?.namedChildren.find((c) => c.type === 'parameter_declaration') : null;
+    const rname = rd?.childForFieldName('name');
+    if (rname) recv = this.pkg.resolve(rname);
+    const results: Binding[] = [];
+    let resultCount = 0;
+    const res = node.childForFieldName('result');
+    if (res) {
+      if (res.type === 'parameter_list') {
+        for (const d of res.namedChildren) {
+          if (d.type !== 'parameter_declaration') continue;
+          const names = d.childrenForFieldName('name');
+          resultCount += Math.max(1, names.length);
+          for (const id of names) { const b = this.pkg.resolve(id); if (b) results.push(b); }
+        }
+      } else resultCount = 1;
+    }
+    const name = node.type === 'func_literal' ? 'func' : displayName(node);
+    i = this.fns.length;
+    this.fns.push({ node, cfg: this.pkg.cfgOf(node), name, params, recv, results, resultCount, loopBodies: new Map() });
+    this.fnIndex.set(k, i);
+    return i;
+  }
+
+  private readonly free = new Map<number, number[]>();
+
+  /** Binding ids of the variables a function literal uses from around it. */
+  freeVars(f: number): number[] {
+    let out = this.free.get(f);
+    if (!out) {
+      const lit = this.fns[f]!.node;
+      const ids = new Set<number>();
+      for (const id of lit.descendantsOfType('identifier')) {
+        const b = this.pkg.resolve(id);
+        if (!b || b.fn === null || b.kind === 'func' || b.kind === 'const' || b.kind === 'type') continue;
+        if (b.ident.startIndex >= lit.startIndex && b.ident.endIndex <= lit.endIndex) continue;
+        ids.add(this.bid(b));
+      }
+      out = [...ids].sort((a, b) => a - b);
+      this.free.set(f, out);
+    }
+    return out;
+  }
+
+  bid(b: Binding): number {
+    let i = this.bindingIds.get(b);
+    if (i === undefined) {
+      i = this.bindingIds.size;
+      this.bindingIds.set(b, i);
+    }
+    return i;
+  }
+
+  // ---------------------------------------------------------------- heap
+
+  newCell(st: State, v: Val): number {
+    st.cells.push(v);
+    return st.cells.length - 1;
+  }
+
+  newObj(st: State, type: string | null): Val {
+    st.objs.push({ type, fields: {}, esc: false });
+    return { k: 'obj', id: st.objs.length - 1 };
+  }
+
+  /** The zero value of a declared type: a nil channel, a fresh mutex, an object of a local struct type. */
+  zeroOf(st: State, t: Node | null, depth = 0): Val {
+    if (!t || depth > 4) return UNK;
+    switch (t.type) {
+      case 'pointer_type': case 'slice_type': case 'map_type': case 'channel_type': case 'function_type': case 'interface_type':
+        return NIL;
+      case 'parenthesized_type': return this.zeroOf(st, t.namedChild(0), depth + 1);
+      case 'struct_type': return this.newObj(st, null);
+      case 'qualified_type': {
+        const q = this.pkg.qualifiedName(t, 'sync');
+        if (q?.name === 'Mutex' || q?.name === 'RWMutex') { st.mus.push({ w: 0, r: 0 }); return { k: 'mu', id: st.mus.length - 1 }; }
+        if (q?.name === 'WaitGroup') { st.wgs.push(0); return { k: 'wg', id: st.wgs.length - 1 }; }
+        if (q?.name === 'Once') { st.onces.push(0); return { k: 'once', id: st.onces.length - 1 }; }
+        return { k: 'unk', nn: 1 };
+      }
+      case 'type_identifier': {
+        const name = t.text;
+        if (INT_TYPES.has(name)) return { k: 'int', v: 0 };
+        if (name === 'bool') return { k: 'bool', v: false };
+        if (name === 'error' || name === 'any') return NIL;
+        if (name === 'string') return { k: 'unk', nn: 1 };
+        if (this.pkg.structFields.has(name)) return this.newObj(st, name);
+        const g = this.pkg.globals.get(name);
+        if (g?.kind === 'type' && g.type) return this.zeroOf(st, g.type, depth + 1);
+        return UNK;
+      }
+      default: return UNK;
+    }
+  }
+
+  /** Marks every channel and object reachable from `v` as handed to code outside the model. */
+  escape(st: State, v: Val, seen = new Set<string>()): void {
+    switch (v.k) {
+      case 'chan': { const c = st.chans[v.id]!; if (c.esc) return; c.esc = true; for (const b of c.buf) this.escape(st, b, seen); return; }
+      case 'obj': {
+        const o = st.objs[v.id]!;
+        if (seen.has(`o${v.id}`)) return;
+        seen.add(`o${v.id}`);
+        o.esc = true;
+        for (const c of Object.values(o.fields)) this.escape(st, st.cells[c]!, seen);
+        return;
+      }
+      case 'fn': {
+        if (!v.env) return;
+        for (const c of Object.values(v.env)) {
+          if (seen.has(`c${c}`)) continue;
+          seen.add(`c${c}`);
+          this.escape(st, st.cells[c]!, seen);
+        }
+        if (v.recv) this.escape(st, v.recv, seen);
+        return;
+      }
+      case 'slice': for (const e of v.el) this.escape(st, e, seen); return;
+      case 'tup': for (const e of v.vs) this.escape(st, e, seen); return;
+      default: return;
+    }
+  }
+
+  // ---------------------------------------------------------------- goroutines
+
+  newFrame(st: State, fnVal: Val & { k: 'fn' }, args: Val[], site: string): Frame {
+    const fi = this.fns[fnVal.f]!;
+    const env: Env = fnVal.env ? { ...fnVal.env } : {};
+    if (fi.recv) env[this.bid(fi.recv)] = this.newCell(st, fnVal.recv ?? UNK);
+    fi.params.forEach((p, i) => {
+      if (!p.b) return;
+      const v = p.variadic ? { k: 'slice' as const, n: Math.max(0, args.length - i), el: args.slice(i) } : args[i] ?? UNK;
+      env[this.bid(p.b)] = this.newCell(st, v);
+    });
+    for (const r of fi.results) env[this.bid(r)] = this.newCell(st, this.zeroOf(st, r.type));
+    return { f: fnVal.f, pc: fi.cfg.entry.id, env, memo: {}, defers: [], ret: null, retAt: -1, site, exiting: 0, iters: {} };
+  }
+
+  spawn(st: State, fnVal: Val & { k: 'fn' }, args: Val[], goSite: number, name: string): number {
+    const id = st.procs.length;
+    st.procs.push({ id, name, frames: [this.newFrame(st, fnVal, args, '')], done: 0, spin: 0, unwind: 0, need: null, goSite });
+    return id;
+  }
+
+  procName(st: State, fnVal: Val & { k: 'fn' }): string {
+    const base = this.fns[fnVal.f]!.name;
+    const same = st.procs.filter((p) => p.name === base || p.name.startsWith(`${base}#`)).length;
+    return same ? `${base}#${same + 1}` : base;
+  }
+
+  // ---------------------------------------------------------------- stepping
+
+  /** One step of goroutine `pid`: a control-flow node, or one frame's exit. */
+  step(st: State, pid: number, events: Event[]): StepOut {
+    const p = st.procs[pid]!;
+    const fr = p.frames[p.frames.length - 1];
+    if (!fr) { p.done = 1; return { k: 'end' }; }
+    const fi = this.fns[fr.f]!;
+    const c: Ctx = { st, p, fr, fi, events };
+    try {
+      if (fr.exiting) return this.leave(c);
+      const node = fi.cfg.nodes[fr.pc]!;
+      return this.exec(c, node);
+    } catch (e) {
+      if (e instanceof NeedSignal) return this.onNeed(c, e.need);
+      throw e;
+    }
+  }
+
+  private goto(c: Ctx, id: number | undefined): StepOut {
+    const fr = c.fr;
+    if (id === undefined) { fr.exiting = 1; return CONT; }
+    const node = c.fi.cfg.nodes[id]!;
+    if (node.kind === 'range' && !this.loopBody(c.fi, id).has(fr.pc)) delete fr.iters[id];
+    fr.pc = id;
+    fr.memo = {};
+    return CONT;
+  }
+
+  private loopBody(fi: FnInfo, head: number): Set<number> {
+    let s = fi.loopBodies.get(head);
+    if (!s) {
+      const g = fi.cfg;
+      const fwd = g.reachableFrom(g.nodes[head]!);
+      s = new Set<number>();
+      for (const id of fwd) if (g.reachableFrom(g.nodes[id]!).has(head)) s.add(id);
+      fi.loopBodies.set(head, s);
+    }
+    return s;
+  }
+
+  private exec(c: Ctx, node: CfgNode): StepOut {
+    switch (node.kind) {
+      case 'entry': case 'join': case 'loopDone': case 'case':
+        return this.goto(c, node.succ[0]);
+      case 'exit':
+        c.fr.exiting = 1;
+        return CONT;
+      case 'abort':
+        // Reached only through a statement that never returns; exec of that statement decided.
+        return { k: 'discard' };
+      case 'cond': return this.branchOn(c, node, this.ifArms(c, node));
+      case 'loopHead': {
+        const done = node.succ.find((s) => c.fi.cfg.nodes[s]!.kind === 'loopDone');
+        const body = node.succ.find((s) => s !== done) ?? done;
+        if (!node.ast || node.ast.type === 'for_statement') return this.goto(c, body);
+        return this.branchOn(c, node, [body, done]);
+      }
+      case 'range': return this.range(c, node);
+      case 'switch': return this.switch(c, node);
+      case 'select': return this.select(c, node);
+      case 'comm': return this.comm(c, node);
+      case 'stmt': return this.stmt(c, node);
+    }
+  }
+
+  /** True and false successors of an `if` condition. */
+  private ifArms(c: Ctx, node: CfgNode): [number | undefined, number | undefined] {
+    const ifs = node.ast?.parent;
+    const cons = ifs?.childForFieldName('consequence');
+    const alt = ifs?.childForFieldName('alternative');
+    const inside = (id: number, n: Node | null | undefined) => {
+      const a = c.fi.cfg.nodes[id]!.ast;
+      return !!n && !!a && a.startIndex >= n.startIndex && a.endIndex <= n.endIndex;
+    };
+    const t = node.succ.find((s) => inside(s, cons)) ?? node.succ.find((s) => !inside(s, alt));
+    const f = node.succ.find((s) => inside(s, alt)) ?? node.succ.find((s) => s !== t) ?? t;
+    return [t, f];
+  }
+
+  /** Evaluates a condition node and continues on each feasible arm, refining the variables it tested. */
+  private branchOn(c: Ctx, node: CfgNode, [t, f]: [number | undefined, number | undefined]): StepOut {
+    const outs = this.cond(c, node.ast!);
+    if (outs.length === 1) {
+      for (const [cell, v] of outs[0]!.ref) c.st.cells[cell] = v;
+      return this.goto(c, outs[0]!.v ? t : f);
+    }
+    const pid = c.p.id;
+    return {
+      k: 'branch',
+      alts: outs.map((o) => (st: State) => {
+        for (const [cell, v] of o.ref) st.cells[cell] = v;
+        const p = st.procs[pid]!;
+        const fr = p.frames[p.frames.length - 1]!;
+        this.goto({ st, p, fr, fi: this.fns[fr.f]!, events: [] }, o.v ? t : f);
+      }),
+    };
+  }
+
+  private branchTo(c: Ctx, targets: (number | undefined)[]): StepOut {
+    const uniq = [...new Set(targets)];
+    if (uniq.length === 1) return this.goto(c, uniq[0]);
+    const pid = c.p.id;
+    return {
+      k: 'branch',
+      alts: uniq.map((id) => (st: State) => {
+        const p = st.procs[pid]!;
+        const fr = p.frames[p.frames.length - 1]!;
+        this.goto({ st, p, fr, fi: this.fns[fr.f]!, events: [] }, id);
+      }),
+    };
+  }
+
+  private range(c: Ctx, node: CfgNode): StepOut {
+    const clause = node.ast!;
+    const done = node.succ.find((s) => c.fi.cfg.nodes[s]!.kind === 'loopDone');
+    const body = node.succ.find((s) => s !== done) ?? node.id;
+    const right = clause.childForFieldName('right');
+    const left = clause.childForFieldName('left')?.namedChildren ?? [];
+    const declare = clause.children.some((x) => x.type === ':=');
+    if (!right) return this.goto(c, done);
+    const key = memoKey(clause);
+    const got = c.fr.memo[key];
+    if (got?.k === 'tup') {
+      // A receive completed (range over a channel).
+      if (got.vs[1]?.k === 'bool' && !got.vs[1].v) return this.goto(c, done);
+      if (left[0]) this.assignTo(c, left[0], got.vs[0] ?? UNK, declare);
+      return this.goto(c, body);
+    }
+    const r = this.evRef(c, right);
+    let v = r.v;
+    if (v.k === 'unk' && r.cell !== undefined && r.b && isSized(r.b)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+    if (v.k === 'chan' || (v.k === 'unk' && r.b && isChanTyped(r.b))) {
+      throw new NeedSignal({ t: 'recv', ch: v, key, site: this.site(clause), range: 1 });
+    }
+    if (v.k === 'nil') return this.goto(c, done);
+    if (v.k === 'int' || v.k === 'slice') {
+      const n = v.k === 'int' ? v.v : v.n;
+      const i = c.fr.iters[node.id] ?? 0;
+      if (i >= n) { delete c.fr.iters[node.id]; return this.goto(c, done); }
+      c.fr.iters[node.id] = i + 1;
+      if (left[0]) this.assignTo(c, left[0], { k: 'int', v: i }, declare);
+      if (left[1]) this.assignTo(c, left[1], v.k === 'slice' ? v.el[i] ?? UNK : UNK, declare);
+      return this.goto(c, body);
+    }
+    // Anything else (a map, a function iterator, an unknown): any number of iterations.
+    for (const l of left) this.assignTo(c, l, UNK, declare);
+    return this.branchTo(c, [body, done]);
+  }
+
+  private switch(c: Ctx, node: CfgNode): StepOut {
+    const sw = node.ast!;
+    const cases = node.succ.filter((s) => c.fi.cfg.nodes[s]!.kind === 'case');
+    const after = node.succ.find((s) => c.fi.cfg.nodes[s]!.kind !== 'case');
+    const dflt = cases.find((s) => c.fi.cfg.nodes[s]!.ast?.type === 'default_case');
+    const fallback = dflt ?? after;
+    if (sw.type !== 'expression_switch_statement') return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
+    const valueNode = sw.childForFieldName('value');
+    if (valueNode) {
+      const tag = this.ev(c, valueNode);
+      if (tag.k === 'int' || tag.k === 'bool') {
+        for (const s of cases) {
+          const cn = c.fi.cfg.nodes[s]!.ast!;
+          if (cn.type === 'default_case') continue;
+          const vals = cn.childForFieldName('value')?.namedChildren ?? [];
+          const evs = vals.map((x) => this.ev(c, x));
+          if (evs.some((x) => x.k !== tag.k)) return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
+          if (evs.some((x) => (x as { v: unknown }).v === (tag as { v: unknown }).v)) return this.goto(c, s);
+        }
+        return this.goto(c, fallback);
+      }
+      return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
+    }
+    // A tagless switch: the first case whose condition holds.
+    const targets: (number | undefined)[] = [];
+    for (const s of cases) {
+      const cn = c.fi.cfg.nodes[s]!.ast!;
+      if (cn.type === 'default_case') continue;
+      const vals = cn.childForFieldName('value')?.namedChildren ?? [];
+      const outs = vals.flatMap((x) => this.cond(c, x));
+      if (outs.some((o) => o.v)) targets.push(s);
+      if (outs.every((o) => o.v)) return this.branchTo(c, targets);
+    }
+    targets.push(fallback);
+    return this.branchTo(c, targets);
+  }
+
+  private select(c: Ctx, node: CfgNode): StepOut {
+    const cases: Need & { t: 'select' } = { t: 'select', cases: [], dflt: -1, site: this.site(node.ast!) };
+    for (const s of node.succ) {
+      const cn = c.fi.cfg.nodes[s]!;
+      if (cn.kind === 'case') { cases.dflt = s; continue; }
+      const comm = cn.ast!;
+      if (comm.type === 'send_statement') {
+        cases.cases.push({ dir: 'send', ch: this.ev(c, comm.childForFieldName('channel')!), v: this.ev(c, comm.childForFieldName('value')!), succ: s, key: memoKey(comm), site: this.site(comm) });
+      } else {
+        const recv = recvOf(comm);
+        if (!recv) continue;
+        cases.cases.push({ dir: 'recv', ch: this.ev(c, recv.childForFieldName('operand')!), v: UNK, succ: s, key: memoKey(recv), site: this.site(comm) });
+      }
+    }
+    throw new NeedSignal(cases);
+  }
+
+  /** A select case after the scheduler chose it: its receive's result is in the memo. */
+  private comm(c: Ctx, node: CfgNode): StepOut {
+    const comm = node.ast!;
+    if (comm.type === 'receive_statement') {
+      const left = comm.childForFieldName('left')?.namedChildren ?? [];
+      const recv = recvOf(comm)!;
+      const got = c.fr.memo[memoKey(recv)];
+      const declare = comm.children.some((x) => x.type === ':=');
+      const vs = got?.k === 'tup' ? got.vs : [UNK, UNK];
+      left.forEach((l, i) => this.assignTo(c, l, vs[i] ?? UNK, declare));
+    }
+    return this.goto(c, node.succ[0]);
+  }
+
+  private stmt(c: Ctx, node: CfgNode): StepOut {
+    const s = node.ast!;
+    switch (s.type) {
+      case 'expression_statement': {
+        const e = unparen(s.namedChild(0) ?? s);
+        if (e.type === 'call_expression' && this.pkg.isNoReturnCall(e)) return this.noReturn(c, e);
+        this.ev(c, e);
+        break;
+      }
+      case 'send_statement': {
+        const key = memoKey(s);
+        if (!(key in c.fr.memo)) {
+          const ch = this.ev(c, s.childForFieldName('channel')!);
+          const v = this.ev(c, s.childForFieldName('value')!);
+          throw new NeedSignal({ t: 'send', ch, v, key, site: this.site(s) });
+        }
+        break;
+      }
+      case 'short_var_declaration':
+      case 'assignment_statement':
+        this.assign(c, s);
+        break;
+      case 'var_declaration': {
+        const specs = s.namedChildren.flatMap((x) => (x.type === 'var_spec_list' ? x.namedChildren : [x])).filter((x) => x.type === 'var_spec');
+        for (const spec of specs) {
+          const names = spec.childrenForFieldName('name');
+          const values = spec.childForFieldName('value')?.namedChildren ?? [];
+          const t = spec.childForFieldName('type');
+          const vals = this.values(c, values, names.length);
+          names.forEach((id, i) => {
+            const v = values.length ? vals[i] ?? UNK : this.zeroOf(c.st, t);
+            this.declare(c, id, v);
+          });
+        }
+        break;
+      }
+      case 'inc_statement':
+      case 'dec_statement': {
+        const target = s.namedChild(0)!;
+        const r = this.evRef(c, target);
+        if (r.cell !== undefined) c.st.cells[r.cell] = r.v.k === 'int' ? { k: 'int', v: r.v.v + (s.type === 'inc_statement' ? 1 : -1) } : UNK;
+        break;
+      }
+      case 'go_statement': {
+        const key = memoKey(s);
+        if (!(key in c.fr.memo)) {
+          const call = unparen(s.namedChildren.find((x) => x.type !== 'comment') ?? s);
+          if (call.type !== 'call_expression') break;
+          const { fn, args } = this.callee(c, call);
+          if (fn) throw new NeedSignal({ t: 'go', key, fn, args, site: this.site(s) });
+          // A goroutine running code we cannot see: whatever it is handed escapes.
+          for (const a of args) this.escape(c.st, a);
+        }
+        break;
+      }
+      case 'defer_statement': this.defer(c, s); break;
+      case 'return_statement': {
+        const list = s.namedChildren.find((x) => x.type === 'expression_list');
+        const exprs = list ? list.namedChildren : s.namedChildren.filter((x) => x.type !== 'comment');
+        if (exprs.length) c.fr.ret = this.values(c, exprs, c.fi.resultCount);
+        else if (c.fi.results.length) c.fr.ret = c.fi.results.map((b) => this.readBinding(c, b).v);
+        else c.fr.ret = [];
+        c.fr.retAt = this.site(s);
+        break;
+      }
+      default:
+        break;
+    }
+    return this.goto(c, node.succ[0]);
+  }
+
+  /** A call that never returns: Goexit-like ones end the goroutine after its defers; os.Exit and panics end the path. */
+  private noReturn(c: Ctx, call: Node): StepOut {
+    const sel = selectorParts(call.childForFieldName('function')!);
+    const name = sel?.field ?? '';
+    const path = sel ? this.pkg.importPathOf(sel.operand) : null;
+    const local = !path && !this.pkg.isBuiltinCall(call, 'panic') && !sel;
+    if (this.pkg.isBuiltinCall(call, 'panic') || (path && path !== 'runtime' && !path.endsWith('testify/require'))) return { k: 'discard' };
+    if (local || path === 'runtime' || path?.endsWith('testify/require') || /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(name)) {
+      c.fr.memo = {};
+      throw new NeedSignal({ t: 'goexit' });
+    }
+    return { k: 'discard' };
+  }
+
+  private defer(c: Ctx, s: Node): void {
+    const call = unparen(s.namedChildren.find((x) => x.type !== 'comment') ?? s);
+    if (call.type !== 'call_expression') return;
+    const site = this.site(s);
+    const push = (d: Deferred) => c.fr.defers.push(d);
+    if (this.pkg.isBuiltinCall(call, 'close')) {
+      push({ kind: 'close', v: this.ev(c, callArgs(call)[0]!), args: [], site });
+      return;
+    }
+    const sel = selectorParts(call.childForFieldName('function')!);
+    if (sel && !this.pkg.importPathOf(sel.operand)) {
+      const r = this.syncReceiver(c, sel.operand, sel.field);
+      if (r) {
+        if (r.k === 'mu' && (sel.field === 'Unlock' || sel.field === 'RUnlock')) { push({ kind: sel.field === 'Unlock' ? 'unlock' : 'runlock', v: r, args: [], site }); return; }
+        if (r.k === 'wg' && sel.field === 'Done') { push({ kind: 'done', v: r, args: [], site }); return; }
+      }
+    }
+    const { fn, args } = this.callee(c, call);
+    if (fn) push({ kind: 'call', v: fn, args, site });
+    else for (const a of args) this.escape(c.st, a);
+  }
+
+  /** A frame at its end: run the next deferred call, or pop and hand the results to the caller. */
+  private leave(c: Ctx): StepOut {
+    const { fr, p } = c;
+    const d = fr.defers.pop();
+    if (d) {
+      switch (d.kind) {
+        case 'close': throw new NeedSignal({ t: 'close', ch: d.v, key: 'D', site: d.site });
+        case 'unlock': throw new NeedSignal({ t: 'unlock', m: d.v, key: 'D', site: d.site });
+        case 'runlock': throw new NeedSignal({ t: 'runlock', m: d.v, key: 'D', site: d.site });
+        case 'done': throw new NeedSignal({ t: 'wgadd', wg: d.v, n: -1, key: 'D', site: d.site });
+        case 'call': {
+          if (d.v.k !== 'fn' || p.frames.length >= MAX_FRAMES) return CONT;
+          p.frames.push(this.newFrame(c.st, d.v, d.args, ''));
+          return CONT;
+        }
+      }
+    }
+    p.frames.pop();
+    const caller = p.frames[p.frames.length - 1];
+    if (!caller) {
+      p.done = 1;
+      // What the root returns goes to its caller, outside the model.
+      if (p.goSite < 0) for (const v of fr.ret ?? []) this.escape(c.st, v);
+      const at = fr.retAt >= 0 ? fr.retAt : this.site(closingBrace(c.fi.node));
+      c.events.push({ pid: p.id, name: p.name, site: at, text: p.goSite < 0 ? `${c.fi.name} returns` : 'returns', root: p.goSite < 0 });
+      return { k: 'end' };
+    }
+    if (p.unwind) { caller.exiting = 1; return CONT; }
+    if (fr.site) {
+      const ret = fr.ret ?? [];
+      caller.memo[fr.site] = ret.length === 1 ? ret[0]! : ret.length === 0 ? NIL : { k: 'tup', vs: ret };
+    }
+    return CONT;
+  }
+
+  private onNeed(c: Ctx, need: Need | LocalNeed): StepOut {
+    const { st, p, fr } = c;
+    if (SYNC_NEEDS.has(need.t)) {
+      p.need = need as Need;
+      return { k: 'park' };
+    }
+    const local = need as LocalNeed;
+    switch (local.t) {
+      case 'discard': return { k: 'discard' };
+      case 'goexit':
+        p.unwind = 1;
+        fr.exiting = 1;
+        return CONT;
+      case 'choose': {
+        const cell = local.cell;
+        return { k: 'branch', alts: local.options.map((o) => (s: State) => { s.cells[cell] = o; }) };
+      }
+      case 'call': {
+        const f = local.fn as Val & { k: 'fn' };
+        const depth = p.frames.filter((x) => x.f === f.f).length;
+        if (p.frames.length >= MAX_FRAMES || depth >= 2) {
+          for (const a of local.args) this.escape(st, a);
+          if (f.recv) this.escape(st, f.recv);
+          fr.memo[local.key] = UNK;
+          return CONT;
+        }
+        p.frames.push(this.newFrame(st, f, local.args, local.key));
+        return CONT;
+      }
+      case 'once': {
+        const o = local.once as Val & { k: 'once' };
+        if (st.onces[o.id]) { fr.memo[local.key] = NIL; return CONT; }
+        st.onces[o.id] = 1;
+        const f = local.fn as Val & { k: 'fn' };
+        p.frames.push(this.newFrame(st, f, [], local.key));
+        return CONT;
+      }
+      case 'go': {
+        const f = local.fn as Val & { k: 'fn' };
+        const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
+        fr.memo[local.key] = NIL;
+        c.events.push({ pid: p.id, name: p.name, site: local.site, text: `starts ${st.procs[id]!.name}` });
+        // The new goroutine runs to its first synchronisation before the next state (settle in explore.ts).
+        this.spawned.push(id);
+        return CONT;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- assignment
+
+  private assign(c: Ctx, s: Node): void {
+    const left = s.childForFieldName('left')?.namedChildren ?? [];
+    const right = s.childForFieldName('right')?.namedChildren ?? [];
+    const op = s.type === 'short_var_declaration' ? ':=' : s.childForFieldName('operator')?.type ?? s.children.find((x) => x.type.endsWith('='))?.type ?? '=';
+    if (op !== '=' && op !== ':=') {
+      // x += e, x -= e, ...
+      const r = this.evRef(c, left[0]!);
+      const v = this.ev(c, right[0]!);
+      if (r.cell !== undefined) c.st.cells[r.cell] = arith(op.slice(0, -1), r.v, v);
+      return;
+    }
+    const vals = this.values(c, right, left.length);
+    left.forEach((l, i) => this.assignTo(c, l, vals[i] ?? UNK, op === ':='));
+  }
+
+  /** Values of an expression list for `n` targets: one multi-value call spreads. */
+  private values(c: Ctx, exprs: Node[], n: number): Val[] {
+    if (exprs.length === 1 && n > 1) {
+      const e = unparen(exprs[0]!);
+      const v = this.ev(c, e, true);
+      if (v.k === 'tup') return v.vs;
+      return Array.from({ length: n }, (_, i) => (i === 0 ? v : UNK));
+    }
+    return exprs.map((e) => this.ev(c, e));
+  }
+
+  private declare(c: Ctx, id: Node, v: Val): void {
+    if (id.text === '_') return;
+    const b = this.pkg.resolve(id);
+    if (!b) return;
+    c.fr.env[this.bid(b)] = this.newCell(c.st, v);
+  }
+
+  assignTo(c: Ctx, target: Node, v: Val, declare: boolean): void {
+    const t = unparen(target);
+    if (t.type === 'identifier') {
+      if (t.text === '_') return;
+      const b = this.pkg.resolve(t);
+      if (!b) return;
+      if (b.fn === null) { this.escape(c.st, v); return; } // a package variable: anyone may read it
+      const k = this.bid(b);
+      // `:=` declares the names that are new here; the others are assigned.
+      if (declare && b.ident.startIndex === t.startIndex) { c.fr.env[k] = this.newCell(c.st, v); return; }
+      const cell = c.fr.env[k];
+      if (cell === undefined) c.fr.env[k] = this.newCell(c.st, v);
+      else c.st.cells[cell] = v;
+      return;
+    }
+    if (t.type === 'selector_expression') {
+      const sel = selectorParts(t)!;
+      if (this.pkg.importPathOf(sel.operand)) { this.escape(c.st, v); return; }
+      const o = this.ev(c, sel.operand);
+      if (o.k === 'obj') {
+        const obj = c.st.objs[o.id]!;
+        if (obj.esc) this.escape(c.st, v);
+        const cell = obj.fields[sel.field];
+        if (cell === undefined) obj.fields[sel.field] = this.newCell(c.st, v);
+        else c.st.cells[cell] = v;
+        return;
+      }
+      this.escape(c.st, v);
+      return;
+    }
+    if (t.type === 'index_expression') {
+      const o = this.evRef(c, t.childForFieldName('operand')!);
+      const i = this.ev(c, t.childForFieldName('index')!);
+      if (o.v.k === 'slice' && i.k === 'int' && o.cell !== undefined && i.v >= 0 && i.v < o.v.n) {
+        const el = [...o.v.el];
+        while (el.length < i.v) el.push(UNK);
+        el[i.v] = v;
+        c.st.cells[o.cell] = { k: 'slice', n: o.v.n, el };
+        return;
+      }
+      this.escape(c.st, v);
+      return;
+    }
+    if (t.type === 'unary_expression') { this.escape(c.st, v); return; }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private readBinding(c: Ctx, b: Binding): { v: Val; cell?: number; b?: Binding } {
+    const cell = c.fr.env[this.bid(b)];
+    if (cell === undefined) return { v: UNK, b };
+    return { v: c.st.cells[cell]!, cell, b };
+  }
+
+  /** A value with the cell it was read from, so a test on it can refine the variable. */
+  evRef(c: Ctx, n: Node): { v: Val; cell?: number; b?: Binding } {
+    const e = unparen(n);
+    if (e.type === 'identifier') {
+      if (e.text === '_') return { v: UNK };
+      const b = this.pkg.resolve(e);
+      if (!b) return { v: UNK };
+      if (b.kind === 'func') return { v: { k: 'fn', f: this.fnOf(b.decl), env: null } };
+      if (b.kind === 'const') {
+        const n2 = b.value ? evalCount(this.pkg, b.value) : null;
+        return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : UNK };
+      }
+      if (b.kind === 'type' || b.fn === null) return { v: UNK };
+      return this.readBinding(c, b);
+    }
+    if (e.type === 'selector_expression') {
+      const sel = selectorParts(e)!;
+      if (this.pkg.importPathOf(sel.operand)) return { v: { k: 'unk', nn: 1 } };
+      const o = this.ev(c, sel.operand);
+      if (o.k === 'obj') {
+        const obj = c.st.objs[o.id]!;
+        let cell = obj.fields[sel.field];
+        if (cell === undefined) {
+          const ft = obj.type ? this.pkg.structFields.get(obj.type)?.get(sel.field) : undefined;
+          if (!ft && obj.type) {
+            const m = this.pkg.methods.get(`${obj.type}.${sel.field}`);
+            if (m) return { v: { k: 'fn', f: this.fnOf(m), env: null, recv: o } };
+          }
+          const zero = ft ? this.zeroOf(c.st, ft) : embeddedSync(this.pkg, obj.type, sel.field) ? this.zeroOf(c.st, embeddedSync(this.pkg, obj.type, sel.field)) : UNK;
+          cell = this.newCell(c.st, obj.esc && (zero.k === 'nil' || zero.k === 'unk') ? UNK : zero);
+          obj.fields[sel.field] = cell;
+        }
+        const v = c.st.cells[cell]!;
+        return { v: obj.esc && v.k === 'nil' ? UNK : v, cell };
+      }
+      if (o.k === 'unk') {
+        // A method value of a package-local type on an object from outside: still code we can run.
+        return { v: UNK };
+      }
+      return { v: UNK };
+    }
+    return { v: this.ev(c, e) };
+  }
+
+  ev(c: Ctx, n: Node, multi = false): Val {
+    const e = unparen(n);
+    switch (e.type) {
+      case 'identifier': case 'selector_expression': return this.evRef(c, e).v;
+      case 'int_literal': { const v = intLiteralValue(e); return v === null ? UNK : { k: 'int', v }; }
+      case 'true': return { k: 'bool', v: true };
+      case 'false': return { k: 'bool', v: false };
+      case 'nil': return NIL;
+      case 'interpreted_string_literal': case 'raw_string_literal': case 'float_literal': case 'rune_literal': case 'imaginary_literal':
+        return { k: 'unk', nn: 1 };
+      case 'unary_expression': return this.unary(c, e, multi);
+      case 'binary_expression': return this.binary(c, e);
+      case 'call_expression': {
+        const v = this.call(c, e);
+        return !multi && v.k === 'tup' ? v.vs[0] ?? UNK : v;
+      }
+      case 'composite_literal': return this.composite(c, e);
+      case 'func_literal': {
+        // A closure shares the cells of the variables it names, and only those.
+        const f = this.fnOf(e);
+        const env: Env = {};
+        for (const b of this.freeVars(f)) { const cell = c.fr.env[b]; if (cell !== undefined) env[b] = cell; }
+        return { k: 'fn', f, env };
+      }
+      case 'index_expression': {
+        const o = this.ev(c, e.childForFieldName('operand')!);
+        const i = this.ev(c, e.childForFieldName('index')!);
+        if (o.k === 'slice' && i.k === 'int') return o.el[i.v] ?? UNK;
+        return UNK;
+      }
+      case 'slice_expression': { const o = this.ev(c, e.childForFieldName('operand')!); return o.k === 'slice' ? { k: 'slice', n: o.n, el: [] } : UNK; }
+      case 'type_assertion_expression': { const o = this.ev(c, e.childForFieldName('operand')!); return multi ? { k: 'tup', vs: [o, { k: 'unk' }] } : o; }
+      case 'type_conversion_expression': return this.ev(c, e.childForFieldName('operand')!);
+      default: return UNK;
+    }
+  }
+
+  private unary(c: Ctx, e: Node, multi: boolean): Val {
+    const op = e.child(0)?.type;
+    const operand = e.childForFieldName('operand')!;
+    switch (op) {
+      case '<-': {
+        const key = memoKey(e);
+        const got = c.fr.memo[key];
+        if (got) return multi ? got : got.k === 'tup' ? got.vs[0] ?? UNK : got;
+        const ch = this.ev(c, operand);
+        throw new NeedSignal({ t: 'recv', ch, key, site: this.site(e), range: 0 });
+      }
+      case '!': { const v = this.ev(c, operand); return v.k === 'bool' ? { k: 'bool', v: !v.v } : UNK; }
+      case '-': { const v = this.ev(c, operand); return v.k === 'int' ? { k: 'int', v: -v.v } : UNK; }
+      case '&': case '*': return this.ev(c, operand);
+      default: this.ev(c, operand); return UNK;
+    }
+  }
+
+  private binary(c: Ctx, e: Node): Val {
+    const op = e.childForFieldName('operator')?.type ?? e.child(1)?.type ?? '';
+    if (op === '&&' || op === '||') {
+      const l = this.ev(c, e.childForFieldName('left')!);
+      if (l.k === 'bool' && l.v === (op === '||')) return l;
+      const r = this.ev(c, e.childForFieldName('right')!);
+      if (l.k === 'bool' && r.k === 'bool') return r;
+      return UNK;
+    }
+    const l = this.ev(c, e.childForFieldName('left')!);
+    const r = this.ev(c, e.childForFieldName('right')!);
+    const cmp = compare(op, l, r);
+    if (cmp !== null) return { k: 'bool', v: cmp };
+    return arith(op, l, r);
+  }
+
+  /** Outcomes of a condition, each with the refinements of tested variables that make it so. */
+  cond(c: Ctx, n: Node): { v: boolean; ref: [number, Val][] }[] {
+    const e = unparen(n);
+    const both = [{ v: true, ref: [] as [number, Val][] }, { v: false, ref: [] as [number, Val][] }];
+    if (e.type === 'unary_expression' && e.child(0)?.type === '!') return this.cond(c, e.childForFieldName('operand')!).map((o) => ({ v: !o.v, ref: o.ref }));
+    if (e.type === 'binary_expression') {
+      const op = e.childForFieldName('operator')?.type ?? e.child(1)?.type ?? '';
+      if (op === '&&' || op === '||') {
+        const out: { v: boolean; ref: [number, Val][] }[] = [];
+        const stop = op === '||';
+        for (const l of this.cond(c, e.childForFieldName('left')!)) {
+          if (l.v === stop) { out.push(l); continue; }
+          for (const r of this.cond(c, e.childForFieldName('right')!)) out.push({ v: r.v, ref: [...l.ref, ...r.ref] });
+        }
+        return dedupe(out);
+      }
+      if (['==', '!=', '<', '<=', '>', '>='].includes(op)) {
+        const l = this.evRef(c, e.childForFieldName('left')!);
+        const r = this.evRef(c, e.childForFieldName('right')!);
+        const known = compare(op, l.v, r.v);
+        if (known !== null) return [{ v: known, ref: [] }];
+        for (const [x, y] of [[l, r], [r, l]] as const) {
+          if (x.cell === undefined || x.v.k !== 'unk') continue;
+          if (op === '==' || op === '!=') {
+            if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
+            if (y.v.k === 'int' || y.v.k === 'bool') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
+          } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]! && x.b && isIntLike(x.b)) {
+            // `i < n` with n a parameter: one small value for n, the same wherever n is read.
+            throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_INTS.map((v) => ({ k: 'int', v })) });
+          }
+        }
+        return both;
+      }
+    }
+    if (e.type === 'identifier' || e.type === 'selector_expression') {
+      const r = this.evRef(c, e);
+      if (r.v.k === 'bool') return [{ v: r.v.v, ref: [] }];
+      if (r.cell !== undefined && r.v.k === 'unk') return [{ v: true, ref: [[r.cell, { k: 'bool', v: true }]] }, { v: false, ref: [[r.cell, { k: 'bool', v: false }]] }];
+      return both;
+    }
+    const v = this.ev(c, e);
+    return v.k === 'bool' ? [{ v: v.v, ref: [] }] : both;
+  }
+
+  private composite(c: Ctx, e: Node): Val {
+    const t = e.childForFieldName('type');
+    const body = e.childForFieldName('body');
+    const elems = body?.namedChildren.filter((x) => x.type === 'keyed_element' || x.type === 'literal_element') ?? [];
+    const valueOf = (x: Node): Val => {
+      const inner = x.type === 'keyed_element' ? x.childForFieldName('value') ?? x.namedChildren[1] : x;
+      const expr = inner?.type === 'literal_element' ? inner.namedChild(0) : inner;
+      return expr && expr.type !== 'literal_value' ? this.ev(c, expr) : UNK;
+    };
+    if (t && (t.type === 'struct_type' || (t.type === 'type_identifier' && this.pkg.structFields.has(t.text))) && body) return this.structValue(c, t, body);
+    if (t?.type === 'type_identifier' && this.pkg.structFields.has(t.text)) {
+      const o = this.newObj(c.st, t.text);
+      const obj = c.st.objs[(o as { id: number }).id]!;
+      const order = [...this.pkg.structFields.get(t.text)!.keys()];
+      elems.forEach((x, i) => {
+        const key = x.type === 'keyed_element' ? (x.childForFieldName('key') ?? x.namedChildren[0])?.text : order[i];
+        if (key) obj.fields[key] = this.newCell(c.st, valueOf(x));
+      });
+      return o;
+    }
+    if (t?.type === 'slice_type' || t?.type === 'array_type') {
+      // `[]struct{ n int }{{1}, {10}}`: an element without its type is a value of the element type.
+      const et = t.childForFieldName('element');
+      const el = elems.map((x) => {
+        const inner = x.type === 'keyed_element' ? x.childForFieldName('value') ?? x.namedChildren[1] : x;
+        const lit = inner?.type === 'literal_element' ? inner.namedChild(0) : inner;
+        return lit?.type === 'literal_value' && et ? this.structValue(c, et, lit) : valueOf(x);
+      });
+      return { k: 'slice', n: el.length, el };
+    }
+    if (t?.type === 'qualified_type' && elems.length === 0) {
+      const z = this.zeroOf(c.st, t);
+      if (z.k === 'mu' || z.k === 'wg' || z.k === 'once') return z;
+    }
+    for (const x of elems) this.escape(c.st, valueOf(x));
+    return { k: 'unk', nn: 1 };
+  }
+
+  /** A struct value of type `t` (a local struct type or a struct literal type) from its literal body. */
+  private structValue(c: Ctx, t: Node, body: Node): Val {
+    let names: string[] | null = null;
+    let type: string | null = null;
+    if (t.type === 'type_identifier' && this.pkg.structFields.has(t.text)) { type = t.text; names = [...this.pkg.structFields.get(t.text)!.keys()]; }
+    else if (t.type === 'struct_type') names = t.descendantsOfType('field_declaration').flatMap((fd) => fd.childrenForFieldName('name').map((n) => n.text));
+    if (!names) return { k: 'unk', nn: 1 };
+    const o = this.newObj(c.st, type) as Val & { k: 'obj' };
+    const obj = c.st.objs[o.id]!;
+    body.namedChildren.filter((x) => x.type === 'keyed_element' || x.type === 'literal_element').forEach((x, i) => {
+      const key = x.type === 'keyed_element' ? (x.childForFieldName('key') ?? x.namedChildren[0])?.text : names![i];
+      const inner = x.type === 'keyed_element' ? x.childForFieldName('value') ?? x.namedChildren[1] : x;
+      const expr = inner?.type === 'literal_element' ? inner.namedChild(0) : inner;
+      if (key) obj.fields[key] = this.newCell(c.st, expr && expr.type !== 'literal_value' ? this.ev(c, expr) : UNK);
+    });
+    return o;
+  }
+
+  /** The function value a call invokes, when it is code in the model, and its evaluated arguments. */
+  private callee(c: Ctx, call: Node): { fn: (Val & { k: 'fn' }) | null; args: Val[] } {
+    const f = unparen(call.childForFieldName('function')!);
+    const argNodes = callArgs(call);
+    let fn: Val | null = null;
+    const sel = selectorParts(f);
+    if (sel && !this.pkg.importPathOf(sel.operand)) {
+      const recv = this.ev(c, sel.operand);
+      if (recv.k === 'obj') {
+        const type = c.st.objs[recv.id]!.type;
+        const m = type ? this.pkg.methods.get(`${type}.${sel.field}`) : null;
+        if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
+        else fn = this.evRef(c, f).v;
+      } else if (recv.k === 'unk') {
+        const m = this.pkg.calleeDecl(call);
+        if (m && m.type === 'method_declaration') fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
+      }
+    } else if (!sel) {
+      fn = this.ev(c, f);
+    }
+    const args = argNodes.map((a) => this.ev(c, a));
+    return { fn: fn && fn.k === 'fn' ? fn : null, args };
+  }
+
+  private call(c: Ctx, e: Node): Val {
+    const key = memoKey(e);
+    const got = c.fr.memo[key];
+    if (got) return got;
+    const f = unparen(e.childForFieldName('function')!);
+    const args = callArgs(e);
+    if (f.type === 'identifier' && !this.pkg.resolve(f)) {
+      const b = this.builtin(c, e, f.text, args, key);
+      if (b) return b;
+    }
+    if (f.type === 'identifier' && this.pkg.resolve(f)?.kind === 'type') return args[0] ? this.ev(c, args[0]) : UNK;
+    if (f.type !== 'identifier' && f.type !== 'selector_expression' && f.type !== 'func_literal' && f.type !== 'call_expression' && f.type !== 'index_expression') {
+      // A conversion to a composite type: `[]byte(s)`, `(*T)(p)`.
+      return args[0] ? this.ev(c, args[0]) : UNK;
+    }
+    const sel = selectorParts(f);
+    if (sel) {
+      const path = this.pkg.importPathOf(sel.operand);
+      if (path) return this.external(c, e, path, sel.field, args, key);
+      const r = this.syncReceiver(c, sel.operand, sel.field);
+      if (r) {
+        const site = this.site(e);
+        switch (r.k) {
+          case 'mu':
+            if (sel.field === 'Lock') throw new NeedSignal({ t: 'lock', m: r, key, site });
+            if (sel.field === 'Unlock') throw new NeedSignal({ t: 'unlock', m: r, key, site });
+            if (sel.field === 'RLock') throw new NeedSignal({ t: 'rlock', m: r, key, site });
+            if (sel.field === 'RUnlock') throw new NeedSignal({ t: 'runlock', m: r, key, site });
+            return UNK;
+          case 'wg':
+            if (sel.field === 'Add') { const n = this.ev(c, args[0]!); throw new NeedSignal({ t: 'wgadd', wg: r, n: n.k === 'int' ? n.v : 1, key, site }); }
+            if (sel.field === 'Done') throw new NeedSignal({ t: 'wgadd', wg: r, n: -1, key, site });
+            if (sel.field === 'Wait') throw new NeedSignal({ t: 'wgwait', wg: r, key, site });
+            return UNK;
+          case 'once':
+            if (sel.field === 'Do') {
+              const fn = this.ev(c, args[0]!);
+              if (fn.k === 'fn') throw new NeedSignal({ t: 'once', key, once: r, fn });
+              this.escape(c.st, fn);
+            }
+            return NIL;
+          default: break;
+        }
+      }
+    }
+    const { fn, args: vals } = this.callee(c, e);
+    if (fn) throw new NeedSignal({ t: 'call', key, fn, args: vals });
+    // Code outside the model: it may keep or use whatever it is handed.
+    for (const v of vals) this.escape(c.st, v);
+    if (sel) {
+      const recv = this.ev(c, sel.operand);
+      if (recv.k === 'obj' || recv.k === 'chan') this.escape(c.st, recv);
+    }
+    return UNK;
+  }
+
+  /** The mutex, WaitGroup or Once a method is called on (`mu.Lock()`, `s.wg.Wait()`, `s.Lock()` through an embedded mutex). */
+  private syncReceiver(c: Ctx, operand: Node, method: string): Val | null {
+    const v = this.ev(c, operand);
+    if (v.k === 'mu' || v.k === 'wg' || v.k === 'once') return v;
+    if (v.k === 'obj') {
+      const type = c.st.objs[v.id]!.type;
+      if (type && this.pkg.methods.has(`${type}.${method}`)) return null;
+      for (const field of ['Mutex', 'RWMutex', 'WaitGroup']) {
+        if (!embeddedSync(this.pkg, type, field)) continue;
+        const fv = this.evRefField(c, v, field);
+        if (fv.k === 'mu' || fv.k === 'wg') return fv;
+      }
+    }
+    return null;
+  }
+
+  private evRefField(c: Ctx, o: Val & { k: 'obj' }, field: string): Val {
+    const obj = c.st.objs[o.id]!;
+    let cell = obj.fields[field];
+    if (cell === undefined) {
+      cell = this.newCell(c.st, this.zeroOf(c.st, embeddedSync(this.pkg, obj.type, field)));
+      obj.fields[field] = cell;
+    }
+    return c.st.cells[cell]!;
+  }
+
+  private builtin(c: Ctx, e: Node, name: string, args: Node[], key: string): Val | null {
+    switch (name) {
+      case 'make': {
+        const t = args[0];
+        if (t?.type === 'channel_type') {
+          let cap = 0;
+          if (args[1]) {
+            const r = this.evRef(c, args[1]);
+            if (r.v.k === 'int') cap = r.v.v;
+            else if (r.v.k === 'unk' && r.cell !== undefined && r.b && isIntLike(r.b)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
+            else cap = -1;
+          }
+          const name = chanName(e);
+          c.st.chans.push({ cap: Math.max(cap, 0), buf: [], closed: false, esc: cap < 0, site: this.site(e), name });
+          const v: Val = { k: 'chan', id: c.st.chans.length - 1 };
+          c.fr.memo[key] = v;
+          c.events.push({ pid: c.p.id, name: c.p.name, site: this.site(e), text: `makes ${name}${cap > 0 ? ` (buffer ${cap})` : ''}` });
+          return v;
+        }
+        if (t?.type === 'slice_type') {
+          const n = args[1] ? this.ev(c, args[1]) : UNK;
+          return n.k === 'int' ? { k: 'slice', n: n.v, el: [] } : { k: 'unk', nn: 1 };
+        }
+        return { k: 'unk', nn: 1 };
+      }
+      case 'len': case 'cap': {
+        const r = this.evRef(c, args[0]!);
+        const v = r.v;
+        if (v.k === 'chan') { const ch = c.st.chans[v.id]!; return { k: 'int', v: name === 'len' ? ch.buf.length : ch.cap }; }
+        if (v.k === 'slice') return { k: 'int', v: v.n };
+        if (v.k === 'nil') return { k: 'int', v: 0 };
+        if (v.k === 'unk' && r.cell !== undefined && r.b && isSized(r.b)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+        return UNK;
+      }
+      case 'close': {
+        const ch = this.ev(c, args[0]!);
+        throw new NeedSignal({ t: 'close', ch, key, site: this.site(e) });
+      }
+      case 'append': {
+        const base = this.ev(c, args[0]!);
+        const spread = e.childForFieldName('arguments')?.children.some((x) => x.type === '...');
+        const rest = args.slice(1).map((a) => this.ev(c, a));
+        if (spread) { for (const r of rest) this.escape(c.st, r); return { k: 'unk', nn: 1 }; }
+        // Lengths are tracked while small; past that a slice is just non-nil (a loop over an
+        // unknown collection that appends would otherwise never repeat a state).
+        if (base.k === 'slice' && base.n + rest.length <= MAX_SLICE) return { k: 'slice', n: base.n + rest.length, el: base.el.length === base.n ? [...base.el, ...rest] : base.el };
+        if (base.k === 'nil') return { k: 'slice', n: rest.length, el: rest };
+        for (const r of rest) this.escape(c.st, r);
+        return { k: 'unk', nn: 1 };
+      }
+      case 'new': return args[0] ? this.zeroBoxed(c, args[0]) : UNK;
+      case 'panic': throw new NeedSignal({ t: 'discard' });
+      default:
+        if (CONVERSIONS.has(name)) return args[0] ? this.ev(c, args[0]) : UNK;
+        for (const a of args) this.ev(c, a);
+        return null;
+    }
+  }
+
+  private zeroBoxed(c: Ctx, t: Node): Val {
+    const z = this.zeroOf(c.st, t);
+    return z.k === 'nil' || z.k === 'int' || z.k === 'bool' || z.k === 'unk' ? { k: 'unk', nn: 1 } : z;
+  }
+
+  /** A call into another package: the few whose behaviour matters are modelled, the rest return anything. */
+  private external(c: Ctx, e: Node, path: string, name: string, args: Node[], key: string): Val {
+    if (path === 'time' && name === 'AfterFunc' && args[1]) {
+      // The function runs later in a goroutine of its own.
+      const fn = this.ev(c, args[1]);
+      if (fn.k === 'fn') throw new NeedSignal({ t: 'go', key, fn, args: [], site: this.site(e) });
+    }
+    if (path === 'context' && /^With(Cancel|Timeout|Deadline|CancelCause|TimeoutCause|DeadlineCause)$/.test(name)) {
+      for (const a of args) this.ev(c, a);
+      return { k: 'tup', vs: [{ k: 'unk', nn: 1 }, { k: 'unk', nn: 1 }] };
+    }
+    for (const a of args) this.escape(c.st, this.ev(c, a));
+    return UNK;
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function recvOf(comm: Node): Node | null {
+  const x = comm.type === 'receive_statement' ? comm.childForFieldName('right') : comm.type === 'expression_statement' ? comm.namedChild(0) : comm;
+  const u = x ? unparen(x) : null;
+  return u && u.type === 'unary_expression' && u.child(0)?.type === '<-' ? u : null;
+}
+
+function closingBrace(fn: Node): Node {
+  const body = fn.childForFieldName('body');
+  return body?.lastChild ?? fn;
+}
+
+/** The name a channel is known by in messages: the variable or field it is made into. */
+function chanName(make: Node): string {
+  let cur: Node | null = make;
+  while (cur?.parent && cur.parent.type === 'parenthesized_expression') cur = cur.parent;
+  const p = cur?.parent;
+  if (p?.type === 'expression_list') {
+    const stmt = p.parent;
+    const i = p.namedChildren.findIndex((x) => x.startIndex === cur!.startIndex);
+    const left = stmt?.childForFieldName('left') ?? (stmt?.type === 'var_spec' ? null : null);
+    if (left && i >= 0) return left.namedChildren[i]?.text ?? 'channel';
+    if (stmt?.type === 'var_spec') return stmt.childrenForFieldName('name')[i]?.text ?? 'channel';
+  }
+  if (p?.type === 'literal_element' && p.parent?.type === 'keyed_element') return p.parent.namedChildren[0]?.text ?? 'channel';
+  return 'channel';
+}
+
+function isSized(b: Binding): boolean {
+  const t = b.type;
+  if (t) return t.type === 'slice_type' || t.type === 'array_type' || t.type === 'map_type';
+  return b.kind === 'param' && b.decl.type === 'variadic_parameter_declaration';
+}
+
+function isChanTyped(b: Binding): boolean {
+  return b.type?.type === 'channel_type';
+}
+
+function isIntLike(b: Binding): boolean {
+  const t = b.type;
+  if (t) return t.type === 'type_identifier' && INT_TYPES.has(t.text);
+  // `n := len(xs)` or `n := 3` style locals without a written type.
+  return b.kind === 'var' && !!b.value && (b.value.type === 'int_literal' || /^len\(/.test(b.value.text));
+}
+
+/** The type node of an embedded sync field (`sync.Mutex` embedded in T), or null. */
+function embeddedSync(pkg: PackageSemantics, type: string | null, field: string): Node | null {
+  if (!type) return null;
+  const g = pkg.globals.get(type);
+  const st = g?.kind === 'type' ? g.type : null;
+  if (st?.type !== 'struct_type') return null;
+  for (const fd of st.descendantsOfType('field_declaration')) {
+    if (fd.childrenForFieldName('name').length) continue;
+    let t = fd.childForFieldName('type');
+    if (t?.type === 'pointer_type') t = t.namedChild(0);
+    if (t?.type === 'qualified_type' && t.childForFieldName('name')?.text === field && pkg.importPathOf(t.childForFieldName('package')!, 'sync')) return t;
+  }
+  return null;
+}
+
+function compare(op: string, l: Val, r: Val): boolean | null {
+  if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) return null;
+  if (l.k === 'int' && r.k === 'int') {
+    switch (op) {
+      case '==': return l.v === r.v;
+      case '!=': return l.v !== r.v;
+      case '<': return l.v < r.v;
+      case '<=': return l.v <= r.v;
+      case '>': return l.v > r.v;
+      default: return l.v >= r.v;
+    }
+  }
+  if (op !== '==' && op !== '!=') return null;
+  const eq = equalVals(l, r);
+  return eq === null ? null : op === '==' ? eq : !eq;
+}
+
+function equalVals(l: Val, r: Val): boolean | null {
+  if (l.k === 'bool' && r.k === 'bool') return l.v === r.v;
+  if (l.k === 'nil' && r.k === 'nil') return true;
+  const ref = (v: Val) => v.k === 'chan' || v.k === 'obj' || v.k === 'fn' || v.k === 'mu' || v.k === 'wg';
+  if ((l.k === 'nil' && (ref(r) || (r.k === 'unk' && r.nn))) || (r.k === 'nil' && (ref(l) || (l.k === 'unk' && l.nn)))) return false;
+  if ((l.k === 'chan' && r.k === 'chan') || (l.k === 'obj' && r.k === 'obj')) return l.id === r.id;
+  return null;
+}
+
+function arith(op: string, l: Val, r: Val): Val {
+  if (l.k !== 'int' || r.k !== 'int') return UNK;
+  switch (op) {
+    case '+': return { k: 'int', v: l.v + r.v };
+    case '-': return { k: 'int', v: l.v - r.v };
+    case '*': return { k: 'int', v: l.v * r.v };
+    case '/': return r.v === 0 ? UNK : { k: 'int', v: Math.trunc(l.v / r.v) };
+    case '%': return r.v === 0 ? UNK : { k: 'int', v: l.v % r.v };
+    default: return UNK;
+  }
+}
+
+function dedupe<T extends { v: boolean; ref: [number, Val][] }>(outs: T[]): T[] {
+  const seen = new Set<string>();
+  return outs.filter((o) => {
+    const k = `${o.v}|${JSON.stringify(o.ref)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export { functionName, receiverTypeName };

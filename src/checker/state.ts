@@ -1,0 +1,304 @@
+// The explicit state of the leak checker: the goroutines of one group, each a
+// stack of frames over package-local control-flow graphs, and the abstract
+// heap they share (variables as cells, struct objects, channels with their
+// buffers, mutexes, WaitGroups, Once values).
+//
+// States are plain data so that a branch is a structured clone and the
+// visited set can key on a canonical serialisation: cells, objects and
+// channels are renumbered in the order the goroutines reach them, and
+// whatever no goroutine reaches is left out. Two states that differ only in
+// garbage (the variable of a finished loop iteration) are one state, which
+// keeps a goroutine's `for { select { ... } }` loop finite.
+
+/** An abstract Go value. */
+export type Val =
+  /** Made outside the model (a parameter, a call we cannot see): anything; `nn` known non-nil. */
+  | { k: 'unk'; nn?: 1 }
+  | { k: 'int'; v: number }
+  | { k: 'bool'; v: boolean }
+  | { k: 'nil' }
+  /** A channel made by a `make` the group executed. */
+  | { k: 'chan'; id: number }
+  /** A struct value or pointer made in the group (`&T{}`, `new(T)`, `var t T`). */
+  | { k: 'obj'; id: number }
+  | { k: 'mu'; id: number }
+  | { k: 'wg'; id: number }
+  | { k: 'once'; id: number }
+  /** A function value: index in the function table, the closure's captured cells, a bound receiver. */
+  | { k: 'fn'; f: number; env: Env | null; recv?: Val }
+  /** A slice of known length; `el` holds the known elements (fewer: the rest unknown). */
+  | { k: 'slice'; n: number; el: Val[] }
+  /** Several results of one call, or a comma-ok receive's value and ok. */
+  | { k: 'tup'; vs: Val[] };
+
+/** Variables in scope: binding id → cell id. */
+export type Env = Record<number, number>;
+
+export interface Chan {
+  cap: number;
+  buf: Val[];
+  closed: boolean;
+  /** Handed to code outside the model: anyone may send, receive or close. */
+  esc: boolean;
+  /** Site of the `make` (index in the checker's site table). */
+  site: number;
+  name: string;
+}
+
+export interface Obj {
+  type: string | null;
+  fields: Record<string, number>;
+  esc: boolean;
+}
+
+export interface Mutex {
+  /** Holder's proc id + 1; 0 when free. */
+  w: number;
+  r: number;
+}
+
+export interface Deferred {
+  kind: 'call' | 'close' | 'unlock' | 'runlock' | 'done';
+  v: Val;
+  args: Val[];
+  site: number;
+}
+
+export interface Frame {
+  /** Index in the function table. */
+  f: number;
+  /** Current control-flow node. */
+  pc: number;
+  env: Env;
+  /** Results of the effects the current statement has already performed (sends, receives, calls), by node key. */
+  memo: Record<string, Val>;
+  defers: Deferred[];
+  /** Set once the frame leaves: its results. */
+  ret: Val[] | null;
+  /** The frame's return statement (site), for the witness. */
+  retAt: number;
+  /** Memo key of the call in the caller that receives the results; '' for a goroutine's or a deferred call's first frame. */
+  site: string;
+  exiting: 0 | 1;
+  /** Iteration counters of range loops over slices and ints, by loop node id. */
+  iters: Record<number, number>;
+}
+
+/** What a goroutine waits for at a synchronisation point. */
+export type Need =
+  | { t: 'send'; ch: Val; v: Val; key: string; site: number }
+  | { t: 'recv'; ch: Val; key: string; site: number; range: 0 | 1 }
+  | { t: 'select'; cases: SelectCase[]; dflt: number; site: number }
+  | { t: 'close'; ch: Val; key: string; site: number }
+  | { t: 'lock' | 'unlock' | 'rlock' | 'runlock'; m: Val; key: string; site: number }
+  | { t: 'wgadd'; wg: Val; n: number; key: string; site: number }
+  | { t: 'wgwait'; wg: Val; key: string; site: number };
+
+export interface SelectCase {
+  dir: 'send' | 'recv';
+  ch: Val;
+  v: Val;
+  /** Control-flow node of the case. */
+  succ: number;
+  key: string;
+  site: number;
+}
+
+export interface Proc {
+  id: number;
+  name: string;
+  frames: Frame[];
+  /** 1 once returned (or ended by Goexit). */
+  done: 0 | 1;
+  /** 1 when it ran past the local step bound without synchronising: alive, never proven stuck. */
+  spin: 0 | 1;
+  /** Unwinding after runtime.Goexit / t.FailNow: run defers, skip callers' code. */
+  unwind: 0 | 1;
+  need: Need | null;
+  /** The `go` statement (site), -1 for the root. */
+  goSite: number;
+}
+
+export interface State {
+  procs: Proc[];
+  cells: Val[];
+  objs: Obj[];
+  chans: Chan[];
+  mus: Mutex[];
+  wgs: number[];
+  onces: number[];
+}
+
+export function emptyState(): State {
+  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [] };
+}
+
+/**
+ * A copy to branch on. Values are never changed in place (an assignment
+ * stores a new value in a cell), so they are shared; the containers that
+ * steps do change — cells, objects' fields, buffers, mutexes, frames — are
+ * copied. Several times faster than structuredClone, which serialises.
+ */
+export function cloneState(s: State): State {
+  return {
+    procs: s.procs.map((p) => ({
+      ...p,
+      frames: p.frames.map((f) => ({ ...f, env: { ...f.env }, memo: { ...f.memo }, defers: [...f.defers], iters: { ...f.iters }, ret: f.ret ? [...f.ret] : null })),
+    })),
+    cells: [...s.cells],
+    objs: s.objs.map((o) => ({ ...o, fields: { ...o.fields } })),
+    chans: s.chans.map((c) => ({ ...c, buf: [...c.buf] })),
+    mus: s.mus.map((m) => ({ ...m })),
+    wgs: [...s.wgs],
+    onces: [...s.onces],
+  };
+}
+
+/** The holder of a mutex locked by a goroutine that has ended. */
+export const GONE = -1;
+
+export const UNK: Val = { k: 'unk' };
+export const NIL: Val = { k: 'nil' };
+
+/**
+ * The state renumbered canonically: cells, objects, channels, mutexes,
+ * WaitGroups and Once values in the order the goroutines reach them (in
+ * goroutine order, frames bottom up, variables by binding id), and nothing
+ * that none of them reaches. Equal states compact to equal JSON, which is
+ * the visited set's key; the compacted state is also what the search keeps
+ * (a loop that declares a variable per iteration does not grow it).
+ */
+export function compact(s: State, dropDone = true): State {
+  const out = emptyState();
+  const ids = { cell: new Map<number, number>(), obj: new Map<number, number>(), chan: new Map<number, number>(), mu: new Map<number, number>(), wg: new Map<number, number>(), once: new Map<number, number>() };
+  const cell = (id: number): number => {
+    let c = ids.cell.get(id);
+    if (c !== undefined) return c;
+    c = out.cells.length;
+    ids.cell.set(id, c);
+    out.cells.push(NIL);
+    out.cells[c] = val(s.cells[id]!);
+    return c;
+  };
+  const env = (e: Env): Env => {
+    const r: Env = {};
+    for (const k of Object.keys(e).map(Number).sort((a, b) => a - b)) r[k] = cell(e[k]!);
+    return r;
+  };
+  const val = (v: Val): Val => {
+    switch (v.k) {
+      case 'chan': {
+        let c = ids.chan.get(v.id);
+        if (c === undefined) {
+          c = out.chans.length;
+          ids.chan.set(v.id, c);
+          const ch = s.chans[v.id]!;
+          out.chans.push({ ...ch, buf: [] });
+          out.chans[c]!.buf = ch.buf.map(val);
+        }
+        return { k: 'chan', id: c };
+      }
+      case 'obj': {
+        let c = ids.obj.get(v.id);
+        if (c === undefined) {
+          c = out.objs.length;
+          ids.obj.set(v.id, c);
+          const o = s.objs[v.id]!;
+          const fields: Record<string, number> = {};
+          out.objs.push({ type: o.type, fields, esc: o.esc });
+          for (const k of Object.keys(o.fields).sort()) fields[k] = cell(o.fields[k]!);
+        }
+        return { k: 'obj', id: c };
+      }
+      case 'mu': {
+        let c = ids.mu.get(v.id);
+        if (c === undefined) { c = out.mus.length; ids.mu.set(v.id, c); out.mus.push({ ...s.mus[v.id]! }); }
+        return { k: 'mu', id: c };
+      }
+      case 'wg': {
+        let c = ids.wg.get(v.id);
+        if (c === undefined) { c = out.wgs.length; ids.wg.set(v.id, c); out.wgs.push(s.wgs[v.id]!); }
+        return { k: 'wg', id: c };
+      }
+      case 'once': {
+        let c = ids.once.get(v.id);
+        if (c === undefined) { c = out.onces.length; ids.once.set(v.id, c); out.onces.push(s.onces[v.id]!); }
+        return { k: 'once', id: c };
+      }
+      case 'fn': {
+        const r: Val = { k: 'fn', f: v.f, env: v.env ? env(v.env) : null };
+        if (v.recv) r.recv = val(v.recv);
+        return r;
+      }
+      case 'slice': return { k: 'slice', n: v.n, el: v.el.map(val) };
+      case 'tup': return { k: 'tup', vs: v.vs.map(val) };
+      default: return v;
+    }
+  };
+  const need = (n: Need | null): Need | null => {
+    if (!n) return null;
+    switch (n.t) {
+      case 'send': return { ...n, ch: val(n.ch), v: val(n.v) };
+      case 'recv': case 'close': return { ...n, ch: val(n.ch) };
+      case 'select': return { ...n, cases: n.cases.map((c) => ({ ...c, ch: val(c.ch), v: val(c.v) })) };
+      case 'wgadd': case 'wgwait': return { ...n, wg: val(n.wg) };
+      default: return { ...n, m: val(n.m) };
+    }
+  };
+  // Finished goroutines are dropped (a loop that starts one per iteration would grow the state forever).
+  const newPid = new Map<number, number>();
+  s.procs.forEach((p) => { if (!p.done || !dropDone) newPid.set(p.id, newPid.size); });
+  for (const p of s.procs) {
+    if (p.done) {
+      if (!dropDone) out.procs.push({ ...p, frames: [], need: null });
+      continue;
+    }
+    const frames = p.frames.map((f): Frame => {
+      const memo: Record<string, Val> = {};
+      for (const k of Object.keys(f.memo).sort()) memo[k] = val(f.memo[k]!);
+      return {
+        ...f, env: env(f.env), memo,
+        defers: f.defers.map((d) => ({ ...d, v: val(d.v), args: d.args.map(val) })),
+        ret: f.ret ? f.ret.map(val) : null,
+        iters: { ...f.iters },
+      };
+    });
+    out.procs.push({ ...p, id: newPid.get(p.id)!, frames, need: need(p.need) });
+  }
+  // A mutex whose holder is gone stays locked forever.
+  for (const m of out.mus) if (m.w) m.w = newPid.has(m.w - 1) ? newPid.get(m.w - 1)! + 1 : GONE;
+  // A mutex held by a goroutine stays held even when no variable reaches it any more.
+  s.mus.forEach((m, id) => { if (m.w && m.w !== GONE && !ids.mu.has(id) && newPid.has(m.w - 1)) { ids.mu.set(id, out.mus.length); out.mus.push({ ...m }); } });
+  return out;
+}
+
+/**
+ * Goroutines started by the same `go` statement are interchangeable: the
+ * state where copy 2 has sent and copy 3 has not is the state where 3 has
+ * and 2 has not. Ordering each such set by control state (function, node,
+ * what it waits on) before compacting lets the visited set see that, so N
+ * identical workers cost their combinations, not their permutations.
+ */
+export function canonicalOrder(s: State): State {
+  const sig = (p: Proc) => `${p.done}${p.spin}${p.unwind}|${p.need ? `${p.need.t}${p.need.site}` : ''}|${p.frames.map((f) => `${f.f}@${f.pc}${f.exiting}`).join(',')}`;
+  const bySite = new Map<number, number[]>();
+  s.procs.forEach((p, i) => { if (p.goSite >= 0) bySite.set(p.goSite, [...(bySite.get(p.goSite) ?? []), i]); });
+  let moved = false;
+  const order = s.procs.map((_, i) => i);
+  for (const idx of bySite.values()) {
+    if (idx.length < 2) continue;
+    const sorted = [...idx].sort((a, b) => { const x = sig(s.procs[a]!); const y = sig(s.procs[b]!); return x < y ? -1 : x > y ? 1 : a - b; });
+    sorted.forEach((from, k) => { if (order[idx[k]!] !== from) moved = true; order[idx[k]!] = from; });
+  }
+  if (!moved) return s;
+  const newId = new Map<number, number>();
+  order.forEach((from, to) => newId.set(from, to));
+  const procs = order.map((from, to) => ({ ...s.procs[from]!, id: to }));
+  const mus = s.mus.map((m) => (m.w > 0 ? { ...m, w: newId.get(m.w - 1)! + 1 } : m));
+  return { ...s, procs, mus };
+}
+
+export function stateKey(s: State): string {
+  // Names and ids are for the witness; the behaviour is the rest.
+  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, ...rest }) => rest) });
+}
