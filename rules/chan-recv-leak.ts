@@ -15,9 +15,16 @@
  * another goroutine sends on or closes it.
  */
 import { defineRule, type ReportStep } from '../src/engine/rule.js';
+import { lineOf, unparen } from '../src/semantics/syntax.js';
+import { blocksForever, type ChanOp } from '../src/semantics/channels.js';
+import type { PackageSemantics } from '../src/semantics/package.js';
+import type { RuleContext, Visitors } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { lineOf } from '../src/semantics/syntax.js';
 import { checkPackage, partnerExit, reportedNode, type LeakReport } from '../src/checker/index.js';
+import { displayName } from '../src/semantics/goroutines.js';
+import {
+  exitLine, exitNode, goroutineAndOwnedChannels, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
+} from '../src/semantics/leaks.js';
 
 export default defineRule({
   meta: {
@@ -29,9 +36,11 @@ export default defineRule({
     tags: ['goroutine-leak', 'concurrency', 'reliability'],
     fixable: false,
     messages: {
-      forgotten: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without sending on or closing it',
-      unclosed: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without closing it',
-      stuck: '{who} blocks forever receiving from {ch}: no goroutine that can send on or close it is left running',
+      forgotten: 'goroutine started at line {goLine} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without sending on or closing it',
+      unclosed: 'goroutine started at line {goLine} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without closing it',
+      scheduleForgotten: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without sending on or closing it',
+      scheduleUnclosed: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without closing it',
+      scheduleStuck: '{who} blocks forever receiving from {ch}: no goroutine that can send on or close it is left running',
     },
     docs: {
       whatItFinds: 'A receive (`<-c`, `v, ok := <-c`, `for range c`, or a `select` whose only case is that receive) in a goroutine on a channel made by the function that started it, where the function can return without sending the value (or, for `range`, without closing the channel).',
@@ -68,39 +77,117 @@ export default defineRule({
         '\treturn nil',
         '}',
       ].join('\n'),
-      options: 'None. Fix with `defer close(c)` right after making the channel, or give the receiver a `select` on `ctx.Done()` or a done channel.',
+      options: '`engine` (default `"paths"`): `"checker"` reports what the leak checker proves instead, each finding with the schedule that leads to it (experimental: slower, see the README). Fix with `defer close(c)` right after making the channel, or give the receiver a `select` on `ctx.Done()` or a done channel.',
       incident: 'The forgotten sender: a consumer goroutine started before a network call whose error path returned without sending (the discount-service write-up); a storage server whose worker waited on a result channel left unsent on an error path.',
     },
+    options: { engine: 'paths' },
   },
   create(ctx) {
-    const { pkg } = ctx;
-    const leaks = () => checkPackage(pkg).leaks.filter((l) => isRecvLeak(l) && pkg.fileOf(l.op) === ctx.file);
-    const report = (decl: Node) => {
-      for (const leak of leaks()) {
-        if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
-        const ch = leak.chans.map((c) => c.name).join(' or ');
-        const exit = partnerExit(leak);
-        const who = leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc;
-        const steps: ReportStep[] = leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread }));
-        const related: ReportStep[] = [
-          ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
-          ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
-          ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
-        ];
-        ctx.report({
-          node: reportedNode(leak),
-          messageId: exit ? (leak.kind === 'range' ? 'unclosed' : 'forgotten') : 'stuck',
-          data: { who, ch, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0 },
-          steps,
-          related,
-        });
-      }
-    };
-    return { function_declaration: report, method_declaration: report };
+    // The leak checker is opt-in while its cost is brought down (see README, Leak checker).
+    return ctx.options['engine'] === 'checker' ? createFromChecker(ctx) : createFromPaths(ctx);
   },
 });
+
+function createFromPaths(ctx: RuleContext): Visitors {
+  const { pkg } = ctx;
+  return {
+    go_statement(goStmt) {
+      const at = goroutineAndOwnedChannels(pkg, goStmt);
+      if (!at) return;
+      const { g, uses } = at;
+      for (const use of uses) {
+        if (use.escape) continue;
+        const allRecvs = opsInGoroutine(use, goStmt, ['recv', 'range']);
+        // A select whose every case waits on this owner's channels blocks like a bare receive
+        // until the owner sends on or closes one of them.
+        const waits = allRecvs.map((op) => ({ op, group: blocksForever(op) ? [use] : selectGroup(pkg, op, uses) })).filter((w) => w.group);
+        if (waits.length === 0) continue;
+        const { op: recv, group } = waits[0]!;
+        if (group!.some((u) => u.escape)) continue;
+        // A producer goroutine, or a close in a closure run by other code, may satisfy it.
+        if (group!.some((u) => opsInOtherGoroutines(u, goStmt, ['send', 'close']).length || u.ops.some((o) => o.kind === 'close' && o.deferredUnknown))) continue;
+        const perRun = opsPerGoroutineRun(pkg, g, waits.map((w) => w.op));
+        const needsClose = perRun === Infinity || waits.some((w) => w.op.kind === 'range');
+        const count = spawnsPerChannel(pkg, g, use);
+        const needed = needsClose ? { kind: 'many' as const } : times(count, perRun);
+        const neededN = needed.kind === 'const' ? needed.n : Infinity;
+        const provides = group!.flatMap((u) => u.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'close' || (!needsClose && p.op.kind === 'send'))));
+        // Values sent (or a close) before the goroutine starts are there when it looks.
+        const short = ownerShortfall(pkg, g.owner, goStmt, provides, neededN, needed, (op) => op.kind === 'close', true);
+        if (!short) continue;
+        const at = recv.select && group!.length > 1 ? recv.select.select : recv.node;
+        const ch = group!.map((u) => u.channel.binding.name).join(' or ');
+        const steps: ReportStep[] = [
+          { node: use.channel.make, message: `${use.channel.binding.name} is made here` },
+          { node: goStmt, message: 'goroutine started here' },
+          { node: at, message: `blocks receiving from ${ch}` },
+          { node: exitNode(g.owner, short), message: `${displayName(g.owner)} returns here without ${needsClose ? 'closing' : 'sending on or closing'} ${ch}` },
+        ];
+        ctx.report({
+          node: at,
+          messageId: needsClose ? 'unclosed' : 'forgotten',
+          data: { goLine: lineOf(goStmt), ch, owner: displayName(g.owner), exitLine: exitLine(g.owner, short) },
+          steps,
+          related: [steps[0]!, steps[1]!, steps[3]!],
+        });
+        return;
+      }
+    },
+  };
+}
+
+function createFromChecker(ctx: RuleContext): Visitors {
+  const { pkg } = ctx;
+  const leaks = () => checkPackage(pkg).leaks.filter((l) => isRecvLeak(l) && pkg.fileOf(l.op) === ctx.file);
+  const report = (decl: Node) => {
+    for (const leak of leaks()) {
+      if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
+      const ch = leak.chans.map((c) => c.name).join(' or ');
+      const exit = partnerExit(leak);
+      const who = leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc;
+      const steps: ReportStep[] = leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread }));
+      const related: ReportStep[] = [
+        ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
+        ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
+        ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
+      ];
+      ctx.report({
+        node: reportedNode(leak),
+        messageId: exit ? (leak.kind === 'range' ? 'scheduleUnclosed' : 'scheduleForgotten') : 'scheduleStuck',
+        data: { who, ch, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0 },
+        steps,
+        related,
+      });
+    }
+  };
+  return { function_declaration: report, method_declaration: report };
+}
+
 
 /** A finding of this rule: a goroutine blocked receiving, ranging, or in a select with a receive case. */
 function isRecvLeak(l: LeakReport): boolean {
   return l.kind === 'recv' || l.kind === 'range' || (l.need.t === 'select' && l.need.cases.some((c) => c.dir === 'recv'));
+}
+
+/**
+ * The channels a select waits on, when it has no default and every other case
+ * receives from a channel made by the same owner: leaving it needs the owner
+ * to send on or close one of them. Null when some case could fire otherwise
+ * (a context, a timer, a send, an outside channel).
+ */
+function selectGroup(pkg: PackageSemantics, op: ChanOp, uses: ChannelUse[]): ChannelUse[] | null {
+  if (!op.select || op.select.hasDefault) return null;
+  const group: ChannelUse[] = [];
+  for (const other of op.select.others) {
+    const recv = other.type === 'receive_statement' ? other.childForFieldName('right') : other.namedChild(0);
+    const e = recv ? unparen(recv) : null;
+    if (!e || e.type !== 'unary_expression' || e.child(0)?.type !== '<-') return null;
+    const operand = e.childForFieldName('operand');
+    const b = operand && unparen(operand).type === 'identifier' ? pkg.resolve(unparen(operand)) : null;
+    const u = b ? uses.find((x) => x.channel.binding === b) : undefined;
+    if (!u) return null;
+    group.push(u);
+  }
+  const self = uses.find((u) => u.ops.includes(op));
+  return self ? [self, ...group] : null;
 }

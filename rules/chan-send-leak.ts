@@ -16,12 +16,17 @@
  */
 import { defineRule, type ReportStep, type TextEdit } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { callArgs, enclosingFunction, lineOf, sameNode } from '../src/semantics/syntax.js';
-import type { ChanOp, Count } from '../src/semantics/channels.js';
+import { callArgs, lineOf, sameNode } from '../src/semantics/syntax.js';
+import { countText, type ChanOp, type Count } from '../src/semantics/channels.js';
+import { displayName } from '../src/semantics/goroutines.js';
 import {
-  blocking, channelUses, goroutine, isLastChannelOp, opsInGoroutine, opsPerGoroutineRun, senders, spawnsPerChannel, type ChannelUse,
+  blocking, exitLine, exitNode, goroutine, goroutineAndOwnedChannels, isLastChannelOp, opsInGoroutine, opsInOtherGoroutines,
+  concurrentSenders, opsPerGoroutineRun, ownerShortfall, plus, senders, spawnsPerChannel, times, uncovered, type ChannelUse,
 } from '../src/semantics/leaks.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
+import type { RuleContext, Visitors } from '../src/engine/rule.js';
+import { enclosingFunction } from '../src/semantics/syntax.js';
+import { channelUses } from '../src/semantics/leaks.js';
 import { checkPackage, partnerExit, reportedNode, type LeakReport } from '../src/checker/index.js';
 
 export default defineRule({
@@ -34,9 +39,11 @@ export default defineRule({
     tags: ['goroutine-leak', 'concurrency', 'reliability'],
     fixable: true,
     messages: {
-      early: '{who} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} before receiving',
-      partial: '{who} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} after receiving {received}',
-      stuck: '{who} blocks forever sending on {ch} ({cap}): no goroutine that can receive from it is left running',
+      early: 'goroutine started at line {goLine} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} before receiving',
+      partial: 'goroutine started at line {goLine} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} after receiving {received} of {sent}',
+      scheduleEarly: '{who} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} before receiving',
+      schedulePartial: '{who} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} after receiving {received}',
+      scheduleStuck: '{who} blocks forever sending on {ch} ({cap}): no goroutine that can receive from it is left running',
     },
     docs: {
       whatItFinds: 'A send in a goroutine on a channel made by the function that started it, where the buffer does not hold every value sent and the function can return (early error return, a `select` on a timeout or `ctx.Done()`, a `break` out of the receive loop, one receive for many senders) before receiving them all.',
@@ -65,40 +72,98 @@ export default defineRule({
         '\t}',
         '}',
       ].join('\n'),
-      options: 'None. `--fix` buffers the channel (`make(chan T, 1)`, or `len(xs)` for one sender per element of `xs`) when each goroutine sends exactly one value as its last channel operation and nothing reads the channel\'s length; other shapes need a `select` on a done channel or context.',
+      options: '`--fix` buffers the channel (`make(chan T, 1)`, or `len(xs)` for one sender per element of `xs`) when each goroutine sends exactly one value as its last channel operation and nothing reads the channel\'s length; other shapes need a `select` on a done channel or context. `engine` (default `"paths"`): `"checker"` reports what the leak checker proves instead, each finding with the schedule that leads to it (experimental: slower, see the README).',
       incident: 'A discount service started a downstream call in a goroutine and returned on a timeout `select`; the sender leaked on every slow call. The fix was a buffer of one.',
     },
+    options: { engine: 'paths' },
   },
   create(ctx) {
-    const { pkg } = ctx;
-    const leaks = () => checkPackage(pkg).leaks.filter((l) => isSendLeak(l) && pkg.fileOf(l.op) === ctx.file);
-    const report = (decl: Node) => {
-      for (const leak of leaks()) {
-        if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
-        const ch = leak.chans.map((c) => c.name).join(' or ');
-        const cap = leak.chans.length === 1 ? (leak.chans[0]!.cap === 0 ? 'unbuffered' : `buffer ${leak.chans[0]!.cap}`) : 'channels';
-        const exit = partnerExit(leak);
-        const who = leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc;
-        const node = reportedNode(leak);
-        const steps: ReportStep[] = leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread }));
-        const related: ReportStep[] = [
-          ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
-          ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
-          ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
-        ];
-        ctx.report({
-          node,
-          messageId: exit ? (exit.matched ? 'partial' : 'early') : 'stuck',
-          data: { who, ch, cap, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0, received: exit?.matched ?? 0 },
-          steps,
-          related,
-          fix: bufferFixFor(pkg, leak),
-        });
-      }
-    };
-    return { function_declaration: report, method_declaration: report };
+    // The leak checker is opt-in while its cost is brought down (see README, Leak checker).
+    return ctx.options['engine'] === 'checker' ? createFromChecker(ctx) : createFromPaths(ctx);
   },
 });
+
+function createFromPaths(ctx: RuleContext): Visitors {
+  const { pkg } = ctx;
+  return {
+    go_statement(goStmt) {
+      const at = goroutineAndOwnedChannels(pkg, goStmt);
+      if (!at) return;
+      const { g } = at;
+      for (const use of at.uses) {
+        if (use.escape) continue;
+        const sends = blocking(opsInGoroutine(use, goStmt, ['send']));
+        if (sends.length === 0) continue;
+        // Another goroutine receiving may drain it; so may a close we cannot order.
+        if (opsInOtherGoroutines(use, goStmt, ['recv', 'range']).length) continue;
+        const receives = use.placed.filter((p) => p.where === 'owner' && (p.op.kind === 'recv' || p.op.kind === 'range'));
+        const perRun = opsPerGoroutineRun(pkg, g, opsInGoroutine(use, goStmt, ['send']));
+        const count = spawnsPerChannel(pkg, g, use);
+        // Every goroutine of this owner that can have a value pending at the same time shares the buffer and the receives.
+        const sent = senders(use).reduce((acc, other) => {
+          if (sameNode(other, goStmt) || !concurrentSenders(pkg, g.owner, goStmt, other, receives)) return acc;
+          const og = goroutine(pkg, other);
+          const ops = opsInGoroutine(use, other, ['send']);
+          return blocking(ops).length ? plus(acc, times(spawnsPerChannel(pkg, og, use), opsPerGoroutineRun(pkg, og, ops))) : acc;
+        }, times(count, perRun));
+        const needed = uncovered(use.channel.capacity, sent);
+        if (needed === null || needed === 0) continue;
+        const short = ownerShortfall(pkg, g.owner, goStmt, receives, needed, sent, () => false);
+        if (!short) continue;
+        const send = sends[0]!;
+        const ch = use.channel.binding.name;
+        const capText = use.channel.capacity.kind === 'const' && use.channel.capacity.n === 0 ? 'unbuffered' : `buffer ${countText(use.channel.capacity)}`;
+        const line = exitLine(g.owner, short);
+        const steps: ReportStep[] = [
+          { node: use.channel.make, message: `${ch} is made with ${capText === 'unbuffered' ? 'no buffer' : capText}` },
+          { node: goStmt, message: `goroutine started here${g.count.kind === 'const' && g.count.n === 1 ? '' : ` (${countText(g.count)} of them)`}` },
+          { node: send.node, message: `blocks sending on ${ch}` },
+          { node: exitNode(g.owner, short), message: `${displayName(g.owner)} returns here${short.performed ? ` after receiving ${short.performed}` : ' without receiving'}` },
+        ];
+        ctx.report({
+          node: send.node,
+          messageId: short.performed ? 'partial' : 'early',
+          data: { goLine: lineOf(goStmt), ch, cap: capText, owner: displayName(g.owner), exitLine: line, received: short.performed, sent: countText(sent) },
+          steps,
+          related: [steps[0]!, steps[1]!, steps[3]!],
+          fix: bufferFix(pkg, use, count, perRun, sends),
+        });
+        return; // one finding per goroutine: its first blocked send
+      }
+    },
+  };
+}
+
+function createFromChecker(ctx: RuleContext): Visitors {
+  const { pkg } = ctx;
+  const leaks = () => checkPackage(pkg).leaks.filter((l) => isSendLeak(l) && pkg.fileOf(l.op) === ctx.file);
+  const report = (decl: Node) => {
+    for (const leak of leaks()) {
+      if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
+      const ch = leak.chans.map((c) => c.name).join(' or ');
+      const cap = leak.chans.length === 1 ? (leak.chans[0]!.cap === 0 ? 'unbuffered' : `buffer ${leak.chans[0]!.cap}`) : 'channels';
+      const exit = partnerExit(leak);
+      const who = leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc;
+      const node = reportedNode(leak);
+      const steps: ReportStep[] = leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread }));
+      const related: ReportStep[] = [
+        ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
+        ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
+        ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
+      ];
+      ctx.report({
+        node,
+        messageId: exit ? (exit.matched ? 'schedulePartial' : 'scheduleEarly') : 'scheduleStuck',
+        data: { who, ch, cap, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0, received: exit?.matched ?? 0 },
+        steps,
+        related,
+        fix: bufferFixFor(pkg, leak),
+      });
+    }
+  };
+  return { function_declaration: report, method_declaration: report };
+}
+
 
 /** A finding of this rule: a goroutine blocked sending, or in a select whose every case sends. */
 function isSendLeak(l: LeakReport): boolean {
@@ -118,6 +183,7 @@ function bufferFixFor(pkg: PackageSemantics, leak: LeakReport): { description: s
   if (!sends.length) return undefined;
   return bufferFix(pkg, use, spawnsPerChannel(pkg, g, use), opsPerGoroutineRun(pkg, g, sends), sends);
 }
+
 
 /**
  * `make(chan T)` → `make(chan T, N)` is safe only when one `go` statement

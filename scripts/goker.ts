@@ -175,12 +175,13 @@ export function summarize(dir: string, results: BugResult[], linted = 0): GokerR
 }
 
 /** Lints each kernel directory DIR/<id>/ (tests included: the kernels are _test.go files) and matches. */
-export async function evaluate(dir: string, bugs: BugExpectation[]): Promise<GokerReport> {
+export async function evaluate(dir: string, bugs: BugExpectation[], engine: 'paths' | 'checker' = 'checker'): Promise<GokerReport> {
   const root = resolve(dir);
   const present = new Set(bugs.filter((b) => existsSync(join(root, b.id, b.file))).map((b) => b.id));
   const files = bugs.filter((b) => present.has(b.id)).flatMap((b) =>
     readdirSync(join(root, b.id)).filter((n) => n.endsWith('.go')).map((n) => join(root, b.id, n)));
-  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
+  // The channel rules' engine: the leak checker unless asked for the path analysis (--engine paths).
+  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), ...(rule.meta.options && 'engine' in rule.meta.options ? { engine } : {}) } }));
   const result = files.length
     ? await lintFiles(files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules } as Parameters<typeof lintFiles>[1])
     : { findings: [], stats: { files: 0 } };
@@ -221,12 +222,12 @@ export function formatReport(report: GokerReport): string {
   return out.join('\n') + '\n';
 }
 
-const USAGE = 'usage: goker [--json] DIR   (DIR holds <project>_<id>/ from scripts/extract-goker.sh)\n';
+const USAGE = 'usage: goker [--json] [--engine=paths|checker] DIR   (DIR holds <project>_<id>/ from scripts/extract-goker.sh)\n';
 
 export async function cli(argv: string[], write = (s: string) => process.stdout.write(s), warn = (s: string) => process.stderr.write(s)): Promise<number> {
   const flags = argv.filter((a) => a.startsWith('--'));
   const args = argv.filter((a) => !a.startsWith('--'));
-  const bad = flags.find((f) => f !== '--json');
+  const bad = flags.find((f) => f !== '--json' && f !== '--engine=paths' && f !== '--engine=checker');
   if (bad || args.length !== 1) {
     warn(`goker: ${bad ? `unknown flag ${bad}` : 'one DIR expected'}\n${USAGE}`);
     return 2;
@@ -236,7 +237,7 @@ export async function cli(argv: string[], write = (s: string) => process.stdout.
     warn(`goker: ${dir}: no such directory; extract the kernels with scripts/extract-goker.sh ${args[0]}\n`);
     return 2;
   }
-  const report = await evaluate(dir, loadExpectations().bugs);
+  const report = await evaluate(dir, loadExpectations().bugs, flags.includes('--engine=paths') ? 'paths' : 'checker');
   if (report.summary.present === 0) {
     warn(`goker: ${dir} holds none of the ${report.summary.total} kernels (expected <project>_<id>/ folders from scripts/extract-goker.sh)\n`);
     return 2;

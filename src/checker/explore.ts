@@ -16,17 +16,17 @@ import { Machine, NeedSignal, type Event } from './machine.js';
 import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNK, type Need, type Proc, type State, type Val } from './state.js';
 
 /** States explored per group before giving up (silently). */
-export const MAX_STATES = 5_000;
+export const MAX_STATES = 2_000;
 /** Steps one goroutine may take between two synchronisations before it counts as running forever. */
 export const MAX_LOCAL_STEPS = 1_000;
 /** Local steps of one settle (all the local paths between two states). */
-export const MAX_SETTLE_STEPS = 20_000;
+export const MAX_SETTLE_STEPS = 2_000;
 /** Goroutines a state may hold (finished ones included until the next compaction). */
 export const MAX_PROCS = 24;
 /** Local steps of one settle after which its branches are deduplicated. */
 const DEDUPE_AFTER = 200;
 /** Local steps per group, all goroutines together. */
-export const MAX_TOTAL_STEPS = 300_000;
+export const MAX_TOTAL_STEPS = 10_000;
 
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
 
@@ -435,7 +435,9 @@ function canBeWoken(st: State, p: Proc): boolean {
   const n = p.need!;
   const open = (v: Val) => v.k === 'unk' || (v.k === 'chan' && st.chans[v.id]!.esc);
   switch (n.t) {
-    case 'send': case 'recv': return open(n.ch);
+    // A nil channel here is usually one the model refined from an unknown (`if ch == nil`):
+    // not a proof that the program blocks, so the goroutine is not counted as stuck.
+    case 'send': case 'recv': return open(n.ch) || n.ch.k === 'nil';
     case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch));
     case 'lock': case 'rlock': return n.m.k !== 'mu';
     case 'wgwait': return n.wg.k !== 'wg';

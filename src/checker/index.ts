@@ -77,8 +77,10 @@ function run(pkg: PackageSemantics): CheckerResult {
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
   for (const root of groupRoots(pkg)) {
+    const f = m.fnOf(root);
+    if (!m.makesChannel(f)) continue;
     const t0 = trace ? Date.now() : 0;
-    const r = explore(m, m.fnOf(root));
+    const r = explore(m, f);
     if (trace) process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms\n`);
     out.groups++;
     out.states += r.states;

@@ -35,6 +35,10 @@ const MAX_FRAMES = 10;
 export const SMALL_VALUES = [0, 1, 2, 3];
 /** Values an integer compared with a small constant is tried with: the small values and a negative one. */
 export const SMALL_INTS = [-1, ...SMALL_VALUES];
+/** Text that marks a function as one the search must run (see Machine.synchronises). */
+const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|\bpanic\(|\bos\.Exit\(|AfterFunc/;
+/** The type of the object context.Background() and context.TODO() evaluate to. */
+const BACKGROUND = 'context.Background';
 /** Longest slice whose length is tracked. */
 const MAX_SLICE = 8;
 
@@ -179,6 +183,73 @@ export class Machine {
       this.free.set(f, out);
     }
     return out;
+  }
+
+  /**
+   * Whether a function's results carry nothing the model tracks (none, or
+   * errors, booleans, numbers, strings, values of other packages): skipping
+   * it then loses nothing. A constructor returning `*T` must run.
+   */
+  plainResults(f: number): boolean {
+    const res = this.fns[f]!.node.childForFieldName('result');
+    if (!res) return true;
+    const types = res.type === 'parameter_list' ? res.namedChildren.map((d) => d.childForFieldName('type')) : [res];
+    return types.every((t) => !!t && (t.type === 'qualified_type' || (t.type === 'type_identifier' && (CONVERSIONS.has(t.text) || !this.pkg.globals.has(t.text)))));
+  }
+
+  /** A call of a function value the model may hold: a local variable or parameter, or a struct field of function type. */
+  private callsFunctionValue(call: Node): boolean {
+    const f = unparen(call.childForFieldName('function')!);
+    if (f.type === 'identifier') {
+      const b = this.pkg.resolve(f);
+      return !!b && b.fn !== null && (b.kind === 'var' || b.kind === 'param' || b.kind === 'range');
+    }
+    const sel = selectorParts(f);
+    if (!sel || this.pkg.importPathOf(sel.operand)) return false;
+    for (const fields of this.pkg.structFields.values()) if (fields.get(sel.field)?.type === 'function_type') return true;
+    return false;
+  }
+
+  private readonly makes = new Map<number, boolean>();
+
+  /** Whether a function, or a package-local function it calls, makes a channel: a group without one has nothing to prove. */
+  makesChannel(f: number): boolean {
+    const known = this.makes.get(f);
+    if (known !== undefined) return known;
+    this.makes.set(f, false);
+    const node = this.fns[f]!.node;
+    let r = /\bmake\(\s*chan\b/.test(node.text);
+    if (!r) {
+      for (const call of node.descendantsOfType('call_expression')) {
+        const callee = this.pkg.calleeDecl(call);
+        if (callee && this.makesChannel(this.fnOf(callee))) { r = true; break; }
+      }
+    }
+    this.makes.set(f, r);
+    return r;
+  }
+
+  private readonly syncs = new Map<number, boolean>();
+
+  /**
+   * Whether a function, or a package-local function it calls, has a channel
+   * operation, a select, a go statement, a sync method call, a channel make,
+   * or a call that ends the goroutine: read from the text, then through calls.
+   */
+  synchronises(f: number): boolean {
+    const known = this.syncs.get(f);
+    if (known !== undefined) return known;
+    this.syncs.set(f, false); // recursion: assume not, the other frames decide
+    const node = this.fns[f]!.node;
+    let r = SYNC_TEXT.test(node.text);
+    if (!r) {
+      for (const call of node.descendantsOfType('call_expression')) {
+        const callee = this.pkg.calleeDecl(call);
+        if (callee ? this.synchronises(this.fnOf(callee)) : this.callsFunctionValue(call)) { r = true; break; }
+      }
+    }
+    this.syncs.set(f, r);
+    return r;
   }
 
   bid(b: Binding): number {
@@ -623,7 +694,7 @@ export class Machine {
         case 'runlock': throw new NeedSignal({ t: 'runlock', m: d.v, key: 'D', site: d.site });
         case 'done': throw new NeedSignal({ t: 'wgadd', wg: d.v, n: -1, key: 'D', site: d.site });
         case 'call': {
-          if (d.v.k !== 'fn' || p.frames.length >= MAX_FRAMES) return CONT;
+          if (d.v.k !== 'fn' || p.frames.length >= MAX_FRAMES || !this.synchronises(d.v.f)) return CONT;
           p.frames.push(this.newFrame(c.st, d.v, d.args, ''));
           return CONT;
         }
@@ -666,6 +737,9 @@ export class Machine {
       }
       case 'call': {
         const f = local.fn as Val & { k: 'fn' };
+        // A function that can neither synchronise nor start or end a goroutine changes nothing
+        // the search looks at: its result is unknown, and running it would only cost steps.
+        if (!this.synchronises(f.f) && this.plainResults(f.f)) { fr.memo[local.key] = UNK; return CONT; }
         const depth = p.frames.filter((x) => x.f === f.f).length;
         if (p.frames.length >= MAX_FRAMES || depth >= 2) {
           for (const a of local.args) this.escape(st, a);
@@ -686,6 +760,7 @@ export class Machine {
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };
+        if (!this.synchronises(f.f)) { fr.memo[local.key] = NIL; return CONT; }
         const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
         fr.memo[local.key] = NIL;
         c.events.push({ pid: p.id, name: p.name, site: local.site, text: `starts ${st.procs[id]!.name}` });
@@ -1069,6 +1144,10 @@ export class Machine {
         }
       }
     }
+    if (sel) {
+      const recv = this.ev(c, sel.operand);
+      if (recv.k === 'obj' && c.st.objs[recv.id]!.type === BACKGROUND) return sel.field === 'Done' || sel.field === 'Err' ? NIL : UNK;
+    }
     const { fn, args: vals } = this.callee(c, e);
     if (fn) throw new NeedSignal({ t: 'call', key, fn, args: vals });
     // Code outside the model: it may keep or use whatever it is handed.
@@ -1177,6 +1256,8 @@ export class Machine {
       const fn = this.ev(c, args[1]);
       if (fn.k === 'fn') throw new NeedSignal({ t: 'go', key, fn, args: [], site: this.site(e) });
     }
+    // context.Background() is never cancelled: its Done channel is nil.
+    if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);
     if (path === 'context' && /^With(Cancel|Timeout|Deadline|CancelCause|TimeoutCause|DeadlineCause)$/.test(name)) {
       for (const a of args) this.ev(c, a);
       return { k: 'tup', vs: [{ k: 'unk', nn: 1 }, { k: 'unk', nn: 1 }] };

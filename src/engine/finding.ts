@@ -16,6 +16,8 @@ export interface Location {
   column16: number;
   endColumn16: number;
   message?: string;
+  /** For evidence steps of a schedule: the goroutine that takes the step. */
+  thread?: string;
 }
 
 export interface FileEdit {

@@ -337,7 +337,7 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
       severity: rule.severity,
       message: formatMessage(rule.rule.meta.messages[d.messageId] ?? d.messageId, d.data),
       location: loc,
-      steps: (d.steps ?? []).map((s) => ({ ...locate(pkg, s.node), message: s.message })),
+      steps: (d.steps ?? []).map((s) => ({ ...locate(pkg, s.node), message: s.message, ...(s.thread ? { thread: s.thread } : {}) })),
       related: (d.related ?? []).map((s) => ({ ...locate(pkg, s.node), message: s.message })),
       fingerprint: '',
     };

@@ -69,11 +69,17 @@ export function toSarif(findings: Finding[], notices: Notice[], opts: SarifOptio
       res.relatedLocations = f.related.map((l, i) => ({ id: i + 1, physicalLocation: physical(l, opts.root), message: { text: l.message ?? '' } }));
     }
     if (f.steps.length) {
+      // A schedule is one threadFlow per goroutine; executionOrder interleaves them.
+      const threads = new Map<string, Sarif.ThreadFlowLocation[]>();
+      f.steps.forEach((s, i) => {
+        const t = s.thread ?? '';
+        const list = threads.get(t) ?? [];
+        list.push({ executionOrder: i + 1, location: { physicalLocation: physical(s, opts.root), message: { text: s.message ?? '' } } });
+        threads.set(t, list);
+      });
       res.codeFlows = [{
-        message: { text: 'how the goroutine gets stuck' },
-        threadFlows: [{
-          locations: f.steps.map((s, i) => ({ executionOrder: i + 1, location: { physicalLocation: physical(s, opts.root), message: { text: s.message ?? '' } } })),
-        }],
+        message: { text: threads.size > 1 ? 'a schedule in which the goroutine gets stuck' : 'how the goroutine gets stuck' },
+        threadFlows: [...threads].map(([t, locations]) => (t ? { id: t, message: { text: `goroutine ${t}` }, locations } : { locations })),
       }];
     }
     if (f.fix) {

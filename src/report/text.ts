@@ -30,7 +30,9 @@ export function formatText(findings: Finding[], opts: TextOptions): string {
     const sev = f.severity === 'error' ? '31' : f.severity === 'warning' ? '33' : '36';
     out.push(`${c('1', pos)}: ${f.message} ${c(sev, `(${f.ruleId})`)}`);
     if (opts.verbose) {
-      for (const s of f.steps) out.push(`\t${displayPath(s.file, opts.cwd)}:${s.line}:${s.column}: ${s.message ?? ''}`);
+      // A schedule is numbered: the order of the steps is the evidence.
+      const numbered = f.steps.some((s) => s.thread);
+      f.steps.forEach((s, i) => out.push(`\t${numbered ? `${i + 1}. ` : ''}${displayPath(s.file, opts.cwd)}:${s.line}:${s.column}: ${s.message ?? ''}`));
       if (f.fix) out.push(`\tfix: ${f.fix.description} (apply with --fix)`);
     }
   }

@@ -1,0 +1,183 @@
+// The leak checker (src/checker): the channel fixtures with the rules' engine
+// set to "checker" must give exactly the `// want` findings (as the path
+// engine does in fixtures.test.ts), with every finding carrying a schedule;
+// and the search itself on small packages: witness order, escape, bound.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { RULES } from '../rules/index.js';
+import { lintFiles } from '../src/engine/lint.js';
+import { hostBuildContext } from '../src/engine/buildtags.js';
+import { expandPatterns } from '../src/cli/patterns.js';
+import { parseFixture } from '../scripts/oracle.js';
+import { loadPackageOf } from '../src/cli/debug.js';
+import { checkPackage, scheduleText } from '../src/checker/index.js';
+
+const FIXTURES = resolve(__dirname, '../fixtures');
+const KNOWN_FP = /^\/\/ known false positive: \S/m;
+
+async function lintWithChecker(ruleId: string, dir: string) {
+  const rule = RULES.find((r) => r.meta.id === ruleId)!;
+  const { files } = expandPatterns([`${dir}/...`], dir);
+  return lintFiles(files, {
+    ...({ jobs: 1 } as object),
+    tests: false,
+    maxFileSize: 5 * 1048576,
+    build: hostBuildContext(),
+    rules: [{ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), engine: 'checker' } }],
+  });
+}
+
+function goFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...goFiles(p));
+    else if (name.endsWith('.go') && !name.endsWith('_test.go')) out.push(p);
+  }
+  return out;
+}
+
+describe('leak checker over the channel fixtures', () => {
+  for (const ruleId of ['chan-send-leak', 'chan-recv-leak']) {
+    it(ruleId, async () => {
+      const dir = join(FIXTURES, ruleId);
+      const result = await lintWithChecker(ruleId, dir);
+      const byLine = new Map<string, string[]>();
+      for (const f of result.findings) {
+        const key = `${relative(FIXTURES, f.location.file)}:${f.location.line}`;
+        byLine.set(key, [...(byLine.get(key) ?? []), f.message]);
+        // Every finding is a schedule: numbered steps, each taken by a goroutine.
+        expect(f.steps.length).toBeGreaterThan(1);
+        expect(f.steps.every((s) => s.thread)).toBe(true);
+      }
+      const problems: string[] = [];
+      const wanted = new Set<string>();
+      const knownFp = new Set<string>();
+      for (const file of goFiles(dir)) {
+        const text = readFileSync(file, 'utf8');
+        if (KNOWN_FP.test(text)) knownFp.add(relative(FIXTURES, file));
+        for (const w of parseFixture(text).wants) {
+          const key = `${relative(FIXTURES, file)}:${w.line}`;
+          wanted.add(key);
+          for (const p of w.patterns) if (!(byLine.get(key) ?? []).some((m) => new RegExp(p).test(m))) problems.push(`${key}: missing ${p}`);
+        }
+      }
+      for (const [key, msgs] of byLine) {
+        if (wanted.has(key) || knownFp.has(key.replace(/:\d+$/, ''))) continue;
+        problems.push(`${key}: unexpected ${msgs.join('; ')}`);
+      }
+      for (const n of result.notices) if (n.message.startsWith('internal error')) problems.push(n.message);
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+function tempPackage(src: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'golint-leaks-checker-'));
+  writeFileSync(join(dir, 'p.go'), src);
+  return join(dir, 'p.go');
+}
+
+function check(src: string) {
+  const loaded = loadPackageOf(tempPackage(src), { tests: true, maxFileSize: 1 << 20, build: hostBuildContext() });
+  if ('error' in loaded) throw new Error(loaded.error);
+  return checkPackage(loaded.pkg);
+}
+
+describe('leak checker: the search', () => {
+  it('proves the timeout leak with the schedule that leads to it', () => {
+    const r = check(`package p
+
+import "time"
+
+func lookup() int {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+`);
+    expect(r.leaks).toHaveLength(1);
+    const text = scheduleText(r.leaks[0]!.steps);
+    expect(text).toMatch(/^1\. lookup: makes ch \(6\) {2}2\. lookup: starts func \(7\) {2}3\. lookup: select: receives from time.After\(time.Second\) \(11\) {2}4\. lookup: lookup returns \(12\) {2}5\. func: blocks sending on ch \(7\)$/);
+  });
+
+  it('is silent with a buffer of one, and when the channel escapes', () => {
+    const buffered = check(`package p
+
+import "time"
+
+func lookup() int {
+	ch := make(chan int, 1)
+	go func() { ch <- 1 }()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+`);
+    expect(buffered.leaks).toEqual([]);
+    const escaped = check(`package p
+
+func gen() <-chan int {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	return ch
+}
+`);
+    expect(escaped.leaks).toEqual([]);
+  });
+
+  it('follows a channel through a struct field and a method, and a mutex held across the wait', () => {
+    const r = check(`package p
+
+import "sync"
+
+type box struct {
+	mu   sync.Mutex
+	done chan struct{}
+}
+
+func (b *box) wait() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	<-b.done
+}
+
+func run() {
+	b := &box{done: make(chan struct{})}
+	go b.wait()
+	b.mu.Lock()
+	close(b.done)
+	b.mu.Unlock()
+}
+`);
+    // If wait takes the lock first, it holds it while it waits, and run can never lock to close:
+    // the etcd#6873 shape. The witness shows that order.
+    expect(r.leaks).toHaveLength(1);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/starts \(\*box\)\.wait .*\(\*box\)\.wait: locks b\.mu .*\(\*box\)\.wait: blocks receiving from done \(13\)$/);
+    expect(r.groups).toBe(1);
+  });
+
+  it('counts a group that exhausts the bound and reports nothing for it', () => {
+    const r = check(`package p
+
+func spin(n int) {
+	ch := make(chan int)
+	for i := 0; ; i++ {
+		go func(i int) { ch <- i }(i)
+	}
+}
+`);
+    expect(r.bounded).toBe(1);
+    expect(r.leaks).toEqual([]);
+  });
+});
