@@ -155,7 +155,7 @@ describe('exit codes', () => {
     ['.golint-leaks.yaml', 'rules:\n  recv-no-timeout:\n    options:\n      lifetimeFuncs: 3\n', /rules\.recv-no-timeout\.options\.lifetimeFuncs: expected a list of strings/],
     ['.golint-leaks.yaml', 'rules:\n  chan-send-leak:\n    options:\n      speed: 1\n', /rules\.chan-send-leak\.options\.speed: expected/],
     ['.golint-leaks.yaml', 'rules:\n  http-default-client:\n    options:\n      tests: yes\n', /rules\.http-default-client\.options\.tests: expected a boolean/],
-    ['.golint-leaks.yaml', 'rules:\n  chan-send-leak:\n    options:\n      tests: true\n', /rules\.chan-send-leak\.options\.tests: expected no options/],
+    ['.golint-leaks.yaml', 'rules:\n  chan-send-leak:\n    options:\n      tests: true\n', /rules\.chan-send-leak\.options\.tests: expected one of: engine/],
     ['.golint-leaks.yaml', 'rules: [\n', /\.golint-leaks\.yaml: not valid YAML/],
     ['.golint-leaks.json', '{"rules": {"http-default-client": "off",}}', /\.golint-leaks\.json: not valid JSON/],
     ['.golint-leaks.json', '{"tags": "integration"}', /\.golint-leaks\.json: tags: expected a list of build tags/],

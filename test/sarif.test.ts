@@ -52,6 +52,10 @@ const odd = tree({
 beforeAll(async () => {
   for (const f of folders) await lintToSarif(f, [`./fixtures/${f}/...`], REPO);
   await lintToSarif('odd', ['./...'], odd);
+  // The channel rules on the leak checker: schedules, one threadFlow per goroutine.
+  const conf = join(work, 'checker.yaml');
+  writeFileSync(conf, 'rules:\n  chan-send-leak: { options: { engine: checker } }\n  chan-recv-leak: { options: { engine: checker } }\n');
+  await lintToSarif('checker', ['--config', conf, '--rules', 'chan-send-leak,chan-recv-leak', './fixtures/chan-send-leak/...', './fixtures/chan-recv-leak/...'], REPO);
 }, 600_000);
 
 describe('SARIF validates', () => {
@@ -181,6 +185,23 @@ describe('SARIF content', () => {
         expect(r.relatedLocations?.length ?? 0).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('with the leak checker, a channel finding is a schedule: one threadFlow per goroutine, executionOrder across them', () => {
+    const results = logs.get('checker')!.runs[0]!.results!.filter((r) => !r.suppressions?.length);
+    expect(results.length).toBeGreaterThan(30);
+    let multi = 0;
+    for (const r of results) {
+      const flows = r.codeFlows?.[0]?.threadFlows ?? [];
+      const ids = flows.map((f) => f.id);
+      expect(new Set(ids).size, r.message.text).toBe(ids.length);
+      for (const f of flows) expect(f.id, r.message.text).toBeTruthy();
+      const orders = flows.flatMap((f) => f.locations.map((l) => l.executionOrder!)).sort((a, b) => a - b);
+      expect(orders, r.message.text).toEqual(orders.map((_, i) => i + 1));
+      if (flows.length > 1) multi++;
+    }
+    // A goroutine that blocks was started by another: nearly every schedule has two threads or more.
+    expect(multi).toBeGreaterThan(results.length / 2);
   });
 
   it('suppressed findings are carried with kind inSource and the justification', () => {
