@@ -20,7 +20,7 @@ import { blocksForever, type ChanOp } from '../src/semantics/channels.js';
 import type { PackageSemantics } from '../src/semantics/package.js';
 import type { RuleContext, Visitors } from '../src/engine/rule.js';
 import type { Node } from '../src/semantics/syntax.js';
-import { checkPackage, partnerExit, reportedNode, type LeakReport } from '../src/checker/index.js';
+import { checkPackage, leakEvidence, reportedNode, type LeakReport } from '../src/checker/index.js';
 import { displayName } from '../src/semantics/goroutines.js';
 import {
   exitLine, exitNode, goroutineAndOwnedChannels, opsInGoroutine, opsInOtherGoroutines, opsPerGoroutineRun, ownerShortfall, spawnsPerChannel, times, type ChannelUse,
@@ -142,15 +142,7 @@ function createFromChecker(ctx: RuleContext): Visitors {
   const report = (decl: Node) => {
     for (const leak of leaks()) {
       if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
-      const ch = leak.chans.map((c) => c.name).join(' or ');
-      const exit = partnerExit(leak);
-      const who = leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc;
-      const steps: ReportStep[] = leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread }));
-      const related: ReportStep[] = [
-        ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
-        ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
-        ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
-      ];
+      const { who, ch, exit, steps, related } = leakEvidence(leak);
       ctx.report({
         node: reportedNode(leak),
         messageId: exit ? (leak.kind === 'range' ? 'scheduleUnclosed' : 'scheduleForgotten') : 'scheduleStuck',
@@ -162,7 +154,6 @@ function createFromChecker(ctx: RuleContext): Visitors {
   };
   return { function_declaration: report, method_declaration: report };
 }
-
 
 /** A finding of this rule: a goroutine blocked receiving, ranging, or in a select with a receive case. */
 function isRecvLeak(l: LeakReport): boolean {

@@ -27,7 +27,7 @@ import type { PackageSemantics } from '../src/semantics/package.js';
 import type { RuleContext, Visitors } from '../src/engine/rule.js';
 import { enclosingFunction } from '../src/semantics/syntax.js';
 import { channelUses } from '../src/semantics/leaks.js';
-import { checkPackage, partnerExit, reportedNode, type LeakReport } from '../src/checker/index.js';
+import { checkPackage, leakEvidence, reportedNode, type LeakReport } from '../src/checker/index.js';
 
 export default defineRule({
   meta: {
@@ -140,17 +140,9 @@ function createFromChecker(ctx: RuleContext): Visitors {
   const report = (decl: Node) => {
     for (const leak of leaks()) {
       if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
-      const ch = leak.chans.map((c) => c.name).join(' or ');
+      const { who, ch, exit, steps, related } = leakEvidence(leak);
       const cap = leak.chans.length === 1 ? (leak.chans[0]!.cap === 0 ? 'unbuffered' : `buffer ${leak.chans[0]!.cap}`) : 'channels';
-      const exit = partnerExit(leak);
-      const who = leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc;
       const node = reportedNode(leak);
-      const steps: ReportStep[] = leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread }));
-      const related: ReportStep[] = [
-        ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
-        ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
-        ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
-      ];
       ctx.report({
         node,
         messageId: exit ? (exit.matched ? 'schedulePartial' : 'scheduleEarly') : 'scheduleStuck',

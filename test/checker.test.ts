@@ -3,47 +3,21 @@
 // engine does in fixtures.test.ts), with every finding carrying a schedule;
 // and the search itself on small packages: witness order, escape, bound.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { RULES } from '../rules/index.js';
-import { lintFiles } from '../src/engine/lint.js';
 import { hostBuildContext } from '../src/engine/buildtags.js';
-import { expandPatterns } from '../src/cli/patterns.js';
+import { KNOWN_FP, goFiles, lintRuleOver } from './helpers/fixtures.js';
 import { parseFixture } from '../scripts/oracle.js';
 import { loadPackageOf } from '../src/cli/debug.js';
 import { checkPackage, scheduleText } from '../src/checker/index.js';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
-const KNOWN_FP = /^\/\/ known false positive: \S/m;
-
-async function lintWithChecker(ruleId: string, dir: string) {
-  const rule = RULES.find((r) => r.meta.id === ruleId)!;
-  const { files } = expandPatterns([`${dir}/...`], dir);
-  return lintFiles(files, {
-    ...({ jobs: 1 } as object),
-    tests: false,
-    maxFileSize: 5 * 1048576,
-    build: hostBuildContext(),
-    rules: [{ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), engine: 'checker' } }],
-  });
-}
-
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...goFiles(p));
-    else if (name.endsWith('.go') && !name.endsWith('_test.go')) out.push(p);
-  }
-  return out;
-}
-
 describe('leak checker over the channel fixtures', () => {
   for (const ruleId of ['chan-send-leak', 'chan-recv-leak']) {
     it(ruleId, async () => {
       const dir = join(FIXTURES, ruleId);
-      const result = await lintWithChecker(ruleId, dir);
+      const result = await lintRuleOver(ruleId, dir, { engine: 'checker' });
       const byLine = new Map<string, string[]>();
       for (const f of result.findings) {
         const key = `${relative(FIXTURES, f.location.file)}:${f.location.line}`;

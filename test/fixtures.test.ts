@@ -3,39 +3,16 @@
 // line carrying a `// want "regexp"` that matches its message, and every
 // `want` must be met. Files without a `want` are near-misses.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { lintFiles } from '../src/engine/lint.js';
 import { hostBuildContext } from '../src/engine/buildtags.js';
 import { expandPatterns } from '../src/cli/patterns.js';
+import { KNOWN_FP, goFiles, lintRuleOver } from './helpers/fixtures.js';
 import { parseFixture } from '../scripts/oracle.js';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
-/** The marker of a near-miss the analysis cannot yet prove safe (fixtures/README.md). */
-export const KNOWN_FP = /^\/\/ known false positive: \S/m;
-
-export async function lintRuleOver(ruleId: string, dir: string) {
-  const rule = RULES.find((r) => r.meta.id === ruleId)!;
-  const { files } = expandPatterns([`${dir}/...`], dir);
-  return lintFiles(files, {
-    ...({ jobs: 1 } as object),
-    tests: false,
-    maxFileSize: 5 * 1048576,
-    build: hostBuildContext(),
-    rules: [{ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }],
-  });
-}
-
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...goFiles(p));
-    else if (name.endsWith('.go') && !name.endsWith('_test.go')) out.push(p);
-  }
-  return out;
-}
 
 describe('fixtures: // want annotations match findings exactly', () => {
   for (const rule of RULES) {

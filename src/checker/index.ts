@@ -136,3 +136,22 @@ export function reportedNode(leak: LeakReport): Node {
   }
   return leak.op;
 }
+
+/** What both channel rules report for a leak: who is stuck, on what, the schedule and the related places. */
+export function leakEvidence(leak: LeakReport): {
+  who: string; ch: string; exit: ReturnType<typeof partnerExit>;
+  steps: { node: Node; message: string; thread: string }[]; related: { node: Node; message: string }[];
+} {
+  const exit = partnerExit(leak);
+  return {
+    who: leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc,
+    ch: leak.chans.map((c) => c.name).join(' or '),
+    exit,
+    steps: leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread })),
+    related: [
+      ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
+      ...(leak.goStmt ? [{ node: leak.goStmt, message: 'goroutine started here' }] : []),
+      ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
+    ],
+  };
+}
