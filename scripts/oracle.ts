@@ -114,14 +114,17 @@ function toPosix(p: string): string {
   return p.split(sep).join('/');
 }
 
-/** Directories the compile check and the oracle skip (need a newer Go). */
+/**
+ * Directories the compile check and the oracle skip: `go121/`, `go126/`, any
+ * `go1NN/` folder of code that needs a newer Go than Debian's 1.19.
+ */
 export function isSkippedDir(relDir: string): boolean {
-  return toPosix(relDir).split('/').includes('go121');
+  return toPosix(relDir).split('/').some((d) => { const m = /^go1(\d+)$/.exec(d); return !!m && Number(m[1]) > 19; });
 }
 
 /**
  * Every directory below fixturesDir holding .go files, relative and
- * slash-separated, sorted; go121/ folders, testdata and the names the go tool
+ * slash-separated, sorted; go1NN/ folders (isSkippedDir), testdata and the names the go tool
  * ignores (leading . or _) are left out.
  */
 export function listGoPackages(fixturesDir: string): string[] {

@@ -1,8 +1,9 @@
 /**
  * Every fixture package compiles: `go vet` (which type-checks the package and
  * its _test.go drivers) in a temporary GOPATH whose
- * src/golint-leaks/fixtures links to fixtures/, one test per package. go121/
- * folders are skipped (Debian's Go is 1.19); fixtures/internal/ is vetted too.
+ * src/golint-leaks/fixtures links to fixtures/, one test per package. go121/,
+ * go126/ (any go1NN/ newer than 1.19) folders are skipped (Debian's Go is
+ * 1.19); fixtures/internal/ is vetted too.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';

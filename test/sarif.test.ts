@@ -165,7 +165,7 @@ describe('SARIF content', () => {
     const before = fps();
     const linesBefore = lines();
     expect(before.length).toBeGreaterThan(5);
-    for (const f of readdirSync(join(d, 'p')).filter((n) => n.endsWith('.go'))) {
+    for (const f of (readdirSync(join(d, 'p'), { recursive: true }) as string[]).filter((n) => n.endsWith('.go'))) { // go126/ too
       const p = join(d, 'p', f);
       writeFileSync(p, `// Copyright header added later.\n//\n// Licensed under the Apache License.\n\n${readFileSync(p, 'utf8')}`);
     }

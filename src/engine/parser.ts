@@ -3,6 +3,7 @@
 // event loop turn so the finalizers free them.
 import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go';
+import { parseAcceptingNewExpr } from './newexpr.js';
 
 let parser: Parser | null = null;
 
@@ -85,9 +86,27 @@ export function goParser(): Parser {
   return goParserRaw();
 }
 
-/** Parses Go source; large inputs go through the callback form so no single buffer limit applies. */
-export function parseGo(text: string): Parser.Tree {
+/** Parses one string: large inputs go through the callback form so no single buffer limit applies. */
+function parseText(text: string): Parser.Tree {
   const p = goParser();
   if (text.length < 1 << 20) return p.parse(text);
-  return p.parse((index: number) => (index < text.length ? text.slice(index, index + 65536) : null));
+  return p.parse(chunksOf(text));
+}
+
+function chunksOf(text: string): (index: number) => string | null {
+  return (index: number) => (index < text.length ? text.slice(index, index + 65536) : null);
+}
+
+/**
+ * Parses Go source. Go 1.26's `new(expr)`, which the grammar rejects, is
+ * parsed from a copy of the text with those calls' `new` respelled (see
+ * newexpr.ts); the tree's text is the original's either way.
+ */
+export function parseGo(text: string): Parser.Tree {
+  return parseAcceptingNewExpr(text, parseText(text), parseText, (tree) => {
+    // The binding reads node text from `tree.input`: the string given to
+    // parse, or the callback for a large one. Same length, same offsets.
+    const t = tree as unknown as { input: unknown };
+    t.input = typeof t.input === 'string' ? text : chunksOf(text);
+  });
 }
