@@ -159,9 +159,12 @@ describe('go126/ fixtures: new(expr) gets the findings of new(T) plus an assignm
     }
   });
 
-  it('all rules over the go126/ package and over its twins, each copied to a package of its own: the same report', () => {
+  it.each([
+    ['', ''],
+    [' (channel rules on the leak checker engine)', 'rules:\n  chan-send-leak: { options: { engine: checker } }\n  chan-recv-leak: { options: { engine: checker } }\n'],
+  ])('all rules over the go126/ package and over its twins, each copied to a package of its own: the same report%s', (_, config) => {
     // Same file names on both sides, so that the reports compare as text.
-    const files: Record<string, string> = {};
+    const files: Record<string, string> = config ? { '.golint-leaks.yaml': config } : {};
     PAIRS.forEach(([expr, twin], i) => {
       files[`expr/f${i}.go`] = readFileSync(join(FIXTURES, expr), 'utf8');
       files[`twin/f${i}.go`] = readFileSync(join(FIXTURES, twin), 'utf8');

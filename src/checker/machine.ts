@@ -1235,7 +1235,16 @@ export class Machine {
         for (const r of rest) this.escape(c.st, r);
         return { k: 'unk', nn: 1 };
       }
-      case 'new': return args[0] ? this.zeroBoxed(c, args[0]) : UNK;
+      case 'new': {
+        const a = args[0];
+        if (!a) return UNK;
+        if (TYPE_NODES.has(a.type)) return this.zeroBoxed(c, a);
+        // Go 1.26's new(expr): the expression is evaluated (a receive in it
+        // blocks like any other) and its value boxed, as zeroBoxed boxes a
+        // zero value; go126/ok_new_expr.go and its twin prove the two agree.
+        const v = this.ev(c, a);
+        return v.k === 'nil' || v.k === 'int' || v.k === 'bool' || v.k === 'unk' ? { k: 'unk', nn: 1 } : v;
+      }
       case 'panic': throw new NeedSignal({ t: 'discard' });
       default:
         if (CONVERSIONS.has(name)) return args[0] ? this.ev(c, args[0]) : UNK;
@@ -1268,6 +1277,9 @@ export class Machine {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** What the grammar parses as a type (`_type`): `new`'s argument is one of these unless it is Go 1.26's new(expr). */
+const TYPE_NODES = new Set(['type_identifier', 'generic_type', 'qualified_type', 'pointer_type', 'struct_type', 'interface_type', 'array_type', 'slice_type', 'map_type', 'channel_type', 'function_type', 'negated_type', 'parenthesized_type']);
 
 function recvOf(comm: Node): Node | null {
   const x = comm.type === 'receive_statement' ? comm.childForFieldName('right') : comm.type === 'expression_statement' ? comm.namedChild(0) : comm;
