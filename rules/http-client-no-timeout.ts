@@ -107,6 +107,11 @@ function setLater(pkg: PackageSemantics, created: Node): boolean {
   if (parent?.type === 'unary_expression' && parent.child(0)?.type === '&') {
     expr = parent;
     ({ parent, child } = parentSkippingParens(expr));
+  } else if (parent?.type === 'argument_list' && parent.namedChildCount === 1 && parent.parent && pkg.isBuiltinCall(parent.parent, 'new')) {
+    // Go 1.26's `new(http.Client{...})` is `&http.Client{...}`: the same
+    // variable, whose Timeout may be set on the next line.
+    expr = parent.parent;
+    ({ parent, child } = parentSkippingParens(expr));
   }
   if (parent?.type !== 'expression_list') return false;
   const stmt = parent.parent;
