@@ -2,11 +2,11 @@
 // semantics layer sees, for rule authors and for bug reports.
 import { resolve, dirname } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readSource, groupPackages, headerOf, type LoadOptions } from '../engine/load.js';
+import { admitTagged, readSource, groupPackages, headerOf, type LoadOptions, type LoadedFile } from '../engine/load.js';
 import { parseGo } from '../engine/parser.js';
 import { PackageSemantics, type SourceFile } from '../semantics/package.js';
 import { readImports } from '../semantics/imports.js';
-import { FUNCTION_TYPES, lineOf, type Node } from '../semantics/syntax.js';
+import { FUNCTION_TYPES, lineOf, packageLevelNames, type Node } from '../semantics/syntax.js';
 import { channelUses, goroutine } from '../semantics/leaks.js';
 import { countText } from '../semantics/channels.js';
 import { displayName } from '../semantics/goroutines.js';
@@ -28,10 +28,14 @@ export function loadPackageOf(file: string, opts: LoadOptions): { pkg: PackageSe
   const dir = dirname(abs);
   const siblings = readdirSync(dir).filter((n) => n.endsWith('.go')).map((n) => resolve(dir, n)).filter((p) => p !== abs);
   const self = me;
-  const loaded = [self, ...siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f) => f && f.packageName === self.packageName)];
-  const unit = groupPackages(loaded.filter((f): f is NonNullable<typeof f> => !!f)).find((u) => u.name === self.packageName)!;
+  const read = siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f): f is LoadedFile => !!f && f.packageName === self.packageName);
+  // The siblings the lint would take with it: a tagged one that redeclares a name of the others stays out.
+  // The named file itself is always in, as if its tags were set.
+  const names = (f: LoadedFile) => packageLevelNames((f.tree ??= parseGo(f.text)).rootNode);
+  const loaded = [self, ...admitTagged([{ ...self, needsTags: undefined }, ...read], names).files.filter((f) => f.path !== self.path)];
+  const unit = groupPackages(loaded).find((u) => u.name === self.packageName)!;
   const files: SourceFile[] = unit.files.map((f) => {
-    const tree = parseGo(f.text);
+    const tree = f.tree ?? parseGo(f.text);
     return { path: f.path, text: f.text, tree, root: tree.rootNode, imports: readImports(tree.rootNode), generated: f.generated, isTest: f.isTest };
   });
   return { pkg: new PackageSemantics(files, unit.name), target: files.find((f) => f.path === abs)! };

@@ -1,6 +1,9 @@
 // Build constraints: whether a file belongs to the build for the target
 // platform, as the go tool decides it. Files for other platforms (foo_windows.go,
-// `//go:build ignore`) must not merge into one package's facts.
+// `//go:build ignore`) must not merge into one package's facts. A file left
+// out only by custom tags (`//go:build e2e`) is another matter: tagsToInclude
+// names the tags that would include it, and load.ts's admitTagged lints it
+// unless it is an alternative to a file already in the build.
 
 const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos']);
 const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm']);
@@ -44,46 +47,121 @@ export function fileNameMatches(name: string, ctx: BuildContext): boolean {
   return true;
 }
 
+type Constraint = { tag: string } | { not: Constraint } | { and: [Constraint, Constraint] } | { or: [Constraint, Constraint] };
+
 /**
- * Evaluates the constraint lines of a file header (before the package
- * clause): `//go:build expr` wins; otherwise every `// +build` line must hold.
+ * The constraint of a file header (the lines before the package clause):
+ * `//go:build expr` wins; otherwise every `// +build` line must hold. Null
+ * when there is none, or when `//go:build` is malformed (go vet would
+ * complain; we lint the file).
  */
-export function headerMatches(header: string, ctx: BuildContext): boolean {
+function constraintOf(header: string): Constraint | null {
   const goBuild = /^\/\/go:build\s+(.+)$/m.exec(header);
   if (goBuild) {
     try {
-      return new ExprParser(goBuild[1]!.trim(), ctx).parse();
+      return new ExprParser(goBuild[1]!.trim()).parse();
     } catch {
-      return true; // a malformed constraint: go vet would complain; we lint the file
+      return null;
     }
   }
-  const plus = [...header.matchAll(/^\/\/\s*\+build\s+(.+)$/gm)];
-  return plus.every((m) => m[1]!.trim().split(/\s+/).some((alt) => alt.split(',').every((t) => (t.startsWith('!') ? !satisfied(t.slice(1), ctx) : satisfied(t, ctx)))));
+  let all: Constraint | null = null;
+  for (const m of header.matchAll(/^\/\/\s*\+build\s+(.+)$/gm)) {
+    let line: Constraint | null = null;
+    for (const alt of m[1]!.trim().split(/\s+/)) {
+      let conj: Constraint | null = null;
+      for (const t of alt.split(',')) {
+        const term: Constraint = t.startsWith('!') ? { not: { tag: t.slice(1) } } : { tag: t };
+        conj = conj ? { and: [conj, term] } : term;
+      }
+      if (conj) line = line ? { or: [line, conj] } : conj;
+    }
+    if (line) all = all ? { and: [all, line] } : line;
+  }
+  return all;
+}
+
+function holds(c: Constraint, tag: (t: string) => boolean): boolean {
+  if ('tag' in c) return tag(c.tag);
+  if ('not' in c) return !holds(c.not, tag);
+  if ('and' in c) return holds(c.and[0], tag) && holds(c.and[1], tag);
+  return holds(c.or[0], tag) || holds(c.or[1], tag);
+}
+
+function tagsIn(c: Constraint, out: Set<string>): Set<string> {
+  if ('tag' in c) out.add(c.tag);
+  else if ('not' in c) tagsIn(c.not, out);
+  else for (const x of 'and' in c ? c.and : c.or) tagsIn(x, out);
+  return out;
+}
+
+/** Whether the constraint lines of a file header hold for the build context. */
+export function headerMatches(header: string, ctx: BuildContext): boolean {
+  const c = constraintOf(header);
+  return c === null || holds(c, (t) => satisfied(t, ctx));
+}
+
+/**
+ * Tags the go tool sets, or never sets, by itself: the platform, `unix`, the
+ * compiler and cgo, release and experiment tags, and `ignore` (by convention
+ * a file no build includes, mostly generators). A file their values leave
+ * out stays out, as today; every other tag is custom (`e2e`, `integration`,
+ * `race`), set only by `-tags`.
+ */
+function isCustomTag(tag: string): boolean {
+  return !(KNOWN_OS.has(tag) || KNOWN_ARCH.has(tag) || tag === 'unix' || tag === 'gc' || tag === 'gccgo' || tag === 'cgo' || tag === 'ignore' || /^go1\.\d+$/.test(tag) || tag.startsWith('goexperiment.'));
+}
+
+/**
+ * For a file whose constraint does not hold: the fewest custom tags (not
+ * given with --tags) that make it hold on this platform, sorted, or null when
+ * none do (`windows && e2e` on linux, `ignore`, `!e2e` under --tags e2e).
+ * `e2e` for `//go:build e2e`, `e2e,integration` for `e2e && integration`.
+ */
+export function tagsToInclude(header: string, ctx: BuildContext): string[] | null {
+  const c = constraintOf(header);
+  if (c === null) return null;
+  const free = [...tagsIn(c, new Set())].filter((t) => isCustomTag(t) && !ctx.tags.has(t)).sort();
+  if (free.length === 0 || free.length > 12) return null;
+  // Subsets by size, smallest first: the first that satisfies names the tags to pass.
+  const subsets: number[] = [];
+  for (let m = 1; m < 1 << free.length; m++) subsets.push(m);
+  subsets.sort((a, b) => popcount(a) - popcount(b) || a - b);
+  for (const m of subsets) {
+    const on = new Set(free.filter((_, i) => m & (1 << i)));
+    if (holds(c, (t) => on.has(t) || satisfied(t, ctx))) return [...on];
+  }
+  return null;
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (; n; n &= n - 1) c++;
+  return c;
 }
 
 class ExprParser {
   private readonly toks: string[];
   private i = 0;
-  constructor(src: string, private readonly ctx: BuildContext) {
+  constructor(src: string) {
     this.toks = src.match(/\|\||&&|!|\(|\)|[A-Za-z0-9_.]+/g) ?? [];
   }
-  parse(): boolean {
+  parse(): Constraint {
     const v = this.or();
     if (this.i !== this.toks.length) throw new Error('trailing tokens');
     return v;
   }
-  private or(): boolean {
+  private or(): Constraint {
     let v = this.and();
-    while (this.toks[this.i] === '||') { this.i++; const r = this.and(); v = v || r; }
+    while (this.toks[this.i] === '||') { this.i++; v = { or: [v, this.and()] }; }
     return v;
   }
-  private and(): boolean {
+  private and(): Constraint {
     let v = this.not();
-    while (this.toks[this.i] === '&&') { this.i++; const r = this.not(); v = v && r; }
+    while (this.toks[this.i] === '&&') { this.i++; v = { and: [v, this.not()] }; }
     return v;
   }
-  private not(): boolean {
-    if (this.toks[this.i] === '!') { this.i++; return !this.not(); }
+  private not(): Constraint {
+    if (this.toks[this.i] === '!') { this.i++; return { not: this.not() }; }
     if (this.toks[this.i] === '(') {
       this.i++;
       const v = this.or();
@@ -91,7 +169,7 @@ class ExprParser {
       return v;
     }
     const t = this.toks[this.i++];
-    if (!t) throw new Error('unexpected end');
-    return satisfied(t, this.ctx);
+    if (!t || t === ')' || t === '||' || t === '&&') throw new Error('unexpected token');
+    return { tag: t };
   }
 }

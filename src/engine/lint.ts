@@ -11,12 +11,12 @@ import type { Rule, ReportDescriptor, Severity } from './rule.js';
 import { formatMessage } from './rule.js';
 import type { Finding, Location, Notice, FileEdit } from './finding.js';
 import { compareFindings } from './finding.js';
-import { groupPackages, readSource, type LoadOptions, type LoadedFile, type PackageUnit } from './load.js';
+import { admitTagged, groupPackages, readSource, type LoadOptions, type LoadedFile, type PackageUnit } from './load.js';
 import { parseGo } from './parser.js';
 import { fileMayReport, mayContain, mayHaveDirective, needsOf, ruleAppliesTo } from './prefilter.js';
 import { PackageSemantics, INDEXED_TYPES, type SourceFile } from '../semantics/package.js';
 import { readImports } from '../semantics/imports.js';
-import type { Node } from '../semantics/syntax.js';
+import { packageLevelNames, type Node } from '../semantics/syntax.js';
 import { coveringLines, matchDirective, parseDirectives, type Directive } from '../suppress/directives.js';
 
 export interface EnabledRule {
@@ -59,6 +59,8 @@ export interface LintStats {
   functions: number;
   /** Source bytes (UTF-16 code units) handed to tree-sitter. */
   parsedBytes: number;
+  /** Files linted although their custom build tags are not set (load.ts: admitTagged). */
+  taggedFiles: number;
 }
 
 export interface LintResult {
@@ -138,6 +140,8 @@ export interface DirResult {
   findings: Finding[];
   unusedDirectives: { file: string; directive: Directive }[];
   stats: LintStats;
+  /** Files left out behind custom build tags, counted by the tags that would include them (`e2e`, `e2e,integration`). */
+  taggedOut: Record<string, number>;
 }
 
 /**
@@ -170,8 +174,8 @@ function chooseJobs(requested: number | undefined, dirs: DirectoryFiles[]): numb
 
 /** Reads, prefilters and lints the packages of one directory. */
 export function lintDirectory(d: DirectoryFiles, opts: LintOptions): DirResult {
-  const out: DirResult = { readNotices: [], notices: [], findings: [], unusedDirectives: [], stats: emptyStats() };
-  const loaded: LoadedFile[] = [];
+  const out: DirResult = { readNotices: [], notices: [], findings: [], unusedDirectives: [], stats: emptyStats(), taggedOut: {} };
+  let loaded: LoadedFile[] = [];
   const scratch: Notice[] = [];
   for (const { path, index } of d.files) {
     const f = readSource(path, opts, scratch);
@@ -179,6 +183,10 @@ export function lintDirectory(d: DirectoryFiles, opts: LintOptions): DirResult {
     scratch.length = 0;
     if (f) loaded.push(f);
   }
+  const tagged = admitTagged(loaded, declaredNames);
+  loaded = tagged.files;
+  for (const f of tagged.leftOut) { const k = f.needsTags!.join(','); out.taggedOut[k] = (out.taggedOut[k] ?? 0) + 1; }
+  for (const f of loaded) if (f.needsTags) out.stats.taggedFiles++;
   out.stats.files = loaded.length;
   if (opts.parseOnly) {
     for (const f of loaded) {
@@ -203,13 +211,25 @@ export function lintDirectory(d: DirectoryFiles, opts: LintOptions): DirResult {
   return out;
 }
 
+/** What a file declares at package level, from a tree parsed now and kept for linting. */
+function declaredNames(f: LoadedFile): string[] {
+  try {
+    f.tree ??= parseGo(f.text);
+  } catch {
+    return []; // parseFile says why when the package is linted
+  }
+  return packageLevelNames(f.tree.rootNode);
+}
+
 /** Concatenates directory results in order: the same result a single pass over all packages gives. */
 export function mergeResults(parts: DirResult[]): LintResult {
   const result: LintResult = { findings: [], notices: [], unusedDirectives: [], stats: emptyStats() };
   const read: { index: number; notice: Notice }[] = [];
+  const taggedOut = new Map<string, number>();
   for (const p of parts) {
     read.push(...p.readNotices);
     for (const k of Object.keys(result.stats) as (keyof LintStats)[]) result.stats[k] += p.stats[k];
+    for (const [k, n] of Object.entries(p.taggedOut)) taggedOut.set(k, (taggedOut.get(k) ?? 0) + n);
   }
   read.sort((a, b) => a.index - b.index);
   for (const r of read) result.notices.push(r.notice);
@@ -218,12 +238,34 @@ export function mergeResults(parts: DirResult[]): LintResult {
     result.findings.push(...p.findings);
     result.unusedDirectives.push(...p.unusedDirectives);
   }
+  const tagNotice = taggedOutNotice(taggedOut);
+  if (tagNotice) result.notices.push(tagNotice);
   result.findings.sort(compareFindings);
   return result;
 }
 
+/** A vendored tree can name dozens of tag sets (moby: 25); the notice names the most frequent. */
+const MAX_TAG_SETS_SHOWN = 8;
+
+/**
+ * One line for every file a build tag kept out (admitTagged): how many, by
+ * which tags, and the flag that lints them. Nothing is left out silently.
+ */
+export function taggedOutNotice(byTags: ReadonlyMap<string, number>): Notice | null {
+  if (byTags.size === 0) return null;
+  const total = [...byTags.values()].reduce((a, b) => a + b, 0);
+  const list = [...byTags].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = list.slice(0, MAX_TAG_SETS_SHOWN);
+  const more = list.length - shown.length;
+  const tags = [...new Set(shown.flatMap(([k]) => k.split(',')))].sort();
+  return {
+    level: 'note',
+    message: `${total} file${total === 1 ? '' : 's'} behind build tags left out (${shown.map(([k, n]) => `${k}: ${n}`).join(', ')}${more ? `, and ${more} more` : ''}): ${total === 1 ? 'it redeclares' : 'each redeclares'} a name another file of ${total === 1 ? 'its' : 'their'} package declares; lint ${total === 1 ? 'it' : 'them'} with --tags ${tags.join(',')}${more ? ',...' : ''}`,
+  };
+}
+
 function emptyStats(): LintStats {
-  return { files: 0, packages: 0, parsedFiles: 0, graphs: 0, skippedPackages: 0, functions: 0, parsedBytes: 0 };
+  return { files: 0, packages: 0, parsedFiles: 0, graphs: 0, skippedPackages: 0, functions: 0, parsedBytes: 0, taggedFiles: 0 };
 }
 
 /**
@@ -243,9 +285,10 @@ function directivesOnly(unit: PackageUnit, opts: LintOptions, out: DirResult): v
 }
 
 function parseFile(f: LoadedFile, notices: Notice[]): { tree: Parser.Tree; root: Node } | null {
-  let tree;
+  let tree = f.tree;
+  f.tree = undefined; // from here on the package's SourceFile holds it, and lets it go with the package
   try {
-    tree = parseGo(f.text);
+    tree ??= parseGo(f.text);
   } catch (e) {
     notices.push({ level: 'error', file: f.path, message: `cannot parse: ${(e as Error).message}` });
     return null;

@@ -4,7 +4,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Notice } from './finding.js';
-import { fileNameMatches, headerMatches, type BuildContext } from './buildtags.js';
+import type Parser from 'tree-sitter';
+import { fileNameMatches, headerMatches, tagsToInclude, type BuildContext } from './buildtags.js';
 
 export interface LoadedFile {
   path: string;
@@ -12,6 +13,14 @@ export interface LoadedFile {
   packageName: string;
   generated: boolean;
   isTest: boolean;
+  /**
+   * Set when the file's build constraint does not hold but these custom tags
+   * (not given with --tags) would make it hold: linted unless it redeclares
+   * what the package's other files declare (admitTagged).
+   */
+  needsTags?: string[];
+  /** A tree parsed before linting (to read what the file declares), kept so it is parsed once. */
+  tree?: Parser.Tree;
 }
 
 export interface PackageUnit {
@@ -70,8 +79,13 @@ export function readSource(path: string, opts: LoadOptions, notices: Notice[]): 
     else notices.push({ level: 'error', file: path, line: 1, message: 'skipped: expected a package clause' });
     return null;
   }
-  if (!headerMatches(header.text, opts.build)) return null;
-  return { path, text, packageName: header.pkg, generated: GENERATED.test(header.text), isTest };
+  const file: LoadedFile = { path, text, packageName: header.pkg, generated: GENERATED.test(header.text), isTest };
+  if (!headerMatches(header.text, opts.build)) {
+    const tags = tagsToInclude(header.text, opts.build);
+    if (!tags) return null; // another platform, `ignore`, or a tag --tags turned off
+    file.needsTags = tags;
+  }
+  return file;
 }
 
 /** The comments and blank lines before the package clause, and the package name. */
@@ -114,4 +128,39 @@ export function groupPackages(files: LoadedFile[]): PackageUnit[] {
     unit.files.push(f);
   }
   return [...byKey.values()].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Files behind custom build tags (`//go:build e2e`) are where end-to-end
+ * helpers live, and `go vet` never sees them without `-tags`. They are linted
+ * as if their tags were set, unless one declares at package level a name
+ * that another file of its package in the build already declares: then it is
+ * an alternative to that file (`e2e` beside `!e2e`, `purego` beside
+ * `!purego`), and merging both would give the package two of everything. Such
+ * a file is left out, as the go tool leaves it out, and counted for the
+ * notice. Files are taken in path order, each admitted one adding its names.
+ * `names` is asked only of packages that have a tagged file.
+ */
+export function admitTagged(files: LoadedFile[], names: (f: LoadedFile) => string[]): { files: LoadedFile[]; leftOut: LoadedFile[] } {
+  if (!files.some((f) => f.needsTags)) return { files, leftOut: [] };
+  const byPkg = new Map<string, LoadedFile[]>();
+  for (const f of files) {
+    const key = `${dirname(f.path)}\0${f.packageName}`;
+    const pkg = byPkg.get(key);
+    if (pkg) pkg.push(f);
+    else byPkg.set(key, [f]);
+  }
+  const leftOut = new Set<LoadedFile>();
+  for (const pkg of byPkg.values()) {
+    const tagged = pkg.filter((f) => f.needsTags).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (tagged.length === 0) continue;
+    const declared = new Set<string>();
+    for (const f of pkg) if (!f.needsTags) for (const n of names(f)) declared.add(n);
+    for (const f of tagged) {
+      const mine = names(f);
+      if (mine.some((n) => declared.has(n))) { leftOut.add(f); continue; }
+      for (const n of mine) declared.add(n);
+    }
+  }
+  return { files: files.filter((f) => !leftOut.has(f)), leftOut: files.filter((f) => leftOut.has(f)) };
 }

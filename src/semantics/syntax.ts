@@ -143,3 +143,27 @@ export function isAssignmentTarget(n: Node): boolean {
   return parent?.type === 'expression_list' && !!stmt && (stmt.type === 'assignment_statement' || stmt.type === 'short_var_declaration') &&
     stmt.childForFieldName('left')?.startIndex === parent.startIndex;
 }
+
+/**
+ * The names a file declares at package level: functions, types, variables
+ * and constants by name, methods as `Type.Method`; `init` and `_` may repeat
+ * in Go and are left out. Two files of one package declaring the same name
+ * cannot be in one build.
+ */
+export function packageLevelNames(root: Node): string[] {
+  const out: string[] = [];
+  const add = (n: Node | null | undefined) => { const t = n?.text; if (t && t !== '_') out.push(t); };
+  const specs = (decl: Node, spec: string, list: string) => {
+    for (const c of decl.namedChildren) {
+      for (const s of c.type === list ? c.namedChildren : [c]) if (s.type === spec) for (const n of s.childrenForFieldName('name')) add(n);
+    }
+  };
+  for (const d of root.namedChildren) {
+    if (d.type === 'function_declaration') { if (d.childForFieldName('name')?.text !== 'init') add(d.childForFieldName('name')); }
+    else if (d.type === 'method_declaration') { const t = receiverTypeName(d); const m = d.childForFieldName('name')?.text; if (t && m && m !== '_') out.push(`${t}.${m}`); }
+    else if (d.type === 'type_declaration') { for (const s of d.namedChildren) if (s.type === 'type_spec' || s.type === 'type_alias') add(s.childForFieldName('name')); }
+    else if (d.type === 'var_declaration') specs(d, 'var_spec', 'var_spec_list');
+    else if (d.type === 'const_declaration') specs(d, 'const_spec', 'const_spec_list');
+  }
+  return out;
+}
