@@ -12,7 +12,7 @@
 // runs print the same findings; a group that reaches the bound reports
 // nothing (we would not know that the leak is reachable only by a schedule we
 // missed, but we could not say the others are not either).
-import { Machine, NeedSignal, type Event } from './machine.js';
+import { Machine, type Event } from './machine.js';
 import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNK, type Need, type Proc, type State, type Val } from './state.js';
 
 /** States explored per group before giving up (silently). */
@@ -88,7 +88,7 @@ export function explore(m: Machine, root: number): GroupResult {
     if (++states > MAX_STATES) { budget.bounded = true; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, stack ${stack.length}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
-    if (!trans.some((t) => !t.env)) checkLeaks(m, st, trans, trail, leaks);
+    if (!trans.some((t) => !t.env)) checkLeaks(st, trail, leaks);
     const next: Pending[] = [];
     for (const t of trans) {
       const s2 = cloneState(st);
@@ -129,13 +129,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     }
     const events: Event[] = [];
     m.spawned = [];
-    let r;
-    try {
-      r = m.step(w.st, pid, events);
-    } catch (e) {
-      if (e instanceof NeedSignal) throw new Error('unhandled need');
-      throw e;
-    }
+    const r = m.step(w.st, pid, events);
     let tr = w.trail;
     for (const e of events) tr = { ev: e, prev: tr };
     if (m.spawned.length) w.run.push(...m.spawned);
@@ -384,15 +378,13 @@ function waitsOn(p: Proc): string[] {
   }
 }
 
-function checkLeaks(m: Machine, st: State, trans: Trans[], trail: Trail | null, leaks: Map<number, Leak>): void {
+function checkLeaks(st: State, trail: Trail | null, leaks: Map<number, Leak>): void {
   // Goroutines that can still act: the outside world can wake them, or they run on.
   const live = new Set<number>();
   const blocked: Proc[] = [];
-  const envWakeable = new Set<number>();
-  for (const t of trans) void t;
   for (const p of st.procs) {
     if (p.done) continue;
-    if (p.spin || !p.need || canBeWoken(st, p)) { live.add(p.id); envWakeable.add(p.id); } else blocked.push(p);
+    if (p.spin || !p.need || canBeWoken(st, p)) live.add(p.id); else blocked.push(p);
   }
   if (!blocked.length) return;
   const reaches = new Map<number, Set<string>>();
@@ -413,7 +405,7 @@ function checkLeaks(m: Machine, st: State, trans: Trans[], trail: Trail | null, 
     if (live.has(b.id)) continue;
     const n = b.need!;
     if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;
-    const site = n.t === 'select' ? n.site : n.site;
+    const site = n.site;
     if (leaks.has(site)) continue;
     const events: Event[] = [];
     for (let t = trail; t; t = t.prev) events.push(t.ev);

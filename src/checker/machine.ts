@@ -21,7 +21,7 @@
 // we did not make, a package variable, the root's results) is marked escaped,
 // and from then on anyone may send, receive or close it.
 import type { Node } from '../semantics/syntax.js';
-import { callArgs, functionName, intLiteralValue, receiverTypeName, selectorParts, unparen } from '../semantics/syntax.js';
+import { callArgs, intLiteralValue, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
@@ -1388,4 +1388,3 @@ function dedupe<T extends { v: boolean; ref: [number, Val][] }>(outs: T[]): T[] 
   });
 }
 
-export { functionName, receiverTypeName };
