@@ -31,6 +31,17 @@ export const MAX_TOTAL_STEPS = 10_000;
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
 
 interface Trail { ev: Event; prev: Trail | null }
+
+/** With tracing on: local steps per function and line, to see where a bounded group spends them. */
+export const stepHistogram = new Map<string, number>();
+function traceStep(m: Machine, st: State, pid: number) {
+  const fr = st.procs[pid]!.frames.at(-1);
+  if (!fr) return;
+  const fn = m.fns[fr.f]!;
+  const node = fn.cfg.nodes[fr.pc]!.ast;
+  const k = `${fn.name}:${node ? node.startPosition.row + 1 : '?'}`;
+  stepHistogram.set(k, (stepHistogram.get(k) ?? 0) + 1);
+}
 interface Pending { st: State; trail: Trail | null }
 
 export interface Leak {
@@ -122,11 +133,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     // Between steps no cell id is held outside the state: drop what a long loop left behind.
     if (w.st.cells.length > 256) w.st = compact(w.st, false);
     const pid = w.run[0]!;
-    if (TRACE && budget.steps % 20000 === 0) {
-      const fr = w.st.procs[pid]!.frames.at(-1);
-      const node = fr ? m.fns[fr.f]!.cfg.nodes[fr.pc]!.ast : null;
-      process.stderr.write(`  step ${budget.steps}: ${w.st.procs[pid]!.name} at ${node ? node.startPosition.row + 1 : '?'}, work ${work.length}, cells ${w.st.cells.length}\n`);
-    }
+    if (TRACE) traceStep(m, w.st, pid);
     const events: Event[] = [];
     m.spawned = [];
     const r = m.step(w.st, pid, events);

@@ -11,7 +11,7 @@ import { lineOf } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { Machine } from './machine.js';
-import { explore, type Leak } from './explore.js';
+import { explore, stepHistogram, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -81,7 +81,14 @@ function run(pkg: PackageSemantics): CheckerResult {
     if (!m.makesChannel(f)) continue;
     const t0 = trace ? Date.now() : 0;
     const r = explore(m, f);
-    if (trace) process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms\n`);
+    if (trace) {
+      process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms\n`);
+      if (r.bounded) {
+        const top = [...stepHistogram].sort((a, b) => b[1] - a[1]).slice(0, 6);
+        process.stderr.write(`  steps at ${top.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+      }
+      stepHistogram.clear();
+    }
     out.groups++;
     out.states += r.states;
     if (r.bounded) out.bounded++;

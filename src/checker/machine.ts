@@ -52,6 +52,8 @@ export interface FnInfo {
   resultCount: number;
   /** Per range head: the nodes of its loop body (on a cycle through the head). */
   loopBodies: Map<number, Set<number>>;
+  /** Per control-flow node: the variables (binding ids) that node or a node after it names; computed on first use. */
+  live: Set<number>[] | null;
 }
 
 /** Something a witness shows: a make, a go, a synchronisation, a return. */
@@ -160,7 +162,7 @@ export class Machine {
     }
     const name = node.type === 'func_literal' ? 'func' : displayName(node);
     i = this.fns.length;
-    this.fns.push({ node, cfg: this.pkg.cfgOf(node), name, params, recv, results, resultCount, loopBodies: new Map() });
+    this.fns.push({ node, cfg: this.pkg.cfgOf(node), name, params, recv, results, resultCount, loopBodies: new Map(), live: null });
     this.fnIndex.set(k, i);
     return i;
   }
@@ -249,6 +251,23 @@ export class Machine {
       }
     }
     this.syncs.set(f, r);
+    return r;
+  }
+
+  private readonly ends = new Map<number, boolean>();
+
+  /** Whether a function, or a package-local function it calls, may end the goroutine or the path (`t.Fatal`, `runtime.Goexit`, `panic`, `os.Exit`). */
+  mayEndGoroutine(f: number): boolean {
+    const known = this.ends.get(f);
+    if (known !== undefined) return known;
+    this.ends.set(f, false); // recursion: assume not, the other frames decide
+    let r = false;
+    for (const call of this.fns[f]!.node.descendantsOfType('call_expression')) {
+      if (this.pkg.isNoReturnCall(call)) { r = true; break; }
+      const callee = this.pkg.calleeDecl(call);
+      if (callee && this.mayEndGoroutine(this.fnOf(callee))) { r = true; break; }
+    }
+    this.ends.set(f, r);
     return r;
   }
 
@@ -384,7 +403,50 @@ export class Machine {
     if (node.kind === 'range' && !this.loopBody(c.fi, id).has(fr.pc)) delete fr.iters[id];
     fr.pc = id;
     fr.memo = {};
+    // A variable no later code names is dead: dropping it lets paths that differ only in
+    // what they learnt about it (an `err` tested and gone) meet as one state.
+    const live = this.liveAt(c.fi)[id]!;
+    for (const k in fr.env) if (!live.has(+k)) delete fr.env[k];
     return CONT;
+  }
+
+  /**
+   * Per node, the local variables that node or any node reachable from it
+   * names (reads or writes, in closures too), and the named results, which
+   * a bare return reads. A variable not in the set is dead there. Naming
+   * rather than reading keeps it simple and errs on the side of live.
+   */
+  private liveAt(fi: FnInfo): Set<number>[] {
+    if (fi.live) return fi.live;
+    const g = fi.cfg;
+    const always = fi.results.map((b) => this.bid(b));
+    const mentions = g.nodes.map((n) => {
+      const out = new Set<number>(always);
+      if (!n.ast) return out;
+      const ids = n.ast.type === 'identifier' ? [n.ast] : n.ast.descendantsOfType('identifier');
+      for (const id of ids) {
+        const b = this.pkg.resolve(id);
+        if (b && b.fn !== null && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type') out.add(this.bid(b));
+      }
+      return out;
+    });
+    const live = mentions.map((m) => new Set(m));
+    // Backward union to a fixpoint: live(n) = mentions(n) ∪ live(succ).
+    const work = g.nodes.map((n) => n.id);
+    const queued = new Set(work);
+    while (work.length) {
+      const id = work.pop()!;
+      queued.delete(id);
+      const mine = live[id]!;
+      for (const pred of g.nodes[id]!.pred) {
+        const theirs = live[pred]!;
+        const before = theirs.size;
+        for (const b of mine) theirs.add(b);
+        if (theirs.size !== before && !queued.has(pred)) { queued.add(pred); work.push(pred); }
+      }
+    }
+    fi.live = live;
+    return live;
   }
 
   private loopBody(fi: FnInfo, head: number): Set<number> {
@@ -740,6 +802,10 @@ export class Machine {
         // A function that can neither synchronise nor start or end a goroutine changes nothing
         // the search looks at: its result is unknown, and running it would only cost steps.
         if (!this.synchronises(f.f) && this.plainResults(f.f)) { fr.memo[local.key] = UNK; return CONT; }
+        // Handed nothing the group made, it cannot reach the group's channels, locks or objects;
+        // returning nothing it could have made either, and unable to end the goroutine, it is
+        // invisible to the search whatever it does inside (its own goroutines are its own group).
+        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && untracked(f) && local.args.every(untracked)) { fr.memo[local.key] = UNK; return CONT; }
         const depth = p.frames.filter((x) => x.f === f.f).length;
         if (p.frames.length >= MAX_FRAMES || depth >= 2) {
           for (const a of local.args) this.escape(st, a);
@@ -760,7 +826,7 @@ export class Machine {
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };
-        if (!this.synchronises(f.f)) { fr.memo[local.key] = NIL; return CONT; }
+        if (!this.synchronises(f.f) || (untracked(f) && local.args.every(untracked))) { fr.memo[local.key] = NIL; return CONT; }
         const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
         fr.memo[local.key] = NIL;
         c.events.push({ pid: p.id, name: p.name, site: local.site, text: `starts ${st.procs[id]!.name}` });
@@ -1279,6 +1345,21 @@ export class Machine {
 // ---------------------------------------------------------------- helpers
 
 /** What the grammar parses as a type (`_type`): `new`'s argument is one of these unless it is Go 1.26's new(expr). */
+/**
+ * A value that holds nothing the group made: no channel, object, lock,
+ * WaitGroup or Once, no closure over the group's variables. Code handed only
+ * such values cannot touch the group's state.
+ */
+function untracked(v: Val): boolean {
+  switch (v.k) {
+    case 'unk': case 'int': case 'bool': case 'nil': return true;
+    case 'fn': return !v.env && (!v.recv || untracked(v.recv));
+    case 'slice': return v.el.every(untracked);
+    case 'tup': return v.vs.every(untracked);
+    default: return false;
+  }
+}
+
 const TYPE_NODES = new Set(['type_identifier', 'generic_type', 'qualified_type', 'pointer_type', 'struct_type', 'interface_type', 'array_type', 'slice_type', 'map_type', 'channel_type', 'function_type', 'negated_type', 'parenthesized_type']);
 
 function recvOf(comm: Node): Node | null {

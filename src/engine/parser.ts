@@ -66,6 +66,67 @@ function speedUpNodeProperties(): void {
   if (!spec || spec.startIndex !== fields(spec)[2]! >>> 1 || spec.startPosition.row !== fields(spec)[3] || spec.startPosition.column !== fields(spec)[4]! >>> 1) return;
   Object.defineProperty(base, 'startIndex', { configurable: true, get(this: object) { return fields(this)[2]! >>> 1; } });
   Object.defineProperty(base, 'startPosition', { configurable: true, get(this: object) { return { row: fields(this)[3]!, column: fields(this)[4]! >>> 1 }; } });
+  memoiseStructure(base);
+}
+
+/**
+ * A tree never changes once parsed (a fix re-parses), so what a node's
+ * children, fields, parent, end and text are is asked of the binding once
+ * per node and then answered from a table kept per tree: the leak checker
+ * re-evaluates the same statements at every state, and each of these is a
+ * native call that builds new node objects. The table is keyed by the
+ * node's id (fields 0 and 1 of a node object, as the binding's own cache
+ * keys it) and lives as long as its tree. Arrays are handed out as copies.
+ */
+function memoiseStructure(base: object): void {
+  const tables = new WeakMap<object, Map<number, Record<string, unknown>>>();
+  const factsOf = (n: Record<number, number> & { tree: object }): Record<string, unknown> => {
+    let t = tables.get(n.tree);
+    if (!t) { t = new Map(); tables.set(n.tree, t); }
+    const id = n[0]! + n[1]! * 4294967296;
+    let f = t.get(id);
+    if (!f) { f = {}; t.set(id, f); }
+    return f;
+  };
+  type Facts = Record<number, number> & { tree: object };
+  const getter = (name: string, copy: boolean) => {
+    const native = Object.getOwnPropertyDescriptor(base, name)?.get;
+    if (!native) return;
+    Object.defineProperty(base, name, {
+      configurable: true,
+      get(this: Facts) {
+        const f = factsOf(this);
+        let v = f[name];
+        if (v === undefined) { v = native.call(this); f[name] = v === undefined ? null : v; }
+        return copy && Array.isArray(v) ? v.slice() : v;
+      },
+    });
+  };
+  const method = (name: string, copy: boolean) => {
+    const native = (base as Record<string, unknown>)[name];
+    if (typeof native !== 'function') return;
+    Object.defineProperty(base, name, {
+      configurable: true,
+      writable: true,
+      value(this: Facts, arg: unknown) {
+        if (typeof arg !== 'string' && typeof arg !== 'number') return (native as (a: unknown) => unknown).call(this, arg);
+        const f = factsOf(this);
+        const k = `${name}:${arg}`;
+        let v = f[k];
+        if (v === undefined) { v = (native as (a: unknown) => unknown).call(this, arg); f[k] = v === undefined ? null : v; }
+        return copy && Array.isArray(v) ? v.slice() : v;
+      },
+    });
+  };
+  getter('parent', false);
+  getter('endIndex', false);
+  getter('text', false);
+  getter('children', true);
+  getter('namedChildren', true);
+  method('childForFieldName', false);
+  method('childrenForFieldName', true);
+  method('child', false);
+  method('namedChild', false);
 }
 
 function goParserRaw(): Parser {
