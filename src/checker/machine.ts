@@ -551,8 +551,8 @@ export class Machine {
     }
     const r = this.evRef(c, right);
     let v = r.v;
-    if (v.k === 'unk' && r.cell !== undefined && r.b && isSized(r.b)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
-    if (v.k === 'chan' || (v.k === 'unk' && r.b && isChanTyped(r.b))) {
+    if (v.k === 'unk' && r.cell !== undefined && isSized(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+    if (v.k === 'chan' || (v.k === 'unk' && isChanTyped(r))) {
       throw new NeedSignal({ t: 'recv', ch: v, key, site: this.site(clause), range: 1 });
     }
     if (v.k === 'nil') return this.goto(c, done);
@@ -805,7 +805,7 @@ export class Machine {
         // Handed nothing the group made, it cannot reach the group's channels, locks or objects;
         // returning nothing it could have made either, and unable to end the goroutine, it is
         // invisible to the search whatever it does inside (its own goroutines are its own group).
-        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && untracked(f) && local.args.every(untracked)) { fr.memo[local.key] = UNK; return CONT; }
+        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && untracked(st, f) && local.args.every((a) => untracked(st, a))) { fr.memo[local.key] = UNK; return CONT; }
         const depth = p.frames.filter((x) => x.f === f.f).length;
         if (p.frames.length >= MAX_FRAMES || depth >= 2) {
           for (const a of local.args) this.escape(st, a);
@@ -826,7 +826,7 @@ export class Machine {
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };
-        if (!this.synchronises(f.f) || (untracked(f) && local.args.every(untracked))) { fr.memo[local.key] = NIL; return CONT; }
+        if (!this.synchronises(f.f) || (untracked(st, f) && local.args.every((a) => untracked(st, a)))) { fr.memo[local.key] = NIL; return CONT; }
         const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
         fr.memo[local.key] = NIL;
         c.events.push({ pid: p.id, name: p.name, site: local.site, text: `starts ${st.procs[id]!.name}` });
@@ -920,14 +920,14 @@ export class Machine {
 
   // ---------------------------------------------------------------- expressions
 
-  private readBinding(c: Ctx, b: Binding): { v: Val; cell?: number; b?: Binding } {
+  private readBinding(c: Ctx, b: Binding): { v: Val; cell?: number; b?: Binding; t?: Node } {
     const cell = c.fr.env[this.bid(b)];
     if (cell === undefined) return { v: UNK, b };
     return { v: c.st.cells[cell]!, cell, b };
   }
 
   /** A value with the cell it was read from, so a test on it can refine the variable. */
-  evRef(c: Ctx, n: Node): { v: Val; cell?: number; b?: Binding } {
+  evRef(c: Ctx, n: Node): { v: Val; cell?: number; b?: Binding; t?: Node } {
     const e = unparen(n);
     if (e.type === 'identifier') {
       if (e.text === '_') return { v: UNK };
@@ -944,12 +944,12 @@ export class Machine {
     if (e.type === 'selector_expression') {
       const sel = selectorParts(e)!;
       if (this.pkg.importPathOf(sel.operand)) return { v: { k: 'unk', nn: 1 } };
-      const o = this.ev(c, sel.operand);
+      const o = this.outsideObject(c, this.evRef(c, sel.operand));
       if (o.k === 'obj') {
         const obj = c.st.objs[o.id]!;
+        const ft = obj.type ? this.pkg.structFields.get(obj.type)?.get(sel.field) : undefined;
         let cell = obj.fields[sel.field];
         if (cell === undefined) {
-          const ft = obj.type ? this.pkg.structFields.get(obj.type)?.get(sel.field) : undefined;
           if (!ft && obj.type) {
             const m = this.pkg.methods.get(`${obj.type}.${sel.field}`);
             if (m) return { v: { k: 'fn', f: this.fnOf(m), env: null, recv: o } };
@@ -959,15 +959,28 @@ export class Machine {
           obj.fields[sel.field] = cell;
         }
         const v = c.st.cells[cell]!;
-        return { v: obj.esc && v.k === 'nil' ? UNK : v, cell };
-      }
-      if (o.k === 'unk') {
-        // A method value of a package-local type on an object from outside: still code we can run.
-        return { v: UNK };
+        return { v: obj.esc && v.k === 'nil' ? UNK : v, cell, ...(ft ? { t: ft } : {}) };
       }
       return { v: UNK };
     }
     return { v: this.ev(c, e) };
+  }
+
+  /**
+   * An unknown value of a package-local struct type read from a variable or
+   * field (a receiver, a parameter, a field of one) becomes an object from
+   * outside the first time one of its fields is read, so that every later
+   * read of `c.members` sees the same field: one unknown, one value. Its
+   * fields start unknown; what the group stores in them escapes.
+   */
+  private outsideObject(c: Ctx, r: { v: Val; cell?: number; b?: Binding; t?: Node }): Val {
+    if (r.v.k !== 'unk' || r.cell === undefined) return r.v;
+    const type = namedType(r.t ?? r.b?.type);
+    if (!type || !this.pkg.structFields.has(type)) return r.v;
+    const o: Val = { k: 'obj', id: c.st.objs.length };
+    c.st.objs.push({ type, fields: {}, esc: true });
+    c.st.cells[r.cell] = o;
+    return o;
   }
 
   ev(c: Ctx, n: Node, multi = false): Val {
@@ -1067,7 +1080,7 @@ export class Machine {
           if (op === '==' || op === '!=') {
             if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
             if (y.v.k === 'int' || y.v.k === 'bool') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
-          } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]! && x.b && isIntLike(x.b)) {
+          } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]! && isIntLike(x)) {
             // `i < n` with n a parameter: one small value for n, the same wherever n is read.
             throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_INTS.map((v) => ({ k: 'int', v })) });
           }
@@ -1148,7 +1161,7 @@ export class Machine {
     let fn: Val | null = null;
     const sel = selectorParts(f);
     if (sel && !this.pkg.importPathOf(sel.operand)) {
-      const recv = this.ev(c, sel.operand);
+      const recv = this.outsideObject(c, this.evRef(c, sel.operand));
       if (recv.k === 'obj') {
         const type = c.st.objs[recv.id]!.type;
         const m = type ? this.pkg.methods.get(`${type}.${sel.field}`) : null;
@@ -1260,7 +1273,7 @@ export class Machine {
           if (args[1]) {
             const r = this.evRef(c, args[1]);
             if (r.v.k === 'int') cap = r.v.v;
-            else if (r.v.k === 'unk' && r.cell !== undefined && r.b && isIntLike(r.b)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
+            else if (r.v.k === 'unk' && r.cell !== undefined && isIntLike(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
             else cap = -1;
           }
           const name = chanName(e);
@@ -1282,7 +1295,7 @@ export class Machine {
         if (v.k === 'chan') { const ch = c.st.chans[v.id]!; return { k: 'int', v: name === 'len' ? ch.buf.length : ch.cap }; }
         if (v.k === 'slice') return { k: 'int', v: v.n };
         if (v.k === 'nil') return { k: 'int', v: 0 };
-        if (v.k === 'unk' && r.cell !== undefined && r.b && isSized(r.b)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+        if (v.k === 'unk' && r.cell !== undefined && isSized(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
         return UNK;
       }
       case 'close': {
@@ -1350,12 +1363,20 @@ export class Machine {
  * WaitGroup or Once, no closure over the group's variables. Code handed only
  * such values cannot touch the group's state.
  */
-function untracked(v: Val): boolean {
+function untracked(st: State, v: Val, seen = new Set<number>()): boolean {
   switch (v.k) {
     case 'unk': case 'int': case 'bool': case 'nil': return true;
-    case 'fn': return !v.env && (!v.recv || untracked(v.recv));
-    case 'slice': return v.el.every(untracked);
-    case 'tup': return v.vs.every(untracked);
+    case 'fn': return !v.env && (!v.recv || untracked(st, v.recv, seen));
+    case 'slice': return v.el.every((x) => untracked(st, x, seen));
+    case 'tup': return v.vs.every((x) => untracked(st, x, seen));
+    case 'obj': {
+      // An object from outside is the outside's until the group stores something of its own in it.
+      const o = st.objs[v.id]!;
+      if (!o.esc) return false;
+      if (seen.has(v.id)) return true;
+      seen.add(v.id);
+      return Object.values(o.fields).every((cell) => untracked(st, st.cells[cell]!, seen));
+    }
     default: return false;
   }
 }
@@ -1389,21 +1410,30 @@ function chanName(make: Node): string {
   return 'channel';
 }
 
-function isSized(b: Binding): boolean {
-  const t = b.type;
+/** What a read came from: the variable, or for a struct field its declared type. */
+interface Typed { b?: Binding; t?: Node }
+
+function isSized({ b, t = b?.type ?? undefined }: Typed): boolean {
   if (t) return t.type === 'slice_type' || t.type === 'array_type' || t.type === 'map_type';
-  return b.kind === 'param' && b.decl.type === 'variadic_parameter_declaration';
+  return !!b && b.kind === 'param' && b.decl.type === 'variadic_parameter_declaration';
 }
 
-function isChanTyped(b: Binding): boolean {
-  return b.type?.type === 'channel_type';
+function isChanTyped({ b, t = b?.type ?? undefined }: Typed): boolean {
+  return t?.type === 'channel_type';
 }
 
-function isIntLike(b: Binding): boolean {
-  const t = b.type;
+function isIntLike({ b, t = b?.type ?? undefined }: Typed): boolean {
   if (t) return t.type === 'type_identifier' && INT_TYPES.has(t.text);
   // `n := len(xs)` or `n := 3` style locals without a written type.
-  return b.kind === 'var' && !!b.value && (b.value.type === 'int_literal' || /^len\(/.test(b.value.text));
+  return !!b && b.kind === 'var' && !!b.value && (b.value.type === 'int_literal' || /^len\(/.test(b.value.text));
+}
+
+/** The package-local type a type node names through pointers: `*T`, `T`. */
+function namedType(t: Node | null | undefined): string | null {
+  let cur = t ?? null;
+  while (cur && (cur.type === 'pointer_type' || cur.type === 'parenthesized_type')) cur = cur.namedChild(0);
+  if (cur?.type === 'generic_type') cur = cur.childForFieldName('type');
+  return cur && cur.type === 'type_identifier' ? cur.text : null;
 }
 
 /** The type node of an embedded sync field (`sync.Mutex` embedded in T), or null. */
