@@ -196,7 +196,20 @@ export class Machine {
     const res = this.fns[f]!.node.childForFieldName('result');
     if (!res) return true;
     const types = res.type === 'parameter_list' ? res.namedChildren.map((d) => d.childForFieldName('type')) : [res];
-    return types.every((t) => !!t && (t.type === 'qualified_type' || (t.type === 'type_identifier' && (CONVERSIONS.has(t.text) || !this.pkg.globals.has(t.text)))));
+    return types.every((t) => this.plainType(t));
+  }
+
+  /** A type whose values cannot hold a channel, object or closure of this package: basic types, other packages' types, and slices, arrays, maps and pointers of those. */
+  private plainType(t: Node | null | undefined): boolean {
+    if (!t) return false;
+    switch (t.type) {
+      case 'qualified_type': return true;
+      case 'type_identifier': return CONVERSIONS.has(t.text) || !this.pkg.globals.has(t.text);
+      case 'pointer_type': case 'slice_type': case 'array_type': case 'parenthesized_type':
+        return this.plainType(t.childForFieldName('element') ?? t.namedChildren.at(-1));
+      case 'map_type': return this.plainType(t.childForFieldName('key')) && this.plainType(t.childForFieldName('value'));
+      default: return false;
+    }
   }
 
   /** A call of a function value the model may hold: a local variable or parameter, or a struct field of function type. */
@@ -1075,6 +1088,14 @@ export class Machine {
         const r = this.evRef(c, e.childForFieldName('right')!);
         const known = compare(op, l.v, r.v);
         if (known !== null) return [{ v: known, ref: [] }];
+        // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
+        // would count forever, a new state per iteration: past the small values it becomes
+        // unknown, and the loop's states repeat.
+        for (const [x, y] of [[l, r], [r, l]] as const) {
+          if (x.cell !== undefined && x.v.k === 'int' && x.v.v > SMALL_VALUES[SMALL_VALUES.length - 1]! && y.v.k === 'unk') {
+            return [{ v: true, ref: [[x.cell, UNK]] }, { v: false, ref: [[x.cell, UNK]] }];
+          }
+        }
         for (const [x, y] of [[l, r], [r, l]] as const) {
           if (x.cell === undefined || x.v.k !== 'unk') continue;
           if (op === '==' || op === '!=') {
