@@ -39,6 +39,8 @@ export const SMALL_INTS = [-1, ...SMALL_VALUES];
 const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|\bpanic\(|\bos\.Exit\(|AfterFunc/;
 /** The type of the object context.Background() and context.TODO() evaluate to. */
 const BACKGROUND = 'context.Background';
+/** Calls that end the goroutine and not the program, as noReturn treats them. */
+const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
 /** Longest slice whose length is tracked. */
 const MAX_SLICE = 8;
 
@@ -199,12 +201,28 @@ export class Machine {
     return types.every((t) => this.plainType(t));
   }
 
+  private readonly plainTypes = new Map<string, boolean>();
+
   /** A type whose values cannot hold a channel, object or closure of this package: basic types, other packages' types, and slices, arrays, maps and pointers of those. */
   private plainType(t: Node | null | undefined): boolean {
     if (!t) return false;
     switch (t.type) {
       case 'qualified_type': return true;
-      case 'type_identifier': return CONVERSIONS.has(t.text) || !this.pkg.globals.has(t.text);
+      case 'type_identifier': {
+        if (CONVERSIONS.has(t.text)) return true;
+        const g = this.pkg.globals.get(t.text);
+        if (!g) return true;
+        if (g.kind !== 'type' || !g.type) return false;
+        // A local named type is plain when what it is made of is: `type Rev int`, a struct of plain fields.
+        if (this.plainTypes.has(t.text)) return this.plainTypes.get(t.text)!;
+        this.plainTypes.set(t.text, false); // recursive types: not plain
+        const u = g.type;
+        const r = u.type === 'struct_type'
+          ? u.descendantsOfType('field_declaration').every((fd) => fd.parent?.parent === u && this.plainType(fd.childForFieldName('type')))
+          : this.plainType(u);
+        this.plainTypes.set(t.text, r);
+        return r;
+      }
       case 'pointer_type': case 'slice_type': case 'array_type': case 'parenthesized_type':
         return this.plainType(t.childForFieldName('element') ?? t.namedChildren.at(-1));
       case 'map_type': return this.plainType(t.childForFieldName('key')) && this.plainType(t.childForFieldName('value'));
@@ -269,14 +287,18 @@ export class Machine {
 
   private readonly ends = new Map<number, boolean>();
 
-  /** Whether a function, or a package-local function it calls, may end the goroutine or the path (`t.Fatal`, `runtime.Goexit`, `panic`, `os.Exit`). */
+  /**
+   * Whether a function, or a package-local function it calls, may end the
+   * goroutine and let the program go on (`t.Fatal`, `runtime.Goexit`,
+   * `require.*`): skipping it would lose that path. A panic or `os.Exit`
+   * ends the program, a path the search drops anyway.
+   */
   mayEndGoroutine(f: number): boolean {
     const known = this.ends.get(f);
     if (known !== undefined) return known;
     this.ends.set(f, false); // recursion: assume not, the other frames decide
-    let r = false;
-    for (const call of this.fns[f]!.node.descendantsOfType('call_expression')) {
-      if (this.pkg.isNoReturnCall(call)) { r = true; break; }
+    let r = GOEXIT_TEXT.test(this.fns[f]!.node.text);
+    if (!r) for (const call of this.fns[f]!.node.descendantsOfType('call_expression')) {
       const callee = this.pkg.calleeDecl(call);
       if (callee && this.mayEndGoroutine(this.fnOf(callee))) { r = true; break; }
     }
