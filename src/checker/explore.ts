@@ -25,6 +25,8 @@ export const MAX_SETTLE_STEPS = 2_000;
 export const MAX_PROCS = 24;
 /** Local steps of one settle after which its branches are deduplicated. */
 const DEDUPE_AFTER = 200;
+/** Cells a state holds before a settle collects its garbage (a loop declaring a variable per iteration). */
+const GC_CELLS = 256;
 /** Local steps per group, all goroutines together. */
 export const MAX_TOTAL_STEPS = 10_000;
 
@@ -119,6 +121,8 @@ export function explore(m: Machine, root: number): GroupResult {
 function settle(m: Machine, st: State, run: number[], trail: Trail | null, budget: { steps: number; bounded: boolean }): Pending[] {
   const out: Pending[] = [];
   const work: { st: State; run: number[]; trail: Trail | null; steps: number }[] = [{ st, run: [...run], trail, steps: 0 }];
+  // Cells a state may hold before its garbage is collected: twice what survived the last collection.
+  let gcAt = GC_CELLS;
   const seen = new Set<string>();
   let steps = 0;
   while (work.length) {
@@ -131,7 +135,10 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
     if (++budget.steps > MAX_TOTAL_STEPS || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) { budget.bounded = true; return out; }
     // Between steps no cell id is held outside the state: drop what a long loop left behind.
-    if (w.st.cells.length > 256) w.st = compact(w.st, false);
+    if (w.st.cells.length > gcAt) {
+      w.st = compact(w.st, false);
+      gcAt = Math.max(GC_CELLS, 2 * w.st.cells.length);
+    }
     const pid = w.run[0]!;
     if (TRACE) traceStep(m, w.st, pid);
     const events: Event[] = [];

@@ -357,6 +357,16 @@ export class Machine {
     }
   }
 
+  /**
+   * A function the search skips may still hand the channels it is given, or
+   * that its closure holds, to code outside the model: those escape. Objects
+   * it is given do not (a getter on `s` would otherwise silence all of s).
+   */
+  private escapeChannels(st: State, f: Val & { k: 'fn' }, args: Val[]): void {
+    const vals = [...args, ...Object.values(f.env ?? {}).map((cell) => st.cells[cell]!)];
+    for (const v of vals) if (v.k === 'chan' || v.k === 'fn' || v.k === 'slice' || v.k === 'tup') this.escape(st, v);
+  }
+
   /** Marks every channel and object reachable from `v` as handed to code outside the model. */
   escape(st: State, v: Val, seen = new Set<string>()): void {
     switch (v.k) {
@@ -836,7 +846,12 @@ export class Machine {
         const f = local.fn as Val & { k: 'fn' };
         // A function that can neither synchronise nor start or end a goroutine changes nothing
         // the search looks at: its result is unknown, and running it would only cost steps.
-        if (!this.synchronises(f.f) && this.plainResults(f.f)) { fr.memo[local.key] = UNK; return CONT; }
+        if (!this.synchronises(f.f) && this.plainResults(f.f)) {
+          // It may still hand a channel to code we do not model (`SafeClose(ch)`).
+          this.escapeChannels(st, f, local.args);
+          fr.memo[local.key] = UNK;
+          return CONT;
+        }
         // Handed nothing the group made, it cannot reach the group's channels, locks or objects;
         // returning nothing it could have made either, and unable to end the goroutine, it is
         // invisible to the search whatever it does inside (its own goroutines are its own group).
@@ -861,7 +876,11 @@ export class Machine {
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };
-        if (!this.synchronises(f.f) || (untracked(st, f) && local.args.every((a) => untracked(st, a)))) { fr.memo[local.key] = NIL; return CONT; }
+        if (!this.synchronises(f.f) || (untracked(st, f) && local.args.every((a) => untracked(st, a)))) {
+          this.escapeChannels(st, f, local.args);
+          fr.memo[local.key] = NIL;
+          return CONT;
+        }
         const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
         fr.memo[local.key] = NIL;
         c.events.push({ pid: p.id, name: p.name, site: local.site, text: `starts ${st.procs[id]!.name}` });
@@ -970,6 +989,8 @@ export class Machine {
       if (!b) return { v: UNK };
       if (b.kind === 'func') return { v: { k: 'fn', f: this.fnOf(b.decl), env: null } };
       if (b.kind === 'const') {
+        const lit = b.value ? unparen(b.value).type : '';
+        if (lit === 'true' || lit === 'false') return { v: { k: 'bool', v: lit === 'true' } };
         const n2 = b.value ? evalCount(this.pkg, b.value) : null;
         return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : UNK };
       }
