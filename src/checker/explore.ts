@@ -12,23 +12,28 @@
 // runs print the same findings; a group that reaches the bound reports
 // nothing (we would not know that the leak is reachable only by a schedule we
 // missed, but we could not say the others are not either).
-import { Machine, type Event } from './machine.js';
+import { Machine, COND_TYPE, type Event } from './machine.js';
 import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNK, type Need, type Proc, type State, type Val } from './state.js';
 
 /** States explored per group before giving up (silently). */
-export const MAX_STATES = 2_000;
+export const MAX_STATES = Number(process.env['CK_STATES'] ?? 2_000);
 /** Steps one goroutine may take between two synchronisations before it counts as running forever. */
 export const MAX_LOCAL_STEPS = 1_000;
 /** Local steps of one settle (all the local paths between two states). */
-export const MAX_SETTLE_STEPS = 2_000;
+export const MAX_SETTLE_STEPS = Number(process.env['CK_SETTLE'] ?? 2_000);
 /** Goroutines a state may hold (finished ones included until the next compaction). */
 export const MAX_PROCS = 24;
 /** Local steps of one settle after which its branches are deduplicated. */
 const DEDUPE_AFTER = 200;
 /** Local steps per group, all goroutines together. */
-export const MAX_TOTAL_STEPS = 10_000;
+export const MAX_TOTAL_STEPS = Number(process.env['CK_STEPS'] ?? 10_000);
 
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+const PROF = !!process.env['CK_PROF'];
+/** A select with default may poll before a parked partner arrived: its arrival is no synchronisation. */
+const DFLT = !!process.env['CK_DFLT'];
+export const PROFC = new Map<string, number>();
+if (PROF) process.on('exit', () => { for (const [k, v] of [...PROFC].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stderr.write(`prof ${v} ${k}\n`); });
 
 interface Trail { ev: Event; prev: Trail | null }
 interface Pending { st: State; trail: Trail | null }
@@ -81,13 +86,14 @@ export function explore(m: Machine, root: number): GroupResult {
   const visited = new Set<string>();
   let states = 0;
   while (stack.length && !budget.bounded) {
-    const { st, trail } = stack.pop()!;
+    const { st, trail } = process.env['CK_BFS'] ? stack.shift()! : stack.pop()!;
     const key = stateKey(st);
     if (visited.has(key)) continue;
     visited.add(key);
     if (++states > MAX_STATES) { budget.bounded = true; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, stack ${stack.length}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
+    if (process.env['CK_DUMP']) process.stderr.write(`state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : ''}${p.spin ? ' spin' : ''} ${p.need ? p.need.t + '@' + (m.sites[p.need.site]!.startPosition.row + 1) : '-'}`).join(' | ')} trans=${trans.length}\n`);
     if (!trans.some((t) => !t.env)) checkLeaks(st, trail, leaks);
     const next: Pending[] = [];
     for (const t of trans) {
@@ -101,7 +107,7 @@ export function explore(m: Machine, root: number): GroupResult {
     }
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
-  return { leaks: budget.bounded ? [] : [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded };
+  return { leaks: budget.bounded && !process.env['CK_KEEP'] ? [] : [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded };
 }
 
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
@@ -127,6 +133,8 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       const node = fr ? m.fns[fr.f]!.cfg.nodes[fr.pc]!.ast : null;
       process.stderr.write(`  step ${budget.steps}: ${w.st.procs[pid]!.name} at ${node ? node.startPosition.row + 1 : '?'}, work ${work.length}, cells ${w.st.cells.length}\n`);
     }
+    if (PROF) { const fr = w.st.procs[pid]!.frames.at(-1); const node = fr && !fr.exiting ? m.fns[fr.f]!.cfg.nodes[fr.pc]!.ast : null; const k = `${w.st.procs[pid]!.name}@${node ? node.startPosition.row + 1 : 'exit'}`; PROFC.set(k, (PROFC.get(k) ?? 0) + 1); }
+    if (process.env['CK_STEPTRACE'] && budget.steps < Number(process.env['CK_STEPTRACE'])) { const fr = w.st.procs[pid]!.frames.at(-1); const node = fr && !fr.exiting ? m.fns[fr.f]!.cfg.nodes[fr.pc]!.ast : null; process.stderr.write(`  [${budget.steps}] ${w.st.procs[pid]!.name} ${node ? node.startPosition.row + 1 + ' ' + node.text.split('\n')[0]!.slice(0, 50) : 'exit'} work=${work.length}\n`); }
     const events: Event[] = [];
     m.spawned = [];
     const r = m.step(w.st, pid, events);
@@ -241,7 +249,7 @@ function transitions(m: Machine, st: State): Trans[] {
             if (qid === pid) continue;
             for (const b of qalts) {
               if (b.dir !== 'recv' || b.ch.k !== 'chan' || b.ch.id !== ch.id) continue;
-              internalCase = true;
+              if (!DFLT) internalCase = true;
               const q = st.procs[qid]!;
               out.push({ env: false, apply: (s) => {
                 a.complete(s, NIL);
@@ -261,7 +269,7 @@ function transitions(m: Machine, st: State): Trans[] {
           out.push({ env: false, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (closed)`)] }; } });
         } else {
           // Pairs with blocked senders are made from the sender's side.
-          for (const [qid, qalts] of alts) if (qid !== pid && qalts.some((b) => b.dir === 'send' && b.ch.k === 'chan' && b.ch.id === ch.id)) internalCase = true;
+          for (const [qid, qalts] of alts) if (!DFLT && qid !== pid && qalts.some((b) => b.dir === 'send' && b.ch.k === 'chan' && b.ch.id === ch.id)) internalCase = true;
         }
         if (c.esc) {
           out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [UNK, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (sent outside)`)] }; } });
@@ -299,6 +307,36 @@ function transitions(m: Machine, st: State): Trans[] {
         const wg = need.wg;
         if (wg.k === 'wg' && st.wgs[wg.id]! + need.n < 0) break; // negative counter panics
         simple(false, (s) => { if (wg.k === 'wg') s.wgs[wg.id]! += need.n; return true; }, need.n < 0 ? `${siteText(m, need.site)}` : '');
+        break;
+      }
+      case 'condwait': {
+        if (need.reg) break; // woken only by a signal transition
+        out.push({ env: false, apply: (s) => {
+          const q = s.procs[pid]!;
+          const w = q.need as Need & { t: 'condwait' };
+          const o = w.cond.k === 'obj' ? s.objs[w.cond.id]! : null;
+          const l = o?.fields['L'] !== undefined ? s.cells[o.fields['L']]! : UNK;
+          if (l.k === 'mu') s.mus[l.id]!.w = 0;
+          q.need = { ...w, reg: 1 };
+          return { run: [pid], events: [ev(p, need.site, `waits on ${lockText(m, need.site)}`)] };
+        } });
+        break;
+      }
+      case 'signal': {
+        const cv = need.cond;
+        const waiters = cv.k === 'obj' ? st.procs.filter((q) => !q.done && q.need?.t === 'condwait' && q.need.reg && q.need.cond.k === 'obj' && q.need.cond.id === cv.id).map((q) => q.id) : [];
+        const wake = (s: State, qid: number) => {
+          const q = s.procs[qid]!;
+          const w = q.need as Need & { t: 'condwait' };
+          const o = s.objs[(w.cond as Val & { k: 'obj' }).id]!;
+          const l = o.fields['L'] !== undefined ? s.cells[o.fields['L']]! : UNK;
+          q.need = { t: 'lock', m: l, key: w.key, site: w.site };
+        };
+        const verb = need.all ? 'broadcasts' : 'signals';
+        if (need.all || waiters.length === 0) simple(false, (s) => { for (const q of waiters) wake(s, q); return true; }, `${verb} ${lockText(m, need.site)}`);
+        else for (const qid of waiters) {
+          out.push({ env: false, apply: (s) => { wake(s, qid); completeAt(pid, need.key)(s, NIL); return { run: [pid], events: [ev(p, need.site, `${verb} ${lockText(m, need.site)} (wakes ${st.procs[qid]!.name})`)] }; } });
+        }
         break;
       }
       case 'wgwait': {
@@ -340,6 +378,7 @@ function reach(st: State, p: Proc): Set<string> {
       case 'obj': {
         if (seenObjs.has(v.id)) return;
         seenObjs.add(v.id);
+        if (st.objs[v.id]!.type === COND_TYPE) out.add(`o${v.id}`);
         for (const c of Object.values(st.objs[v.id]!.fields)) cell(c);
         return;
       }
@@ -360,6 +399,7 @@ function reach(st: State, p: Proc): Set<string> {
   if (n) {
     if (n.t === 'select') n.cases.forEach((c) => { visit(c.ch); visit(c.v); });
     else if ('ch' in n) visit(n.ch);
+    else if ('cond' in n) visit(n.cond);
     if (n.t === 'send') visit(n.v);
   }
   // A mutex it holds is one it can release.
@@ -375,6 +415,7 @@ function waitsOn(p: Proc): string[] {
     case 'select': return n.cases.flatMap((c) => (c.ch.k === 'chan' ? [`c${c.ch.id}`] : []));
     case 'lock': case 'rlock': case 'unlock': case 'runlock': return n.m.k === 'mu' ? [`m${n.m.id}`] : [];
     case 'wgadd': case 'wgwait': return n.wg.k === 'wg' ? [`w${n.wg.id}`] : [];
+    case 'condwait': case 'signal': return n.cond.k === 'obj' ? [`o${n.cond.id}`] : [];
   }
 }
 
@@ -433,6 +474,7 @@ function canBeWoken(st: State, p: Proc): boolean {
     case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch));
     case 'lock': case 'rlock': return n.m.k !== 'mu';
     case 'wgwait': return n.wg.k !== 'wg';
+    case 'condwait': return !n.reg || n.cond.k !== 'obj' || st.objs[n.cond.id]!.esc;
     default: return true;
   }
 }
