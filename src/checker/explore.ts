@@ -1,5 +1,5 @@
 // The search: every schedule of a group's goroutines, one synchronisation at
-// a time, depth first in a fixed order, over canonical states.
+// a time, breadth first in a fixed order, over canonical states.
 //
 // A state where no goroutine can synchronise with another any more (what is
 // left is only what the outside world might do: a context's Done, a timer,
@@ -9,13 +9,14 @@
 // to that state is the witness.
 //
 // The search is bounded in states and in local steps, never in time, so two
-// runs print the same findings; a group that reaches the bound reports
-// nothing (we would not know that the leak is reachable only by a schedule we
-// missed, but we could not say the others are not either).
-import { Machine, type Event } from './machine.js';
+// runs print the same findings. A group that reaches the bound still reports
+// the leaks it saw: each is judged in one reachable state, by what the
+// goroutines in that state can still do, so a schedule the search did not
+// reach cannot make it wrong. The bound only costs the leaks it did not reach.
+import { Machine, COND_TYPE, type Event } from './machine.js';
 import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNK, type Need, type Proc, type State, type Val } from './state.js';
 
-/** States explored per group before giving up (silently). */
+/** States explored per group before stopping (with the leaks seen so far). */
 export const MAX_STATES = 2_000;
 /** Steps one goroutine may take between two synchronisations before it counts as running forever. */
 export const MAX_LOCAL_STEPS = 1_000;
@@ -31,6 +32,7 @@ const GC_CELLS = 256;
 export const MAX_TOTAL_STEPS = 10_000;
 
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+/** A select with default may poll before a parked partner arrived: its arrival is no synchronisation. */
 
 interface Trail { ev: Event; prev: Trail | null }
 
@@ -90,16 +92,19 @@ export function explore(m: Machine, root: number): GroupResult {
   m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, [], -1, m.fns[root]!.name);
   const budget = { steps: 0, bounded: false };
   const leaks = new Map<number, Leak>();
-  const stack = settle(m, init, [0], null, budget).reverse();
+  // Breadth first: a bound cuts the deepest schedules, and each witness is a shortest one.
+  const queue: (Pending | null)[] = settle(m, init, [0], null, budget);
+  let head = 0;
   const visited = new Set<string>();
   let states = 0;
-  while (stack.length && !budget.bounded) {
-    const { st, trail } = stack.pop()!;
+  while (head < queue.length && !budget.bounded) {
+    const { st, trail } = queue[head]!;
+    queue[head++] = null;
     const key = stateKey(st);
     if (visited.has(key)) continue;
     visited.add(key);
     if (++states > MAX_STATES) { budget.bounded = true; break; }
-    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, stack ${stack.length}, key ${key.length} bytes\n`);
+    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
     if (!trans.some((t) => !t.env)) checkLeaks(st, trail, leaks);
     const next: Pending[] = [];
@@ -112,9 +117,9 @@ export function explore(m: Machine, root: number): GroupResult {
       next.push(...settle(m, s2, r.run, tr, budget));
       if (budget.bounded) break;
     }
-    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+    for (const n of next) queue.push(n);
   }
-  return { leaks: budget.bounded ? [] : [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded };
+  return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded };
 }
 
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
@@ -255,7 +260,6 @@ function transitions(m: Machine, st: State): Trans[] {
             if (qid === pid) continue;
             for (const b of qalts) {
               if (b.dir !== 'recv' || b.ch.k !== 'chan' || b.ch.id !== ch.id) continue;
-              internalCase = true;
               const q = st.procs[qid]!;
               out.push({ env: false, apply: (s) => {
                 a.complete(s, NIL);
@@ -273,10 +277,8 @@ function transitions(m: Machine, st: State): Trans[] {
         } else if (c.closed) {
           internalCase = true;
           out.push({ env: false, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (closed)`)] }; } });
-        } else {
-          // Pairs with blocked senders are made from the sender's side.
-          for (const [qid, qalts] of alts) if (qid !== pid && qalts.some((b) => b.dir === 'send' && b.ch.k === 'chan' && b.ch.id === ch.id)) internalCase = true;
         }
+        // Pairs with blocked senders are made from the sender's side.
         if (c.esc) {
           out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [UNK, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (sent outside)`)] }; } });
           if (a.range) out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} closed outside`)] }; } });
@@ -313,6 +315,36 @@ function transitions(m: Machine, st: State): Trans[] {
         const wg = need.wg;
         if (wg.k === 'wg' && st.wgs[wg.id]! + need.n < 0) break; // negative counter panics
         simple(false, (s) => { if (wg.k === 'wg') s.wgs[wg.id]! += need.n; return true; }, need.n < 0 ? `${siteText(m, need.site)}` : '');
+        break;
+      }
+      case 'condwait': {
+        if (need.reg) break; // woken only by a signal transition
+        out.push({ env: false, apply: (s) => {
+          const q = s.procs[pid]!;
+          const w = q.need as Need & { t: 'condwait' };
+          const o = w.cond.k === 'obj' ? s.objs[w.cond.id]! : null;
+          const l = o?.fields['L'] !== undefined ? s.cells[o.fields['L']]! : UNK;
+          if (l.k === 'mu') s.mus[l.id]!.w = 0;
+          q.need = { ...w, reg: 1 };
+          return { run: [pid], events: [ev(p, need.site, `waits on ${lockText(m, need.site)}`)] };
+        } });
+        break;
+      }
+      case 'signal': {
+        const cv = need.cond;
+        const waiters = cv.k === 'obj' ? st.procs.filter((q) => !q.done && q.need?.t === 'condwait' && q.need.reg && q.need.cond.k === 'obj' && q.need.cond.id === cv.id).map((q) => q.id) : [];
+        const wake = (s: State, qid: number) => {
+          const q = s.procs[qid]!;
+          const w = q.need as Need & { t: 'condwait' };
+          const o = s.objs[(w.cond as Val & { k: 'obj' }).id]!;
+          const l = o.fields['L'] !== undefined ? s.cells[o.fields['L']]! : UNK;
+          q.need = { t: 'lock', m: l, key: w.key, site: w.site };
+        };
+        const verb = need.all ? 'broadcasts' : 'signals';
+        if (need.all || waiters.length === 0) simple(false, (s) => { for (const q of waiters) wake(s, q); return true; }, `${verb} ${lockText(m, need.site)}`);
+        else for (const qid of waiters) {
+          out.push({ env: false, apply: (s) => { wake(s, qid); completeAt(pid, need.key)(s, NIL); return { run: [pid], events: [ev(p, need.site, `${verb} ${lockText(m, need.site)} (wakes ${st.procs[qid]!.name})`)] }; } });
+        }
         break;
       }
       case 'wgwait': {
@@ -354,6 +386,7 @@ function reach(st: State, p: Proc): Set<string> {
       case 'obj': {
         if (seenObjs.has(v.id)) return;
         seenObjs.add(v.id);
+        if (st.objs[v.id]!.type === COND_TYPE) out.add(`o${v.id}`);
         for (const c of Object.values(st.objs[v.id]!.fields)) cell(c);
         return;
       }
@@ -374,6 +407,7 @@ function reach(st: State, p: Proc): Set<string> {
   if (n) {
     if (n.t === 'select') n.cases.forEach((c) => { visit(c.ch); visit(c.v); });
     else if ('ch' in n) visit(n.ch);
+    else if ('cond' in n) visit(n.cond);
     if (n.t === 'send') visit(n.v);
   }
   // A mutex it holds is one it can release.
@@ -389,6 +423,7 @@ function waitsOn(p: Proc): string[] {
     case 'select': return n.cases.flatMap((c) => (c.ch.k === 'chan' ? [`c${c.ch.id}`] : []));
     case 'lock': case 'rlock': case 'unlock': case 'runlock': return n.m.k === 'mu' ? [`m${n.m.id}`] : [];
     case 'wgadd': case 'wgwait': return n.wg.k === 'wg' ? [`w${n.wg.id}`] : [];
+    case 'condwait': case 'signal': return n.cond.k === 'obj' ? [`o${n.cond.id}`] : [];
   }
 }
 
@@ -447,6 +482,7 @@ function canBeWoken(st: State, p: Proc): boolean {
     case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch));
     case 'lock': case 'rlock': return n.m.k !== 'mu';
     case 'wgwait': return n.wg.k !== 'wg';
+    case 'condwait': return !n.reg || n.cond.k !== 'obj' || st.objs[n.cond.id]!.esc;
     default: return true;
   }
 }

@@ -66,7 +66,39 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
     if (isProgramLifetime(pkg, top)) continue;
     roots.push(top);
   }
+  roots.push(...callerRoots(pkg, roots));
   return roots;
+}
+
+/**
+ * Functions that start goroutines only through package-local calls
+ * (`TestX` calling `s.Start()` which has the `go`), and that no
+ * package-local function calls: the tops of the call chains.
+ */
+function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
+  const key = (n: Node) => `${pkg.files.indexOf(pkg.fileOf(n))}:${n.startIndex}`;
+  const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
+  const calls = new Map<string, Node[]>();
+  const called = new Set<string>();
+  for (const d of decls) {
+    const out: Node[] = [];
+    for (const call of d.descendantsOfType('call_expression')) {
+      const callee = pkg.calleeDecl(call);
+      if (callee) { out.push(callee); if (key(callee) !== key(d)) called.add(key(callee)); }
+    }
+    calls.set(key(d), out);
+  }
+  const starts = new Set(direct.map(key));
+  for (const { node } of pkg.allNodesOfType('go_statement')) { const t = pkg.topLevelDecl(node); if (t) starts.add(key(t)); }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const d of decls) {
+      if (starts.has(key(d))) continue;
+      if ((calls.get(key(d)) ?? []).some((c) => starts.has(key(c)))) { starts.add(key(d)); changed = true; }
+    }
+  }
+  const have = new Set(direct.map(key));
+  return decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !called.has(key(d)) && !isProgramLifetime(pkg, d));
 }
 
 function run(pkg: PackageSemantics): CheckerResult {

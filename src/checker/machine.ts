@@ -43,6 +43,8 @@ const BACKGROUND = 'context.Background';
 const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
 /** Longest slice whose length is tracked. */
 const MAX_SLICE = 8;
+/** Entries a map made in the group may hold before it is any map. */
+const MAX_MAP = 8;
 
 export interface FnInfo {
   node: Node;
@@ -56,6 +58,8 @@ export interface FnInfo {
   loopBodies: Map<number, Set<number>>;
   /** Per control-flow node: the variables (binding ids) that node or a node after it names; computed on first use. */
   live: Set<number>[] | null;
+  /** A method of sync.Cond, run by the machine itself. */
+  builtin?: 'Wait' | 'Signal' | 'Broadcast';
 }
 
 /** Something a witness shows: a make, a go, a synchronisation, a return. */
@@ -98,7 +102,9 @@ interface Ctx {
 }
 
 const CONT: StepOut = { k: 'cont' };
-const SYNC_NEEDS = new Set(['send', 'recv', 'select', 'close', 'lock', 'unlock', 'rlock', 'runlock', 'wgadd', 'wgwait']);
+const SYNC_NEEDS = new Set(['send', 'recv', 'select', 'close', 'lock', 'unlock', 'rlock', 'runlock', 'wgadd', 'wgwait', 'condwait', 'signal']);
+/** Object type of a sync.Cond made by sync.NewCond: field L is its lock. */
+export const COND_TYPE = '#cond';
 const INT_TYPES = new Set(['int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'byte', 'rune']);
 const CONVERSIONS = new Set([...INT_TYPES, 'string', 'float32', 'float64', 'bool', 'complex64', 'complex128', 'error', 'any']);
 
@@ -278,7 +284,7 @@ export class Machine {
     if (!r) {
       for (const call of node.descendantsOfType('call_expression')) {
         const callee = this.pkg.calleeDecl(call);
-        if (callee ? this.synchronises(this.fnOf(callee)) : this.callsFunctionValue(call)) { r = true; break; }
+        if (callee ? this.synchronises(this.fnOf(callee)) : this.callsFunctionValue(call) || (this.anyMethodSynchronises(call))) { r = true; break; }
       }
     }
     this.syncs.set(f, r);
@@ -303,6 +309,181 @@ export class Machine {
       if (callee && this.mayEndGoroutine(this.fnOf(callee))) { r = true; break; }
     }
     this.ends.set(f, r);
+    return r;
+  }
+
+  /** Embedded fields of a local struct type whose type is a local named type: field name (the type name) and type node. */
+  embedded(type: string | null): { name: string; type: Node }[] {
+    if (!type) return [];
+    const g = this.pkg.globals.get(type);
+    const st = g?.kind === 'type' ? g.type : null;
+    if (st?.type !== 'struct_type') return [];
+    const out: { name: string; type: Node }[] = [];
+    for (const fd of st.descendantsOfType('field_declaration')) {
+      if (fd.parent?.parent?.startIndex !== st.startIndex || fd.childrenForFieldName('name').length) continue;
+      const t = fd.childForFieldName('type');
+      let base = t;
+      if (base?.type === 'pointer_type') base = base.namedChild(0);
+      if (t && base?.type === 'type_identifier' && this.pkg.globals.get(base.text)?.kind === 'type') out.push({ name: base.text, type: t });
+    }
+    return out;
+  }
+
+  /** Field names of a struct type in declaration order, embedded fields by their type name. */
+  fieldOrder(type: string): string[] {
+    const g = this.pkg.globals.get(type);
+    const st = g?.kind === 'type' ? g.type : null;
+    if (st?.type !== 'struct_type') return [...(this.pkg.structFields.get(type)?.keys() ?? [])];
+    const out: string[] = [];
+    for (const fd of st.descendantsOfType('field_declaration')) {
+      if (fd.parent?.parent?.startIndex !== st.startIndex) continue;
+      const names = fd.childrenForFieldName('name');
+      if (names.length) { for (const n of names) out.push(n.text); continue; }
+      let t = fd.childForFieldName('type');
+      if (t?.type === 'pointer_type') t = t.namedChild(0);
+      out.push(t?.type === 'qualified_type' ? t.childForFieldName('name')?.text ?? '_' : t?.text ?? '_');
+    }
+    return out;
+  }
+
+  /** Whether `name` is a field or method of the type itself (not promoted). */
+  private ownMember(obj: { type: string | null; fields: Record<string, number> }, name: string): boolean {
+    if (name in obj.fields) return true;
+    if (!obj.type) return true;
+    if (this.pkg.structFields.get(obj.type)?.has(name)) return true;
+    if (this.pkg.methods.has(`${obj.type}.${name}`)) return true;
+    return this.embedded(obj.type).some((e) => e.name === name);
+  }
+
+  /** The object that holds a promoted field or method `name` of `o` (through embedded fields), or `o`. */
+  holder(st: State, o: Val & { k: 'obj' }, name: string, depth = 0): Val & { k: 'obj' } {
+    const obj = st.objs[o.id]!;
+    if (depth > 3 || this.ownMember(obj, name)) return o;
+    for (const e of this.embedded(obj.type)) {
+      let cell = obj.fields[e.name];
+      if (cell === undefined) { cell = this.newCell(st, this.zeroOf(st, e.type)); obj.fields[e.name] = cell; }
+      const v = st.cells[cell]!;
+      if (v.k !== 'obj') continue;
+      const h = this.holder(st, v, name, depth + 1);
+      const hobj = st.objs[h.id]!;
+      if (h.id !== v.id || this.ownMember(hobj, name)) { if (hobj.type && (this.pkg.structFields.get(hobj.type)?.has(name) || this.pkg.methods.has(`${hobj.type}.${name}`) || name in hobj.fields)) return h; }
+    }
+    return o;
+  }
+
+  /** A method call we cannot resolve (an interface, an ambiguous name): whether a package method of that name synchronises. */
+  private anyMethodSynchronises(call: Node): boolean {
+    const sel = selectorParts(unparen(call.childForFieldName('function')!));
+    if (!sel || this.pkg.importPathOf(sel.operand)) return false;
+    return (this.pkg.methodsByName.get(sel.field) ?? []).some((m) => this.synchronises(this.fnOf(m)));
+  }
+
+  // ---------------------------------------------------------------- maps
+  // A map made in the group is an object of type `#map:<site of its type>`
+  // whose fields are its entries, keyed `i<n>`/`b<0|1>` while the keys are
+  // known integers or booleans. Any other key, or escaping, makes it open
+  // (`#mapx:`): entries from outside, reads unknown, range any number of times.
+
+  newMap(st: State, typeNode: Node | null): Val & { k: 'obj' } {
+    const o = this.newObj(st, `#map:${typeNode ? this.site(typeNode) : -1}`) as Val & { k: 'obj' };
+    return o;
+  }
+
+  mapOf(st: State, v: Val): { id: number; open: boolean; valueType: Node | null } | null {
+    if (v.k !== 'obj') return null;
+    const o = st.objs[v.id]!;
+    const m = o.type ? /^#map(x?):(-?\d+)$/.exec(o.type) : null;
+    if (!m) return null;
+    const site = Number(m[2]);
+    const t = site >= 0 ? this.sites[site]! : null;
+    return { id: v.id, open: m[1] === 'x' || o.esc || Object.keys(o.fields).length > MAX_MAP, valueType: t?.childForFieldName('value') ?? null };
+  }
+
+  openMap(st: State, id: number): void {
+    const o = st.objs[id]!;
+    if (o.type) o.type = o.type.replace(/^#map:/, '#mapx:');
+  }
+
+  mapKey(k: Val): string | null {
+    if (k.k === 'int') return `i${k.v}`;
+    if (k.k === 'bool') return `b${k.v ? 1 : 0}`;
+    return null;
+  }
+
+  keyVal(key: string): Val {
+    return key[0] === 'i' ? { k: 'int', v: Number(key.slice(1)) } : { k: 'bool', v: key === 'b1' };
+  }
+
+  keyNum(key: string): number {
+    return key[0] === 'i' ? Number(key.slice(1)) : key === 'b1' ? 1 : 0;
+  }
+
+  /**
+   * An unlock done in place, not at a scheduling point: a release never
+   * blocks and commutes with what other goroutines do before it (a left
+   * mover), so doing it at once loses no deadlock and halves the
+   * interleavings of every critical section.
+   */
+  release(st: State, m: Val, read: boolean): void {
+    if (m.k !== 'mu') return;
+    const y = st.mus[m.id]!;
+    if (read) y.r = Math.max(0, y.r - 1); else y.w = 0;
+  }
+
+  /** Wait releases the Cond's lock and waits; Signal and Broadcast wake the waiters of the moment. */
+  condNeed(st: State, name: 'Wait' | 'Signal' | 'Broadcast', cond: Val, key: string, site: number): Need {
+    // Reaching Wait is no synchronisation: the goroutine registers (and releases the lock) in a step of
+    // its own, so a Signal can come first and be lost.
+    if (name === 'Wait') return { t: 'condwait', cond, key, site, reg: 0 };
+    return { t: 'signal', cond, all: name === 'Broadcast' ? 1 : 0, key, site };
+  }
+
+  private readonly condFns = new Map<string, number>();
+
+  /** The function-table entry of a sync.Cond method: a value `c.Wait` can be passed around and called. */
+  condMethod(name: 'Wait' | 'Signal' | 'Broadcast', at: Node): number {
+    let i = this.condFns.get(name);
+    if (i === undefined) {
+      i = this.fns.length;
+      this.fns.push({ node: at, cfg: null as unknown as Cfg, name: `(*sync.Cond).${name}`, params: [], recv: null, results: [], resultCount: 0, loopBodies: new Map(), live: null, builtin: name });
+      this.condFns.set(name, i);
+      this.syncs.set(i, true);
+    }
+    return i;
+  }
+
+  private readonly stores = new Map<number, boolean>();
+
+  /**
+   * Whether a function, or a package-local function it calls, stores a
+   * value into the heap (`x.f = v`, `xs[i] = v`, `*p = v`): skipping it
+   * would lose a function value or channel kept for later
+   * (`m.handlers = append(m.handlers, h)`).
+   */
+  storesValues(f: number): boolean {
+    const known = this.stores.get(f);
+    if (known !== undefined) return known;
+    this.stores.set(f, false);
+    const node = this.fns[f]!.node;
+    let r = false;
+    for (const a of node.descendantsOfType('assignment_statement')) {
+      const left = a.childForFieldName('left')?.namedChildren ?? [];
+      if (left.some((l) => {
+        const t = unparen(l);
+        if (t.type === 'selector_expression' || t.type === 'index_expression' || t.type === 'unary_expression') return true;
+        // A variable of an enclosing function (a closure's captured cell).
+        if (t.type !== 'identifier') return false;
+        const b = this.pkg.resolve(t);
+        return !!b && b.fn !== null && (b.ident.startIndex < node.startIndex || b.ident.endIndex > node.endIndex);
+      })) { r = true; break; }
+    }
+    if (!r) {
+      for (const call of node.descendantsOfType('call_expression')) {
+        const callee = this.pkg.calleeDecl(call);
+        if (callee && this.storesValues(this.fnOf(callee))) { r = true; break; }
+      }
+    }
+    this.stores.set(f, r);
     return r;
   }
 
@@ -601,6 +782,19 @@ export class Machine {
       throw new NeedSignal({ t: 'recv', ch: v, key, site: this.site(clause), range: 1 });
     }
     if (v.k === 'nil') return this.goto(c, done);
+    const m = this.mapOf(c.st, v);
+    if (m && !m.open) {
+      // Entries in ascending key order (one of the orders Go may take); the next is the least key past the last.
+      const obj = c.st.objs[m.id]!;
+      const last = c.fr.iters[node.id];
+      const keys = Object.keys(obj.fields).filter((k) => last === undefined || this.keyNum(k) > last).sort((a, b) => this.keyNum(a) - this.keyNum(b));
+      if (!keys.length) { delete c.fr.iters[node.id]; return this.goto(c, done); }
+      const k = keys[0]!;
+      c.fr.iters[node.id] = this.keyNum(k);
+      if (left[0]) this.assignTo(c, left[0], this.keyVal(k), declare);
+      if (left[1]) this.assignTo(c, left[1], c.st.cells[obj.fields[k]!]!, declare);
+      return this.goto(c, body);
+    }
     if (v.k === 'int' || v.k === 'slice') {
       const n = v.k === 'int' ? v.v : v.n;
       const i = c.fr.iters[node.id] ?? 0;
@@ -621,6 +815,12 @@ export class Machine {
     const after = node.succ.find((s) => c.fi.cfg.nodes[s]!.kind !== 'case');
     const dflt = cases.find((s) => c.fi.cfg.nodes[s]!.ast?.type === 'default_case');
     const fallback = dflt ?? after;
+    if (sw.type === 'type_switch_statement') {
+      // `switch x := v.(type)`: x is v in every case (its static type aside).
+      const value = sw.childForFieldName('value');
+      const alias = sw.childForFieldName('alias');
+      if (value && alias) { const v = this.ev(c, value); for (const id of alias.namedChildren) if (id.type === 'identifier') this.declare(c, id, v); }
+    }
     if (sw.type !== 'expression_switch_statement') return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
     const valueNode = sw.childForFieldName('value');
     if (valueNode) {
@@ -723,7 +923,10 @@ export class Machine {
       case 'dec_statement': {
         const target = s.namedChild(0)!;
         const r = this.evRef(c, target);
-        if (r.cell !== undefined) c.st.cells[r.cell] = r.v.k === 'int' ? { k: 'int', v: r.v.v + (s.type === 'inc_statement' ? 1 : -1) } : UNK;
+        if (r.cell !== undefined) {
+          const nv = r.v.k === 'int' ? r.v.v + (s.type === 'inc_statement' ? 1 : -1) : null;
+          c.st.cells[r.cell] = nv !== null ? { k: 'int', v: nv } : UNK;
+        }
         break;
       }
       case 'go_statement': {
@@ -797,10 +1000,12 @@ export class Machine {
     if (d) {
       switch (d.kind) {
         case 'close': throw new NeedSignal({ t: 'close', ch: d.v, key: 'D', site: d.site });
-        case 'unlock': throw new NeedSignal({ t: 'unlock', m: d.v, key: 'D', site: d.site });
-        case 'runlock': throw new NeedSignal({ t: 'runlock', m: d.v, key: 'D', site: d.site });
+        case 'unlock': this.release(c.st, d.v, false); return CONT;
+        case 'runlock': this.release(c.st, d.v, true); return CONT;
         case 'done': throw new NeedSignal({ t: 'wgadd', wg: d.v, n: -1, key: 'D', site: d.site });
         case 'call': {
+          const bi = d.v.k === 'fn' ? this.fns[d.v.f]!.builtin : undefined;
+          if (bi && d.v.k === 'fn') { p.need = this.condNeed(c.st, bi, d.v.recv ?? UNK, 'D', d.site); return { k: 'park' }; }
           if (d.v.k !== 'fn' || p.frames.length >= MAX_FRAMES || !this.synchronises(d.v.f)) return CONT;
           p.frames.push(this.newFrame(c.st, d.v, d.args, ''));
           return CONT;
@@ -844,9 +1049,11 @@ export class Machine {
       }
       case 'call': {
         const f = local.fn as Val & { k: 'fn' };
+        const bi = this.fns[f.f]!.builtin;
+        if (bi) { p.need = this.condNeed(st, bi, f.recv ?? UNK, local.key, this.site(c.fi.cfg.nodes[fr.pc]!.ast ?? this.fns[f.f]!.node)); return { k: 'park' }; }
         // A function that can neither synchronise nor start or end a goroutine changes nothing
         // the search looks at: its result is unknown, and running it would only cost steps.
-        if (!this.synchronises(f.f) && this.plainResults(f.f)) {
+        if (!this.synchronises(f.f) && this.plainResults(f.f) && !this.storesValues(f.f)) {
           // It may still hand a channel to code we do not model (`SafeClose(ch)`).
           this.escapeChannels(st, f, local.args);
           fr.memo[local.key] = UNK;
@@ -876,7 +1083,7 @@ export class Machine {
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };
-        if (!this.synchronises(f.f) || (untracked(st, f) && local.args.every((a) => untracked(st, a)))) {
+        if (!this.synchronises(f.f) || this.fns[f.f]!.builtin || (untracked(st, f) && local.args.every((a) => untracked(st, a)))) {
           this.escapeChannels(st, f, local.args);
           fr.memo[local.key] = NIL;
           return CONT;
@@ -944,7 +1151,8 @@ export class Machine {
     if (t.type === 'selector_expression') {
       const sel = selectorParts(t)!;
       if (this.pkg.importPathOf(sel.operand)) { this.escape(c.st, v); return; }
-      const o = this.ev(c, sel.operand);
+      let o = this.ev(c, sel.operand);
+      if (o.k === 'obj') o = this.holder(c.st, o, sel.field);
       if (o.k === 'obj') {
         const obj = c.st.objs[o.id]!;
         if (obj.esc) this.escape(c.st, v);
@@ -965,6 +1173,17 @@ export class Machine {
         el[i.v] = v;
         c.st.cells[o.cell] = { k: 'slice', n: o.v.n, el };
         return;
+      }
+      const m = this.mapOf(c.st, o.v);
+      if (m && !m.open) {
+        const key = this.mapKey(i);
+        if (key) {
+          const obj = c.st.objs[m.id]!;
+          const cell = obj.fields[key];
+          if (cell === undefined) obj.fields[key] = this.newCell(c.st, v); else c.st.cells[cell] = v;
+          return;
+        }
+        this.openMap(c.st, m.id);
       }
       this.escape(c.st, v);
       return;
@@ -1000,7 +1219,11 @@ export class Machine {
     if (e.type === 'selector_expression') {
       const sel = selectorParts(e)!;
       if (this.pkg.importPathOf(sel.operand)) return { v: { k: 'unk', nn: 1 } };
-      const o = this.outsideObject(c, this.evRef(c, sel.operand));
+      let o = this.outsideObject(c, this.evRef(c, sel.operand));
+      if (o.k === 'obj') o = this.holder(c.st, o, sel.field);
+      if (o.k === 'obj' && c.st.objs[o.id]!.type === COND_TYPE && (sel.field === 'Wait' || sel.field === 'Signal' || sel.field === 'Broadcast')) {
+        return { v: { k: 'fn', f: this.condMethod(sel.field, e), env: null, recv: o } };
+      }
       if (o.k === 'obj') {
         const obj = c.st.objs[o.id]!;
         const ft = obj.type ? this.pkg.structFields.get(obj.type)?.get(sel.field) : undefined;
@@ -1067,6 +1290,16 @@ export class Machine {
         const o = this.ev(c, e.childForFieldName('operand')!);
         const i = this.ev(c, e.childForFieldName('index')!);
         if (o.k === 'slice' && i.k === 'int') return o.el[i.v] ?? UNK;
+        const m = this.mapOf(c.st, o);
+        if (m) {
+          const key = this.mapKey(i);
+          const cell = key ? c.st.objs[m.id]!.fields[key] : undefined;
+          let r: Val[];
+          if (cell !== undefined) r = [c.st.cells[cell]!, { k: 'bool', v: true }];
+          else if (!m.open && key) r = [this.zeroOf(c.st, m.valueType), { k: 'bool', v: false }];
+          else r = [UNK, UNK];
+          return multi ? { k: 'tup', vs: r } : r[0]!;
+        }
         return UNK;
       }
       case 'slice_expression': { const o = this.ev(c, e.childForFieldName('operand')!); return o.k === 'slice' ? { k: 'slice', n: o.n, el: [] } : UNK; }
@@ -1175,7 +1408,7 @@ export class Machine {
     if (t?.type === 'type_identifier' && this.pkg.structFields.has(t.text)) {
       const o = this.newObj(c.st, t.text);
       const obj = c.st.objs[(o as { id: number }).id]!;
-      const order = [...this.pkg.structFields.get(t.text)!.keys()];
+      const order = this.fieldOrder(t.text);
       elems.forEach((x, i) => {
         const key = x.type === 'keyed_element' ? (x.childForFieldName('key') ?? x.namedChildren[0])?.text : order[i];
         if (key) obj.fields[key] = this.newCell(c.st, valueOf(x));
@@ -1192,6 +1425,19 @@ export class Machine {
       });
       return { k: 'slice', n: el.length, el };
     }
+    if (t?.type === 'map_type') {
+      const m = this.newMap(c.st, t);
+      const obj = c.st.objs[m.id]!;
+      for (const x of elems) {
+        const kn = x.type === 'keyed_element' ? x.childForFieldName('key') ?? x.namedChildren[0] : null;
+        const kx = kn?.type === 'literal_element' ? kn.namedChild(0) : kn;
+        const key = kx ? this.mapKey(this.ev(c, kx)) : null;
+        const v = valueOf(x);
+        if (key) obj.fields[key] = this.newCell(c.st, v);
+        else { this.openMap(c.st, m.id); this.escape(c.st, v); }
+      }
+      return m;
+    }
     if (t?.type === 'qualified_type' && elems.length === 0) {
       const z = this.zeroOf(c.st, t);
       if (z.k === 'mu' || z.k === 'wg' || z.k === 'once') return z;
@@ -1204,7 +1450,7 @@ export class Machine {
   private structValue(c: Ctx, t: Node, body: Node): Val {
     let names: string[] | null = null;
     let type: string | null = null;
-    if (t.type === 'type_identifier' && this.pkg.structFields.has(t.text)) { type = t.text; names = [...this.pkg.structFields.get(t.text)!.keys()]; }
+    if (t.type === 'type_identifier' && this.pkg.structFields.has(t.text)) { type = t.text; names = this.fieldOrder(t.text); }
     else if (t.type === 'struct_type') names = t.descendantsOfType('field_declaration').flatMap((fd) => fd.childrenForFieldName('name').map((n) => n.text));
     if (!names) return { k: 'unk', nn: 1 };
     const o = this.newObj(c.st, type) as Val & { k: 'obj' };
@@ -1225,7 +1471,8 @@ export class Machine {
     let fn: Val | null = null;
     const sel = selectorParts(f);
     if (sel && !this.pkg.importPathOf(sel.operand)) {
-      const recv = this.outsideObject(c, this.evRef(c, sel.operand));
+      let recv = this.outsideObject(c, this.evRef(c, sel.operand));
+      if (recv.k === 'obj') recv = this.holder(c.st, recv, sel.field);
       if (recv.k === 'obj') {
         const type = c.st.objs[recv.id]!.type;
         const m = type ? this.pkg.methods.get(`${type}.${sel.field}`) : null;
@@ -1238,7 +1485,13 @@ export class Machine {
     } else if (!sel) {
       fn = this.ev(c, f);
     }
-    const args = argNodes.map((a) => this.ev(c, a));
+    let args = argNodes.map((a) => this.ev(c, a.type === 'variadic_argument' ? a.namedChild(0) ?? a : a));
+    // `f(xs...)`: the slice is the variadic parameter; spread its known elements as the arguments.
+    if (argNodes.some((a) => a.type === 'variadic_argument')) {
+      const last = args[args.length - 1];
+      if (last?.k === 'slice') args = [...args.slice(0, -1), ...Array.from({ length: last.n }, (_, i) => last.el[i] ?? UNK)];
+      else if (last?.k === 'nil') args = args.slice(0, -1);
+    }
     return { fn: fn && fn.k === 'fn' ? fn : null, args };
   }
 
@@ -1267,9 +1520,9 @@ export class Machine {
         switch (r.k) {
           case 'mu':
             if (sel.field === 'Lock') throw new NeedSignal({ t: 'lock', m: r, key, site });
-            if (sel.field === 'Unlock') throw new NeedSignal({ t: 'unlock', m: r, key, site });
+            if (sel.field === 'Unlock') { this.release(c.st, r, false); c.fr.memo[key] = NIL; return NIL; }
             if (sel.field === 'RLock') throw new NeedSignal({ t: 'rlock', m: r, key, site });
-            if (sel.field === 'RUnlock') throw new NeedSignal({ t: 'runlock', m: r, key, site });
+            if (sel.field === 'RUnlock') { this.release(c.st, r, true); c.fr.memo[key] = NIL; return NIL; }
             return UNK;
           case 'wg':
             if (sel.field === 'Add') { const n = this.ev(c, args[0]!); throw new NeedSignal({ t: 'wgadd', wg: r, n: n.k === 'int' ? n.v : 1, key, site }); }
@@ -1347,8 +1600,15 @@ export class Machine {
           c.events.push({ pid: c.p.id, name: c.p.name, site: this.site(e), text: `makes ${name}${cap > 0 ? ` (buffer ${cap})` : ''}` });
           return v;
         }
+        if (t?.type === 'map_type') return this.newMap(c.st, t);
         if (t?.type === 'slice_type') {
           const n = args[1] ? this.ev(c, args[1]) : UNK;
+          if (n.k === 'int' && n.v >= 0 && n.v <= MAX_SLICE) {
+            // Elements are zero values of the element type: a struct element is an object whose fields can be set.
+            const et = t.childForFieldName('element');
+            const el = Array.from({ length: n.v }, () => this.zeroOf(c.st, et));
+            return { k: 'slice', n: n.v, el };
+          }
           return n.k === 'int' ? { k: 'slice', n: n.v, el: [] } : { k: 'unk', nn: 1 };
         }
         return { k: 'unk', nn: 1 };
@@ -1359,6 +1619,8 @@ export class Machine {
         if (v.k === 'chan') { const ch = c.st.chans[v.id]!; return { k: 'int', v: name === 'len' ? ch.buf.length : ch.cap }; }
         if (v.k === 'slice') return { k: 'int', v: v.n };
         if (v.k === 'nil') return { k: 'int', v: 0 };
+        const m = this.mapOf(c.st, v);
+        if (m) return m.open ? UNK : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
         if (v.k === 'unk' && r.cell !== undefined && isSized(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
         return UNK;
       }
@@ -1389,6 +1651,17 @@ export class Machine {
         return v.k === 'nil' || v.k === 'int' || v.k === 'bool' || v.k === 'unk' ? { k: 'unk', nn: 1 } : v;
       }
       case 'panic': throw new NeedSignal({ t: 'discard' });
+      case 'delete': {
+        const mv = this.ev(c, args[0]!);
+        const k = args[1] ? this.ev(c, args[1]) : UNK;
+        const m = this.mapOf(c.st, mv);
+        if (m && !m.open) {
+          const key = this.mapKey(k);
+          if (key) delete c.st.objs[m.id]!.fields[key];
+          else this.openMap(c.st, m.id);
+        }
+        return NIL;
+      }
       default:
         if (CONVERSIONS.has(name)) return args[0] ? this.ev(c, args[0]) : UNK;
         for (const a of args) this.ev(c, a);
@@ -1407,6 +1680,12 @@ export class Machine {
       // The function runs later in a goroutine of its own.
       const fn = this.ev(c, args[1]);
       if (fn.k === 'fn') throw new NeedSignal({ t: 'go', key, fn, args: [], site: this.site(e) });
+    }
+    if (path === 'sync' && name === 'NewCond' && args[0]) {
+      const l = this.ev(c, args[0]);
+      const o = this.newObj(c.st, COND_TYPE) as Val & { k: 'obj' };
+      c.st.objs[o.id]!.fields['L'] = this.newCell(c.st, l);
+      return o;
     }
     // context.Background() is never cancelled: its Done channel is nil.
     if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);

@@ -92,7 +92,11 @@ export type Need =
   | { t: 'close'; ch: Val; key: string; site: number }
   | { t: 'lock' | 'unlock' | 'rlock' | 'runlock'; m: Val; key: string; site: number }
   | { t: 'wgadd'; wg: Val; n: number; key: string; site: number }
-  | { t: 'wgwait'; wg: Val; key: string; site: number };
+  | { t: 'wgwait'; wg: Val; key: string; site: number }
+  /** Waiting in sync.Cond.Wait for a Signal or Broadcast (its lock already released). */
+  | { t: 'condwait'; cond: Val; key: string; site: number; reg: 0 | 1 }
+  /** About to Signal (all: Broadcast) a sync.Cond: wakes the waiters registered at that moment. */
+  | { t: 'signal'; cond: Val; all: 0 | 1; key: string; site: number };
 
 export interface SelectCase {
   dir: 'send' | 'recv';
@@ -242,6 +246,7 @@ export function compact(s: State, dropDone = true): State {
       case 'recv': case 'close': return { ...n, ch: val(n.ch) };
       case 'select': return { ...n, cases: n.cases.map((c) => ({ ...c, ch: val(c.ch), v: val(c.v) })) };
       case 'wgadd': case 'wgwait': return { ...n, wg: val(n.wg) };
+      case 'condwait': case 'signal': return { ...n, cond: val(n.cond) };
       default: return { ...n, m: val(n.m) };
     }
   };
