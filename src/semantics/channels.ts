@@ -543,6 +543,8 @@ export interface SharedChannel {
   /** How it is written in the expression that led here. */
   text: string;
   kind: 'field' | 'global';
+  /** For a field, the struct type that declares it (null when only the field name matched). */
+  owner: string | null;
   /** Every operation on it across the package. */
   ops: ChanOp[];
   /** Made in this package, never closed, never handed to code we cannot see. */
@@ -563,7 +565,7 @@ export function sharedChannel(pkg: PackageSemantics, expr: Node): SharedChannel 
   if (fc) {
     const facts = fieldChannelFacts(pkg, fc);
     return {
-      text: e.text, kind: 'field', ops: facts.ops,
+      text: e.text, kind: 'field', owner: fc.typeName, ops: facts.ops,
       neverClosed: facts.madeHere && !facts.filledFromElsewhere && !facts.ops.some((o) => o.kind === 'close' || o.kind === 'escape'),
       sends: facts.ops.filter((o) => o.kind === 'send').length,
     };
@@ -582,7 +584,7 @@ export function sharedChannel(pkg: PackageSemantics, expr: Node): SharedChannel 
     }
   }
   return {
-    text: e.text, kind: 'global', ops,
+    text: e.text, kind: 'global', owner: null, ops,
     neverClosed: !ops.some((o) => o.kind === 'close' || o.kind === 'escape' || o.kind === 'assign'),
     sends: ops.filter((o) => o.kind === 'send').length,
   };

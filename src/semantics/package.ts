@@ -334,6 +334,16 @@ export class PackageSemantics {
     let v = b.value ? unparen(b.value) : null;
     if (v?.type === 'unary_expression') v = v.childForFieldName('operand');
     if (v?.type === 'composite_literal') return named(v.childForFieldName('type'));
+    // `b := r.branches[name]` with `branches map[string]*Branch`: the element's type.
+    if (v?.type === 'index_expression' && b.valueIndex === 0) {
+      const operand = v.childForFieldName('operand');
+      const sel = operand ? selectorParts(operand) : null;
+      const owner = sel ? this.typeNameOf(sel.operand) : null;
+      let container: Node | null | undefined = sel && owner ? this.structFields.get(owner)?.get(sel.field) : null;
+      if (!sel && operand?.type === 'identifier') container = this.resolve(operand)?.type;
+      if (container?.type === 'map_type') return named(container.childForFieldName('value'));
+      if (container?.type === 'slice_type' || container?.type === 'array_type') return named(container.childForFieldName('element'));
+    }
     if (v?.type === 'call_expression') {
       if (this.isBuiltinCall(v, 'new')) return named(v.childForFieldName('arguments')?.namedChild(0) ?? null);
       const callee = this.calleeDecl(v);
