@@ -141,7 +141,7 @@ func run() {
     expect(r.groups).toBe(1);
   });
 
-  it('counts a group that exhausts the bound and reports nothing for it', () => {
+  it('counts a group that exhausts the bound (and reports only leaks it reached)', () => {
     const r = check(`package p
 
 func spin(n int) {
@@ -153,5 +153,87 @@ func spin(n int) {
 `);
     expect(r.bounded).toBe(1);
     expect(r.leaks).toEqual([]);
+  });
+
+  it('knows that t.Context() is cancelled only when the test returns', () => {
+    const r = check(`package p
+
+import (
+	"context"
+	"testing"
+)
+
+func run(ctx context.Context, ch chan<- int) {
+	select {
+	case ch <- 1:
+	case <-ctx.Done():
+		return
+	}
+}
+
+func TestRun(t *testing.T) {
+	ch := make(chan int)
+	go run(t.Context(), ch)
+	<-ch
+}
+`);
+    // With a context that may fire at any time, run could leave first and TestRun would wait forever.
+    expect(r.leaks).toEqual([]);
+  });
+
+  it('takes a (value, error) result without an error to carry a value', () => {
+    const r = check(`package p
+
+import "os"
+
+func load() ([]byte, error) { return os.ReadFile("x") }
+
+func get() []byte {
+	ch := make(chan []byte, 1)
+	go func() {
+		b, err := load()
+		if err != nil {
+			return
+		}
+		ch <- b
+	}()
+	b := <-ch
+	if b == nil {
+		<-ch
+	}
+	return b
+}
+`);
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([16]);
+  });
+
+  it('lets a channel go with a goroutine it cannot follow, and reads local boolean constants', () => {
+    const handed = check(`package p
+
+import "reflect"
+
+func drain() {
+	ch := make(chan int)
+	go func() { reflect.ValueOf(ch).Close() }()
+	for range ch {
+	}
+}
+`);
+    expect(handed.leaks).toEqual([]);
+    const constant = check(`package p
+
+func pick(block bool, ch chan int) {
+	if block {
+		<-ch
+	}
+}
+
+func run() {
+	const block = false
+	ch := make(chan int)
+	go pick(block, ch)
+}
+`);
+    expect(constant.leaks).toEqual([]);
   });
 });

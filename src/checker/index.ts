@@ -97,8 +97,13 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
       if ((calls.get(key(d)) ?? []).some((c) => starts.has(key(c)))) { starts.add(key(d)); changed = true; }
     }
   }
+  // A caller is worth its own group only when a channel comes from above the goroutines: it, or
+  // a function it calls that starts none, makes one. Otherwise the starting function's own
+  // group already holds every channel (and a caller would cost a second exploration of it).
+  const makesChan = (n: Node) => /\bmake\(\s*chan\b/.test(n.text);
+  const channelFromAbove = (d: Node) => makesChan(d) || (calls.get(key(d)) ?? []).some((c) => !starts.has(key(c)) && makesChan(c));
   const have = new Set(direct.map(key));
-  return decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !called.has(key(d)) && !isProgramLifetime(pkg, d));
+  return decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !called.has(key(d)) && !isProgramLifetime(pkg, d) && channelFromAbove(d));
 }
 
 function run(pkg: PackageSemantics): CheckerResult {

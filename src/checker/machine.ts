@@ -39,6 +39,8 @@ export const SMALL_INTS = [-1, ...SMALL_VALUES];
 const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|\bpanic\(|\bos\.Exit\(|AfterFunc/;
 /** The type of the object context.Background() and context.TODO() evaluate to. */
 const BACKGROUND = 'context.Background';
+/** The object `t.Context()` returns. */
+const TEST_CONTEXT = 'testing.Context';
 /** Calls that end the goroutine and not the program, as noReturn treats them. */
 const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
 /** Longest slice whose length is tracked. */
@@ -208,6 +210,20 @@ export class Machine {
   }
 
   private readonly plainTypes = new Map<string, boolean>();
+
+  /**
+   * What a skipped call returns: unknown values, except that by Go's
+   * convention a `(T, error)` result that reports no error carries a value:
+   * the results before a trailing error are not nil (`cfg, err := load();
+   * if err != nil { return }` then `if cfg == nil` is not a way the code goes).
+   */
+  private unknownResults(f: number): Val {
+    const res = this.fns[f]!.node.childForFieldName('result');
+    if (!res || res.type !== 'parameter_list') return UNK;
+    const types = res.namedChildren.filter((d) => d.type === 'parameter_declaration').flatMap((d) => Array(Math.max(1, d.childrenForFieldName('name').length)).fill(d.childForFieldName('type')?.text ?? ''));
+    if (types.length < 2 || types[types.length - 1] !== 'error') return UNK;
+    return { k: 'tup', vs: types.map((_, i) => (i === types.length - 1 ? UNK : { k: 'unk', nn: 1 })) };
+  }
 
   /** A type whose values cannot hold a channel, object or closure of this package: basic types, other packages' types, and slices, arrays, maps and pointers of those. */
   private plainType(t: Node | null | undefined): boolean {
@@ -1018,6 +1034,8 @@ export class Machine {
       p.done = 1;
       // What the root returns goes to its caller, outside the model.
       if (p.goSite < 0) for (const v of fr.ret ?? []) this.escape(c.st, v);
+      // The test's context is cancelled when the test function returns.
+      if (p.goSite < 0) for (const o of c.st.objs) if (o.type === TEST_CONTEXT) { const d = c.st.cells[o.fields['done']!]!; if (d.k === 'chan') c.st.chans[d.id]!.closed = true; }
       const at = fr.retAt >= 0 ? fr.retAt : this.site(closingBrace(c.fi.node));
       c.events.push({ pid: p.id, name: p.name, site: at, text: p.goSite < 0 ? `${c.fi.name} returns` : 'returns', root: p.goSite < 0 });
       return { k: 'end' };
@@ -1056,13 +1074,13 @@ export class Machine {
         if (!this.synchronises(f.f) && this.plainResults(f.f) && !this.storesValues(f.f)) {
           // It may still hand a channel to code we do not model (`SafeClose(ch)`).
           this.escapeChannels(st, f, local.args);
-          fr.memo[local.key] = UNK;
+          fr.memo[local.key] = this.unknownResults(f.f);
           return CONT;
         }
         // Handed nothing the group made, it cannot reach the group's channels, locks or objects;
         // returning nothing it could have made either, and unable to end the goroutine, it is
         // invisible to the search whatever it does inside (its own goroutines are its own group).
-        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && untracked(st, f) && local.args.every((a) => untracked(st, a))) { fr.memo[local.key] = UNK; return CONT; }
+        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && untracked(st, f) && local.args.every((a) => untracked(st, a))) { fr.memo[local.key] = this.unknownResults(f.f); return CONT; }
         const depth = p.frames.filter((x) => x.f === f.f).length;
         if (p.frames.length >= MAX_FRAMES || depth >= 2) {
           for (const a of local.args) this.escape(st, a);
@@ -1540,9 +1558,15 @@ export class Machine {
         }
       }
     }
+    if (sel && sel.field === 'Context' && args.length === 0 && this.isTestingT(sel.operand)) {
+      const ctx = this.testContext(c.st, e);
+      c.fr.memo[key] = ctx;
+      return ctx;
+    }
     if (sel) {
       const recv = this.ev(c, sel.operand);
       if (recv.k === 'obj' && c.st.objs[recv.id]!.type === BACKGROUND) return sel.field === 'Done' || sel.field === 'Err' ? NIL : UNK;
+      if (recv.k === 'obj' && c.st.objs[recv.id]!.type === TEST_CONTEXT) return sel.field === 'Done' ? c.st.cells[c.st.objs[recv.id]!.fields['done']!]! : UNK;
     }
     const { fn, args: vals } = this.callee(c, e);
     if (fn) throw new NeedSignal({ t: 'call', key, fn, args: vals });
@@ -1675,6 +1699,31 @@ export class Machine {
   }
 
   /** A call into another package: the few whose behaviour matters are modelled, the rest return anything. */
+  /** Whether an expression is a `*testing.T`, `B` or `F` variable (by its declared type). */
+  private isTestingT(n: Node): boolean {
+    const e = unparen(n);
+    if (e.type !== 'identifier') return false;
+    const t = this.pkg.resolve(e)?.type;
+    return !!t && /^\*?testing\.(T|B|F|TB)$/.test(t.text.replace(/\s/g, ''));
+  }
+
+  /**
+   * `t.Context()`: a context that is cancelled just before the test's
+   * cleanups run, so never while the test function runs. Its Done is a
+   * channel of the group, closed when the group's root returns (the root is
+   * the test function, or a helper it calls: closing there is early, which
+   * can only hide a leak).
+   */
+  private testContext(st: State, e: Node): Val {
+    const have = st.objs.findIndex((o) => o.type === TEST_CONTEXT);
+    if (have >= 0) return { k: 'obj', id: have };
+    const ch: Val = { k: 'chan', id: st.chans.length };
+    st.chans.push({ cap: 0, buf: [], closed: false, esc: false, site: this.site(e), name: 't.Context().Done()' });
+    const o = this.newObj(st, TEST_CONTEXT) as Val & { k: 'obj' };
+    st.objs[o.id]!.fields['done'] = this.newCell(st, ch);
+    return o;
+  }
+
   private external(c: Ctx, e: Node, path: string, name: string, args: Node[], key: string): Val {
     if (path === 'time' && name === 'AfterFunc' && args[1]) {
       // The function runs later in a goroutine of its own.
