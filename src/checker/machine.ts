@@ -269,18 +269,28 @@ export class Machine {
 
   /** Whether a function, or a package-local function it calls, makes a channel: a group without one has nothing to prove. */
   makesChannel(f: number): boolean {
-    const known = this.makes.get(f);
+    return this.throughCalls(this.makes, f, (node) => /\bmake\(\s*chan\b/.test(node.text));
+  }
+
+  /**
+   * A fact of a function that holds when it holds of its own text or of a
+   * package-local function it calls, memoised in `memo`. Recursion assumes
+   * the fact does not hold; the other frames decide. `unresolved` says what
+   * a call whose callee is not known counts as.
+   */
+  private throughCalls(memo: Map<number, boolean>, f: number, own: (node: Node) => boolean, unresolved: (call: Node) => boolean = () => false): boolean {
+    const known = memo.get(f);
     if (known !== undefined) return known;
-    this.makes.set(f, false);
+    memo.set(f, false);
     const node = this.fns[f]!.node;
-    let r = /\bmake\(\s*chan\b/.test(node.text);
+    let r = own(node);
     if (!r) {
       for (const call of node.descendantsOfType('call_expression')) {
         const callee = this.pkg.calleeDecl(call);
-        if (callee && this.makesChannel(this.fnOf(callee))) { r = true; break; }
+        if (callee ? this.throughCalls(memo, this.fnOf(callee), own, unresolved) : unresolved(call)) { r = true; break; }
       }
     }
-    this.makes.set(f, r);
+    memo.set(f, r);
     return r;
   }
 
@@ -292,19 +302,7 @@ export class Machine {
    * or a call that ends the goroutine: read from the text, then through calls.
    */
   synchronises(f: number): boolean {
-    const known = this.syncs.get(f);
-    if (known !== undefined) return known;
-    this.syncs.set(f, false); // recursion: assume not, the other frames decide
-    const node = this.fns[f]!.node;
-    let r = SYNC_TEXT.test(node.text);
-    if (!r) {
-      for (const call of node.descendantsOfType('call_expression')) {
-        const callee = this.pkg.calleeDecl(call);
-        if (callee ? this.synchronises(this.fnOf(callee)) : this.callsFunctionValue(call) || (this.anyMethodSynchronises(call))) { r = true; break; }
-      }
-    }
-    this.syncs.set(f, r);
-    return r;
+    return this.throughCalls(this.syncs, f, (node) => SYNC_TEXT.test(node.text), (call) => this.callsFunctionValue(call) || this.anyMethodSynchronises(call));
   }
 
   private readonly ends = new Map<number, boolean>();
@@ -316,17 +314,9 @@ export class Machine {
    * ends the program, a path the search drops anyway.
    */
   mayEndGoroutine(f: number): boolean {
-    const known = this.ends.get(f);
-    if (known !== undefined) return known;
-    this.ends.set(f, false); // recursion: assume not, the other frames decide
-    let r = GOEXIT_TEXT.test(this.fns[f]!.node.text);
-    if (!r) for (const call of this.fns[f]!.node.descendantsOfType('call_expression')) {
-      const callee = this.pkg.calleeDecl(call);
-      if (callee && this.mayEndGoroutine(this.fnOf(callee))) { r = true; break; }
-    }
-    this.ends.set(f, r);
-    return r;
+    return this.throughCalls(this.ends, f, (node) => GOEXIT_TEXT.test(node.text));
   }
+
 
   /** Embedded fields of a local struct type whose type is a local named type: field name (the type name) and type node. */
   embedded(type: string | null): { name: string; type: Node }[] {
@@ -477,30 +467,14 @@ export class Machine {
    * (`m.handlers = append(m.handlers, h)`).
    */
   storesValues(f: number): boolean {
-    const known = this.stores.get(f);
-    if (known !== undefined) return known;
-    this.stores.set(f, false);
-    const node = this.fns[f]!.node;
-    let r = false;
-    for (const a of node.descendantsOfType('assignment_statement')) {
-      const left = a.childForFieldName('left')?.namedChildren ?? [];
-      if (left.some((l) => {
-        const t = unparen(l);
-        if (t.type === 'selector_expression' || t.type === 'index_expression' || t.type === 'unary_expression') return true;
-        // A variable of an enclosing function (a closure's captured cell).
-        if (t.type !== 'identifier') return false;
-        const b = this.pkg.resolve(t);
-        return !!b && b.fn !== null && (b.ident.startIndex < node.startIndex || b.ident.endIndex > node.endIndex);
-      })) { r = true; break; }
-    }
-    if (!r) {
-      for (const call of node.descendantsOfType('call_expression')) {
-        const callee = this.pkg.calleeDecl(call);
-        if (callee && this.storesValues(this.fnOf(callee))) { r = true; break; }
-      }
-    }
-    this.stores.set(f, r);
-    return r;
+    return this.throughCalls(this.stores, f, (node) => node.descendantsOfType('assignment_statement').some((a) => (a.childForFieldName('left')?.namedChildren ?? []).some((l) => {
+      const t = unparen(l);
+      if (t.type === 'selector_expression' || t.type === 'index_expression' || t.type === 'unary_expression') return true;
+      // A variable of an enclosing function (a closure's captured cell).
+      if (t.type !== 'identifier') return false;
+      const b = this.pkg.resolve(t);
+      return !!b && b.fn !== null && (b.ident.startIndex < node.startIndex || b.ident.endIndex > node.endIndex);
+    })));
   }
 
   bid(b: Binding): number {
