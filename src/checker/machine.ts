@@ -225,6 +225,19 @@ export class Machine {
     return { k: 'tup', vs: types.map((_, i) => (i === types.length - 1 ? UNK : { k: 'unk', nn: 1 })) };
   }
 
+  /**
+   * Whether a function returns only booleans or integers: a predicate
+   * (`func() bool { return r.isReady }`) whose answer, read from the
+   * group's objects, decides whether a goroutine waits. Run, not skipped,
+   * when it is handed something of the group's.
+   */
+  private decides(f: number): boolean {
+    const res = this.fns[f]!.node.childForFieldName('result');
+    if (!res) return false;
+    const types = res.type === 'parameter_list' ? res.namedChildren.filter((d) => d.type === 'parameter_declaration').map((d) => d.childForFieldName('type')) : [res];
+    return types.length > 0 && types.every((t) => !!t && t.type === 'type_identifier' && (t.text === 'bool' || INT_TYPES.has(t.text)));
+  }
+
   /** A type whose values cannot hold a channel, object or closure of this package: basic types, other packages' types, and slices, arrays, maps and pointers of those. */
   private plainType(t: Node | null | undefined): boolean {
     if (!t) return false;
@@ -1045,7 +1058,7 @@ export class Machine {
         if (bi) { p.need = this.condNeed(st, bi, f.recv ?? UNK, local.key, this.site(c.fi.cfg.nodes[fr.pc]!.ast ?? this.fns[f.f]!.node)); return { k: 'park' }; }
         // A function that can neither synchronise nor start or end a goroutine changes nothing
         // the search looks at: its result is unknown, and running it would only cost steps.
-        if (!this.synchronises(f.f) && this.plainResults(f.f) && !this.storesValues(f.f)) {
+        if (!this.synchronises(f.f) && this.plainResults(f.f) && !this.storesValues(f.f) && !(this.decides(f.f) && !(untracked(st, f) && local.args.every((a) => untracked(st, a))))) {
           // It may still hand a channel to code we do not model (`SafeClose(ch)`).
           this.escapeChannels(st, f, local.args);
           fr.memo[local.key] = this.unknownResults(f.f);
