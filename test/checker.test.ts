@@ -236,4 +236,19 @@ func run() {
 `);
     expect(constant.leaks).toEqual([]);
   });
+
+  it('takes <-make(chan T) as a deliberate block, like select {}', () => {
+    const r = check(`package p
+
+func freeze() {
+	go func() { <-make(chan struct{}) }()
+}
+
+func run() {
+	ch := make(chan int)
+	go func() { <-ch }()
+}
+`);
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([9]);
+  });
 });

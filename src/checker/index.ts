@@ -131,6 +131,8 @@ function run(pkg: PackageSemantics): CheckerResult {
     if (r.bounded) out.bounded++;
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
+      // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.
+      if (leak.chans.length === 1 && within(m.sites[leak.chans[0]!.site]!, m.sites[leak.opSite]!)) continue;
       bySite.add(leak.opSite);
       out.leaks.push({
         ...leak,
@@ -198,4 +200,8 @@ export function leakEvidence(leak: LeakReport): {
       ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
     ],
   };
+}
+
+function within(inner: Node, outer: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
