@@ -251,4 +251,35 @@ func run() {
 `);
     expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([9]);
   });
+  it('closes a WithCancel context only when its cancel runs, and lets an escaped cancel fire at any time', () => {
+    const src = (cancelUse: string) => `package p
+
+import "context"
+
+func run(ctx context.Context, ch chan<- int) {
+	select {
+	case ch <- 1:
+	case <-ctx.Done():
+	}
+}
+
+func use(ctx context.Context, f func()) {}
+
+func Lookup() int {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan int)
+	go run(ctx, ch)
+	${cancelUse}
+	v := <-ch
+	cancel()
+	return v
+}
+`;
+    // Done cannot fire before cancel(), so run sends and Lookup receives.
+    expect(check(src('')).leaks).toEqual([]);
+    // Handed to code we cannot see, cancel may run first: run leaves and Lookup waits forever.
+    expect(check(src('use(ctx, cancel)')).leaks.map((l) => [l.op.startPosition.row + 1, l.proc])).toEqual([[19, 'Lookup']]);
+    // A deferred cancel runs after the receive: the goroutine still cannot leave early.
+    expect(check(src('defer cancel()')).leaks).toEqual([]);
+  });
 });

@@ -41,6 +41,8 @@ const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|W
 const BACKGROUND = 'context.Background';
 /** The object `t.Context()` returns. */
 const TEST_CONTEXT = 'testing.Context';
+/** The context `context.WithCancel` (and its kin) returns: fields `done` (its Done channel) and `parent`. */
+const CANCEL_CONTEXT = 'context.cancelCtx';
 /** Calls that end the goroutine and not the program, as noReturn treats them. */
 const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
 /** Longest slice whose length is tracked. */
@@ -60,8 +62,8 @@ export interface FnInfo {
   loopBodies: Map<number, Set<number>>;
   /** Per control-flow node: the variables (binding ids) that node or a node after it names; computed on first use. */
   live: Set<number>[] | null;
-  /** A method of sync.Cond, run by the machine itself. */
-  builtin?: 'Wait' | 'Signal' | 'Broadcast';
+  /** A method of sync.Cond, or a context's cancel func, run by the machine itself. */
+  builtin?: 'Wait' | 'Signal' | 'Broadcast' | 'Cancel';
 }
 
 /** Something a witness shows: a make, a go, a synchronisation, a return. */
@@ -460,11 +462,11 @@ export class Machine {
   private readonly condFns = new Map<string, number>();
 
   /** The function-table entry of a sync.Cond method: a value `c.Wait` can be passed around and called. */
-  condMethod(name: 'Wait' | 'Signal' | 'Broadcast', at: Node): number {
+  condMethod(name: 'Wait' | 'Signal' | 'Broadcast' | 'Cancel', at: Node): number {
     let i = this.condFns.get(name);
     if (i === undefined) {
       i = this.fns.length;
-      this.fns.push({ node: at, cfg: null as unknown as Cfg, name: `(*sync.Cond).${name}`, params: [], recv: null, results: [], resultCount: 0, loopBodies: new Map(), live: null, builtin: name });
+      this.fns.push({ node: at, cfg: null as unknown as Cfg, name: name === 'Cancel' ? 'context.CancelFunc' : `(*sync.Cond).${name}`, params: [], recv: null, results: [], resultCount: 0, loopBodies: new Map(), live: null, builtin: name });
       this.condFns.set(name, i);
       this.syncs.set(i, true);
     }
@@ -560,10 +562,14 @@ export class Machine {
         if (seen.has(`o${v.id}`)) return;
         seen.add(`o${v.id}`);
         o.esc = true;
+        // Code handed a context can wait on its Done channel, not close it.
+        if (o.type === CANCEL_CONTEXT || o.type === TEST_CONTEXT) return;
         for (const c of Object.values(o.fields)) this.escape(st, st.cells[c]!, seen);
         return;
       }
       case 'fn': {
+        // A cancel func handed outside may be called at any moment.
+        if (v.recv && this.fns[v.f]!.builtin === 'Cancel') { const o = v.recv.k === 'obj' ? st.objs[v.recv.id]!.fields['done'] : undefined; const d = o !== undefined ? st.cells[o]! : NIL; if (d.k === 'chan') st.chans[d.id]!.esc = true; return; }
         if (!v.env) return;
         for (const c of Object.values(v.env)) {
           if (seen.has(`c${c}`)) continue;
@@ -1008,7 +1014,8 @@ export class Machine {
         case 'done': throw new NeedSignal({ t: 'wgadd', wg: d.v, n: -1, key: 'D', site: d.site });
         case 'call': {
           const bi = d.v.k === 'fn' ? this.fns[d.v.f]!.builtin : undefined;
-          if (bi && d.v.k === 'fn') { p.need = this.condNeed(c.st, bi, d.v.recv ?? UNK, 'D', d.site); return { k: 'park' }; }
+          if (bi === 'Cancel' && d.v.k === 'fn') { this.cancel(c.st, d.v.recv ?? UNK); return CONT; }
+          if (bi && bi !== 'Cancel' && d.v.k === 'fn') { p.need = this.condNeed(c.st, bi, d.v.recv ?? UNK, 'D', d.site); return { k: 'park' }; }
           if (d.v.k !== 'fn' || p.frames.length >= MAX_FRAMES || !this.synchronises(d.v.f)) return CONT;
           p.frames.push(this.newFrame(c.st, d.v, d.args, ''));
           return CONT;
@@ -1022,7 +1029,7 @@ export class Machine {
       // What the root returns goes to its caller, outside the model.
       if (p.goSite < 0) for (const v of fr.ret ?? []) this.escape(c.st, v);
       // The test's context is cancelled when the test function returns.
-      if (p.goSite < 0) for (const o of c.st.objs) if (o.type === TEST_CONTEXT) { const d = c.st.cells[o.fields['done']!]!; if (d.k === 'chan') c.st.chans[d.id]!.closed = true; }
+      if (p.goSite < 0) c.st.objs.forEach((o, id) => { if (o.type === TEST_CONTEXT) this.cancel(c.st, { k: 'obj', id }); });
       const at = fr.retAt >= 0 ? fr.retAt : this.site(closingBrace(c.fi.node));
       c.events.push({ pid: p.id, name: p.name, site: at, text: p.goSite < 0 ? `${c.fi.name} returns` : 'returns', root: p.goSite < 0 });
       return { k: 'end' };
@@ -1055,6 +1062,7 @@ export class Machine {
       case 'call': {
         const f = local.fn as Val & { k: 'fn' };
         const bi = this.fns[f.f]!.builtin;
+        if (bi === 'Cancel') { this.cancel(st, f.recv ?? UNK); fr.memo[local.key] = NIL; return CONT; }
         if (bi) { p.need = this.condNeed(st, bi, f.recv ?? UNK, local.key, this.site(c.fi.cfg.nodes[fr.pc]!.ast ?? this.fns[f.f]!.node)); return { k: 'park' }; }
         // A function that can neither synchronise nor start or end a goroutine changes nothing
         // the search looks at: its result is unknown, and running it would only cost steps.
@@ -1553,7 +1561,8 @@ export class Machine {
     if (sel) {
       const recv = this.ev(c, sel.operand);
       if (recv.k === 'obj' && c.st.objs[recv.id]!.type === BACKGROUND) return sel.field === 'Done' || sel.field === 'Err' ? NIL : UNK;
-      if (recv.k === 'obj' && c.st.objs[recv.id]!.type === TEST_CONTEXT) return sel.field === 'Done' ? c.st.cells[c.st.objs[recv.id]!.fields['done']!]! : UNK;
+      const rt = recv.k === 'obj' ? c.st.objs[recv.id]!.type : null;
+      if (recv.k === 'obj' && (rt === TEST_CONTEXT || rt === CANCEL_CONTEXT)) return sel.field === 'Done' ? c.st.cells[c.st.objs[recv.id]!.fields['done']!]! : UNK;
     }
     const { fn, args: vals } = this.callee(c, e);
     if (fn) throw new NeedSignal({ t: 'call', key, fn, args: vals });
@@ -1711,6 +1720,38 @@ export class Machine {
     return o;
   }
 
+  /**
+   * `ctx, cancel := context.WithCancel(parent)`: a context whose Done channel
+   * belongs to the group and is closed by `cancel()` (or by cancelling its
+   * parent), so a goroutine's `<-ctx.Done()` cannot fire before the cancel
+   * runs. A parent from outside, or a deadline, may close it at any moment:
+   * the channel is then outside's as well.
+   */
+  private cancelContext(c: Ctx, e: Node, name: string, args: Node[]): Val {
+    const parent = args[0] ? this.ev(c, args[0]) : UNK;
+    for (const a of args.slice(1)) this.ev(c, a);
+    const pt = parent.k === 'obj' ? c.st.objs[parent.id]!.type : null;
+    const known = pt === BACKGROUND || ((pt === TEST_CONTEXT || pt === CANCEL_CONTEXT) && !c.st.objs[(parent as { id: number }).id]!.esc);
+    const ch: Val = { k: 'chan', id: c.st.chans.length };
+    c.st.chans.push({ cap: 0, buf: [], closed: false, esc: !known || !/^WithCancel/.test(name), site: this.site(e), name: 'ctx.Done()' });
+    const o = this.newObj(c.st, CANCEL_CONTEXT) as Val & { k: 'obj' };
+    c.st.objs[o.id]!.fields['done'] = this.newCell(c.st, ch);
+    c.st.objs[o.id]!.fields['parent'] = this.newCell(c.st, parent);
+    return { k: 'tup', vs: [o, { k: 'fn', f: this.condMethod('Cancel', e), env: null, recv: o }] };
+  }
+
+  /** Cancels a context of the group: closes its Done channel and its children's. */
+  private cancel(st: State, ctx: Val): void {
+    if (ctx.k !== 'obj') return;
+    const done = st.cells[st.objs[ctx.id]!.fields['done'] ?? -1];
+    if (done?.k === 'chan') st.chans[done.id]!.closed = true;
+    st.objs.forEach((o, id) => {
+      if (o.type !== CANCEL_CONTEXT || id === ctx.id) return;
+      const p = st.cells[o.fields['parent']!]!;
+      if (p.k === 'obj' && p.id === ctx.id && !(st.cells[o.fields['done']!]!.k === 'chan' && st.chans[(st.cells[o.fields['done']!] as { id: number }).id]!.closed)) this.cancel(st, { k: 'obj', id });
+    });
+  }
+
   private external(c: Ctx, e: Node, path: string, name: string, args: Node[], key: string): Val {
     if (path === 'time' && name === 'AfterFunc' && args[1]) {
       // The function runs later in a goroutine of its own.
@@ -1726,8 +1767,9 @@ export class Machine {
     // context.Background() is never cancelled: its Done channel is nil.
     if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);
     if (path === 'context' && /^With(Cancel|Timeout|Deadline|CancelCause|TimeoutCause|DeadlineCause)$/.test(name)) {
-      for (const a of args) this.ev(c, a);
-      return { k: 'tup', vs: [{ k: 'unk', nn: 1 }, { k: 'unk', nn: 1 }] };
+      const r = this.cancelContext(c, e, name, args);
+      c.fr.memo[key] = r;
+      return r;
     }
     for (const a of args) this.escape(c.st, this.ev(c, a));
     return UNK;
