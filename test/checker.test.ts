@@ -282,4 +282,28 @@ func Lookup() int {
     // A deferred cancel runs after the receive: the goroutine still cannot leave early.
     expect(check(src('defer cancel()')).leaks).toEqual([]);
   });
+  it('hands a channel sent to the outside over to it', () => {
+    const r = check(`package p
+
+import "fmt"
+
+type W struct{ stopc chan chan struct{} }
+
+func (w *W) run() {
+	donec := <-w.stopc
+	close(donec)
+}
+
+func Close() {
+	w := &W{stopc: make(chan chan struct{})}
+	go w.run()
+	fmt.Println(w)
+	donec := make(chan struct{})
+	w.stopc <- donec
+	<-donec
+}
+`);
+    // w escaped, so the outside may take donec from w.stopc instead of run, and may close it.
+    expect(r.leaks.filter((l) => l.proc === 'Close').map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
 });

@@ -254,7 +254,8 @@ function transitions(m: Machine, st: State): Trans[] {
         if (c.closed) continue; // a send on a closed channel panics: the program ends
         if (c.buf.length < c.cap) {
           internalCase = true;
-          out.push({ env: false, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+          // A value buffered in a channel the outside holds is the outside's to receive.
+          out.push({ env: false, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); if (c.esc) m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
         } else if (c.cap === 0) {
           for (const [qid, qalts] of alts) {
             if (qid === pid) continue;
@@ -269,7 +270,7 @@ function transitions(m: Machine, st: State): Trans[] {
             }
           }
         }
-        if (c.esc) out.push({ env: true, apply: (s) => { a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (received outside)`)] }; } });
+        if (c.esc) out.push({ env: true, apply: (s) => { m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (received outside)`)] }; } });
       } else {
         if (c.buf.length > 0) {
           internalCase = true;
