@@ -306,4 +306,37 @@ func Close() {
     // w escaped, so the outside may take donec from w.stopc instead of run, and may close it.
     expect(r.leaks.filter((l) => l.proc === 'Close').map((l) => l.op.startPosition.row + 1)).toEqual([]);
   });
+  it('reads and writes sync/atomic values like any other variable', () => {
+    const src = (closed: string) => `package p
+
+import "sync/atomic"
+
+type M struct {
+	closed int32
+	n      atomic.Int32
+	ch     chan int
+}
+
+func (m *M) isClosed() bool { return atomic.LoadInt32(&m.closed) == 1 }
+
+func (m *M) Notify() {
+	if m.isClosed() || m.n.Load() != 1 {
+		return
+	}
+	m.ch <- 1
+}
+
+func Run() {
+	m := &M{ch: make(chan int, 1)}
+	${closed}
+	m.n.Add(1)
+	go m.Notify()
+	<-m.ch
+}
+`;
+    // Nothing stored 1 in closed, and n was added to once: Notify sends.
+    expect(check(src('')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+    // Closed first, Notify returns early and Run waits forever.
+    expect(check(src('atomic.StoreInt32(&m.closed, 1)')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([25]);
+  });
 });

@@ -45,6 +45,8 @@ const TEST_CONTEXT = 'testing.Context';
 const CANCEL_CONTEXT = 'context.cancelCtx';
 /** Calls that end the goroutine and not the program, as noReturn treats them. */
 const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
+/** sync/atomic's integer types (and the suffixes of its integer functions). */
+const ATOMIC_INTS = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr']);
 /** Longest slice whose length is tracked. */
 const MAX_SLICE = 8;
 /** Entries a map made in the group may hold before it is any map. */
@@ -526,6 +528,9 @@ export class Machine {
         if (q?.name === 'Mutex' || q?.name === 'RWMutex') { st.mus.push({ w: 0, r: 0 }); return { k: 'mu', id: st.mus.length - 1 }; }
         if (q?.name === 'WaitGroup') { st.wgs.push(0); return { k: 'wg', id: st.wgs.length - 1 }; }
         if (q?.name === 'Once') { st.onces.push(0); return { k: 'once', id: st.onces.length - 1 }; }
+        const a = this.pkg.qualifiedName(t, 'sync/atomic');
+        if (a && ATOMIC_INTS.has(a.name)) return { k: 'int', v: 0 };
+        if (a?.name === 'Bool') return { k: 'bool', v: false };
         return { k: 'unk', nn: 1 };
       }
       case 'type_identifier': {
@@ -1527,6 +1532,13 @@ export class Machine {
     if (sel) {
       const path = this.pkg.importPathOf(sel.operand);
       if (path) return this.external(c, e, path, sel.field, args, key);
+      const ar = this.evRef(c, sel.operand);
+      const at = ar.t ?? ar.b?.type;
+      const aq = at ? this.pkg.qualifiedName(at, 'sync/atomic') : null;
+      if (aq && (ATOMIC_INTS.has(aq.name) || aq.name === 'Bool')) {
+        const v = this.atomicOp(c, sel.field, undefined, args, ar);
+        if (v) { c.fr.memo[key] = v; return v; }
+      }
       const r = this.syncReceiver(c, sel.operand, sel.field);
       if (r) {
         const site = this.site(e);
@@ -1771,8 +1783,49 @@ export class Machine {
       c.fr.memo[key] = r;
       return r;
     }
+    if (path === 'sync/atomic') {
+      const r = this.atomicOp(c, name.replace(/(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/, ''), args[0], args.slice(1));
+      if (r) { c.fr.memo[key] = r; return r; }
+    }
     for (const a of args) this.escape(c.st, this.ev(c, a));
     return UNK;
+  }
+
+  /**
+   * An atomic load, store, add, swap or compare-and-swap on a variable or
+   * field of the group (`atomic.LoadInt32(&m.closed)`, `m.n.Add(1)`): a read
+   * or write of its cell like any other, so `isClosed()` is false until
+   * something stores 1. Null when the target is not a cell we track.
+   */
+  private atomicOp(c: Ctx, op: string, target: Node | undefined, rest: Node[], ref?: { v: Val; cell?: number }): Val | null {
+    if (!ref) {
+      const t = target ? unparen(target) : null;
+      if (!t || t.type !== 'unary_expression' || t.child(0)?.type !== '&') return null;
+      ref = this.evRef(c, t.childForFieldName('operand')!);
+    }
+    const cell = ref.cell;
+    if (cell === undefined) return null;
+    const vals = rest.map((a) => this.ev(c, a));
+    const cur = c.st.cells[cell]!;
+    switch (op) {
+      case 'Load': return cur;
+      case 'Store': c.st.cells[cell] = vals[0] ?? UNK; return NIL;
+      case 'Swap': c.st.cells[cell] = vals[0] ?? UNK; return cur;
+      case 'Add': {
+        const d = vals[0];
+        // A statistics counter bumped in a loop would make a new state per iteration: past a few it is any number.
+        const nv: Val = cur.k === 'int' && d?.k === 'int' && Math.abs(cur.v + d.v) <= 2 * MAX_SLICE ? { k: 'int', v: cur.v + d.v } : UNK;
+        c.st.cells[cell] = nv;
+        return nv;
+      }
+      case 'CompareAndSwap': {
+        const same = compare('==', cur, vals[0] ?? UNK);
+        if (same === true) c.st.cells[cell] = vals[1] ?? UNK;
+        if (same === null) { c.st.cells[cell] = UNK; return UNK; }
+        return { k: 'bool', v: same };
+      }
+      default: return null;
+    }
   }
 }
 
