@@ -1321,7 +1321,12 @@ export class Machine {
         return UNK;
       }
       case 'slice_expression': { const o = this.ev(c, e.childForFieldName('operand')!); return o.k === 'slice' ? { k: 'slice', n: o.n, el: [] } : UNK; }
-      case 'type_assertion_expression': { const o = this.ev(c, e.childForFieldName('operand')!); return multi ? { k: 'tup', vs: [o, { k: 'unk' }] } : o; }
+      case 'type_assertion_expression': {
+        const o = this.ev(c, e.childForFieldName('operand')!);
+        if (multi) return { k: 'tup', vs: [o, { k: 'unk' }] };
+        // `x.(*T)` panics on a nil interface: what it yields is not nil (a typed nil pointer aside).
+        return o.k === 'unk' ? { k: 'unk', nn: 1 } : o;
+      }
       case 'type_conversion_expression': return this.ev(c, e.childForFieldName('operand')!);
       default: return UNK;
     }
