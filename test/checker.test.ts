@@ -339,6 +339,45 @@ func Run() {
     // Closed first, Notify returns early and Run waits forever.
     expect(check(src('atomic.StoreInt32(&m.closed, 1)')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([25]);
   });
+  it('skips a call handed only a context: it can wait on the context but wake no one', () => {
+    // poll is handed nothing but ctx: it can wait on Done but wake no one, so the search skips it
+    // (running it would spend the bound on its loop and leave the group silent).
+    const skipped = check(`package p
+
+import (
+	"context"
+	"time"
+)
+
+func poll(ctx context.Context) {
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for i := 0; i < 100000; i++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func Lookup() int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	poll(ctx)
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+`);
+    expect(skipped.bounded).toBe(0);
+    expect(skipped.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([24]);
+  });
   it('takes the value of a single-valued type assertion as non-nil', () => {
     const r = check(`package p
 

@@ -568,7 +568,7 @@ export class Machine {
         seen.add(`o${v.id}`);
         o.esc = true;
         // Code handed a context can wait on its Done channel, not close it.
-        if (o.type === CANCEL_CONTEXT || o.type === TEST_CONTEXT) return;
+        if (o.type === CANCEL_CONTEXT) return;
         for (const c of Object.values(o.fields)) this.escape(st, st.cells[c]!, seen);
         return;
       }
@@ -1845,10 +1845,14 @@ export class Machine {
 function untracked(st: State, v: Val, seen = new Set<number>()): boolean {
   switch (v.k) {
     case 'unk': case 'int': case 'bool': case 'nil': return true;
-    case 'fn': return !v.env && (!v.recv || untracked(st, v.recv, seen));
+    // A cancel func (bound to its context) can close a channel of the group.
+    case 'fn': return !v.env && (!v.recv || (untracked(st, v.recv, seen) && !isContext(st, v.recv)));
     case 'slice': return v.el.every((x) => untracked(st, x, seen));
     case 'tup': return v.vs.every((x) => untracked(st, x, seen));
     case 'obj': {
+      // A context handed on can only be waited on: code handed nothing else of the group can wait
+      // on it but wake no one, and may as well return at any time, as with a context from outside.
+      if (isContext(st, v)) return true;
       // An object from outside is the outside's until the group stores something of its own in it.
       const o = st.objs[v.id]!;
       if (!o.esc) return false;
@@ -1858,6 +1862,10 @@ function untracked(st: State, v: Val, seen = new Set<number>()): boolean {
     }
     default: return false;
   }
+}
+
+function isContext(st: State, v: Val): boolean {
+  return v.k === 'obj' && st.objs[v.id]!.type === CANCEL_CONTEXT;
 }
 
 const TYPE_NODES = new Set(['type_identifier', 'generic_type', 'qualified_type', 'pointer_type', 'struct_type', 'interface_type', 'array_type', 'slice_type', 'map_type', 'channel_type', 'function_type', 'negated_type', 'parenthesized_type']);
