@@ -339,4 +339,40 @@ func Run() {
     // Closed first, Notify returns early and Run waits forever.
     expect(check(src('atomic.StoreInt32(&m.closed, 1)')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([25]);
   });
+  it('takes a capacity it cannot compute as large enough for every send, and still sees an empty buffer', () => {
+    const src = (capacity: string) => `package p
+
+import "sync"
+
+func fetch(name string) error { return nil }
+
+func FetchAll(images []string, n int, refs map[string]string) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, ${capacity})
+	for _, ref := range refs {
+		wg.Add(1)
+		go func(ref string) {
+			defer wg.Done()
+			if err := fetch(ref); err != nil {
+				errs <- err
+			}
+		}(ref)
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func Drain(n int) {
+	ch := make(chan int, n)
+	go func() { <-ch }()
+}
+`;
+    // len(images) need not be small, nor a parameter: no send on errs blocks. Drain's
+    // goroutine, receiving from a buffer nothing sent into, still blocks, whatever its size.
+    expect(check(src('len(images)')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([26]);
+    expect(check(src('n')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([26]);
+    // A constant capacity is known: the second send blocks while Wait waits.
+    expect(check(src('1')).leaks.map((l) => l.op.startPosition.row + 1)).toContain(15);
+  });
 });

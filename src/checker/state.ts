@@ -34,7 +34,11 @@ export type Val =
 /** Variables in scope: binding id → cell id. */
 export type Env = Record<number, number>;
 
+/** The capacity of a channel made with a size the model cannot compute: as large as the sends need. */
+export const UNBOUNDED = Number.POSITIVE_INFINITY;
+
 export interface Chan {
+  /** Buffer size; UNBOUNDED when unknown. */
   cap: number;
   buf: Val[];
   closed: boolean;
