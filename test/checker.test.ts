@@ -375,4 +375,35 @@ func Drain(n int) {
     // A constant capacity is known: the second send blocks while Wait waits.
     expect(check(src('1')).leaks.map((l) => l.op.startPosition.row + 1)).toContain(15);
   });
+  it('runs a deferred call to its end when t.Fatal unwinds the test', () => {
+    const r = check(`package p
+
+import (
+	"os"
+	"testing"
+)
+
+type closer struct{ done chan struct{} }
+
+func (c *closer) Close() { close(c.done) }
+
+type pair struct{ a, b *closer }
+
+func (p *pair) Close() {
+	p.a.Close()
+	p.b.Close()
+}
+
+func TestPair(t *testing.T) {
+	p := &pair{a: &closer{make(chan struct{})}, b: &closer{make(chan struct{})}}
+	defer p.Close()
+	go func() { <-p.b.done }()
+	if os.Getenv("FAIL") != "" {
+		t.Fatal("failed")
+	}
+}
+`);
+    // Goexit skips the rest of TestPair, not the rest of the deferred Close: b is closed too.
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
 });

@@ -1045,7 +1045,10 @@ export class Machine {
       c.events.push({ pid: p.id, name: p.name, site: at, text: p.goSite < 0 ? `${c.fi.name} returns` : 'returns', root: p.goSite < 0 });
       return { k: 'end' };
     }
-    if (p.unwind) { caller.exiting = 1; return CONT; }
+    // A frame that was on the stack at the Goexit skips the rest of its caller's code;
+    // a deferred call and what it calls were pushed since and return as usual.
+    const left = p.frames.length;
+    if (left < p.unwind) { p.unwind = left; caller.exiting = 1; return CONT; }
     if (fr.site) {
       const ret = fr.ret ?? [];
       caller.memo[fr.site] = ret.length === 1 ? ret[0]! : ret.length === 0 ? NIL : { k: 'tup', vs: ret };
@@ -1063,7 +1066,7 @@ export class Machine {
     switch (local.t) {
       case 'discard': return { k: 'discard' };
       case 'goexit':
-        p.unwind = 1;
+        p.unwind = Math.max(p.unwind, p.frames.length);
         fr.exiting = 1;
         return CONT;
       case 'choose': {
