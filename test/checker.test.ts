@@ -406,4 +406,24 @@ func TestPair(t *testing.T) {
     // Goexit skips the rest of TestPair, not the rest of the deferred Close: b is closed too.
     expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
   });
+  it('calls through an interface as outside code, not as the one implementation the package has', () => {
+    const src = (field: string) => `package p
+
+type noop struct{}
+
+func (noop) Stop(ch chan struct{}) {}
+
+type runner struct{ s ${field} }
+
+func Run(r *runner) {
+	ch := make(chan struct{})
+	go func() { <-ch }()
+	r.s.Stop(ch)
+}
+`;
+    // Any Stop may be the dynamic one, and one from another package may close ch.
+    expect(check(src('interface{ Stop(chan struct{}) }')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+    // Declared noop, the field holds a noop: its Stop keeps ch, and the goroutine waits forever.
+    expect(check(src('noop')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([11]);
+  });
 });

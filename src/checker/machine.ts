@@ -1498,7 +1498,8 @@ export class Machine {
     let fn: Val | null = null;
     const sel = selectorParts(f);
     if (sel && !this.pkg.importPathOf(sel.operand)) {
-      let recv = this.outsideObject(c, this.evRef(c, sel.operand));
+      const ref = this.evRef(c, sel.operand);
+      let recv = this.outsideObject(c, ref);
       if (recv.k === 'obj') recv = this.holder(c.st, recv, sel.field);
       if (recv.k === 'obj') {
         const type = c.st.objs[recv.id]!.type;
@@ -1506,8 +1507,12 @@ export class Machine {
         if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
         else fn = this.evRef(c, f).v;
       } else if (recv.k === 'unk') {
-        const m = this.pkg.calleeDecl(call);
-        if (m && m.type === 'method_declaration') fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
+        // Only a receiver declared with a package-local concrete type names its method. Through
+        // an interface (or a type the model cannot see) the dynamic type may be any
+        // implementation, one from outside the package too: the call is outside code.
+        const declared = namedType(ref.t ?? ref.b?.type) ?? this.pkg.typeNameOf(sel.operand);
+        const m = declared ? this.pkg.methods.get(`${declared}.${sel.field}`) : null;
+        if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
       }
     } else if (!sel) {
       fn = this.ev(c, f);
