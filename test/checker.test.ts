@@ -410,4 +410,91 @@ func Run() {
     // x.(*node) panics on a nil interface, so head is set and wait does not block.
     expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
   });
+  it('takes a capacity it cannot compute as large enough for every send, and still sees an empty buffer', () => {
+    const src = (capacity: string) => `package p
+
+import "sync"
+
+func fetch(name string) error { return nil }
+
+func FetchAll(images []string, n int, refs map[string]string) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, ${capacity})
+	for _, ref := range refs {
+		wg.Add(1)
+		go func(ref string) {
+			defer wg.Done()
+			if err := fetch(ref); err != nil {
+				errs <- err
+			}
+		}(ref)
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func Drain(n int) {
+	ch := make(chan int, n)
+	go func() { <-ch }()
+}
+`;
+    // len(images) need not be small, nor a parameter: no send on errs blocks. Drain's
+    // goroutine, receiving from a buffer nothing sent into, still blocks, whatever its size.
+    expect(check(src('len(images)')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([26]);
+    expect(check(src('n')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([26]);
+    // A constant capacity is known: the second send blocks while Wait waits.
+    expect(check(src('1')).leaks.map((l) => l.op.startPosition.row + 1)).toContain(15);
+  });
+  it('runs a deferred call to its end when t.Fatal unwinds the test', () => {
+    const r = check(`package p
+
+import (
+	"os"
+	"testing"
+)
+
+type closer struct{ done chan struct{} }
+
+func (c *closer) Close() { close(c.done) }
+
+type pair struct{ a, b *closer }
+
+func (p *pair) Close() {
+	p.a.Close()
+	p.b.Close()
+}
+
+func TestPair(t *testing.T) {
+	p := &pair{a: &closer{make(chan struct{})}, b: &closer{make(chan struct{})}}
+	defer p.Close()
+	go func() { <-p.b.done }()
+	if os.Getenv("FAIL") != "" {
+		t.Fatal("failed")
+	}
+}
+`);
+    // Goexit skips the rest of TestPair, not the rest of the deferred Close: b is closed too.
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
+  it('calls through an interface as outside code, not as the one implementation the package has', () => {
+    const src = (field: string) => `package p
+
+type noop struct{}
+
+func (noop) Stop(ch chan struct{}) {}
+
+type runner struct{ s ${field} }
+
+func Run(r *runner) {
+	ch := make(chan struct{})
+	go func() { <-ch }()
+	r.s.Stop(ch)
+}
+`;
+    // Any Stop may be the dynamic one, and one from another package may close ch.
+    expect(check(src('interface{ Stop(chan struct{}) }')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+    // Declared noop, the field holds a noop: its Stop keeps ch, and the goroutine waits forever.
+    expect(check(src('noop')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([11]);
+  });
 });

@@ -14,7 +14,7 @@
 // goroutines in that state can still do, so a schedule the search did not
 // reach cannot make it wrong. The bound only costs the leaks it did not reach.
 import { Machine, COND_TYPE, type Event } from './machine.js';
-import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNK, type Need, type Proc, type State, type Val } from './state.js';
+import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNBOUNDED, UNK, type Need, type Proc, type State, type Val } from './state.js';
 
 /** States explored per group before stopping (with the leaks seen so far). */
 export const MAX_STATES = 2_000;
@@ -253,7 +253,8 @@ function transitions(m: Machine, st: State): Trans[] {
       if (a.dir === 'send') {
         if (c.closed) continue; // a send on a closed channel panics: the program ends
         if (c.buf.length < c.cap) {
-          internalCase = true;
+          // A buffer of unknown size may be full: a select's default stays possible.
+          if (c.cap !== UNBOUNDED) internalCase = true;
           // A value buffered in a channel the outside holds is the outside's to receive.
           out.push({ env: false, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); if (c.esc) m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
         } else if (c.cap === 0) {

@@ -27,7 +27,7 @@ import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
 import { evalCount } from '../semantics/channels.js';
 import { displayName } from '../semantics/goroutines.js';
-import { NIL, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
+import { NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
 
 /** Frames one goroutine may stack; deeper calls are treated as calls to unknown code. */
 const MAX_FRAMES = 10;
@@ -126,6 +126,12 @@ export class Machine {
   private readonly bindingIds = new Map<Binding, number>();
   /** Goroutines started by the last steps, for the scheduler to run. */
   spawned: number[] = [];
+  /**
+   * Set while evaluating a value that is only observed, never branched on
+   * (a channel's capacity): an unknown stays unknown instead of being
+   * decided to a small value, which would pick a capacity no caller chose.
+   */
+  private observeOnly = false;
 
   constructor(readonly pkg: PackageSemantics) {}
 
@@ -1039,7 +1045,10 @@ export class Machine {
       c.events.push({ pid: p.id, name: p.name, site: at, text: p.goSite < 0 ? `${c.fi.name} returns` : 'returns', root: p.goSite < 0 });
       return { k: 'end' };
     }
-    if (p.unwind) { caller.exiting = 1; return CONT; }
+    // A frame that was on the stack at the Goexit skips the rest of its caller's code;
+    // a deferred call and what it calls were pushed since and return as usual.
+    const left = p.frames.length;
+    if (left < p.unwind) { p.unwind = left; caller.exiting = 1; return CONT; }
     if (fr.site) {
       const ret = fr.ret ?? [];
       caller.memo[fr.site] = ret.length === 1 ? ret[0]! : ret.length === 0 ? NIL : { k: 'tup', vs: ret };
@@ -1057,7 +1066,7 @@ export class Machine {
     switch (local.t) {
       case 'discard': return { k: 'discard' };
       case 'goexit':
-        p.unwind = 1;
+        p.unwind = Math.max(p.unwind, p.frames.length);
         fr.exiting = 1;
         return CONT;
       case 'choose': {
@@ -1494,7 +1503,8 @@ export class Machine {
     let fn: Val | null = null;
     const sel = selectorParts(f);
     if (sel && !this.pkg.importPathOf(sel.operand)) {
-      let recv = this.outsideObject(c, this.evRef(c, sel.operand));
+      const ref = this.evRef(c, sel.operand);
+      let recv = this.outsideObject(c, ref);
       if (recv.k === 'obj') recv = this.holder(c.st, recv, sel.field);
       if (recv.k === 'obj') {
         const type = c.st.objs[recv.id]!.type;
@@ -1502,8 +1512,12 @@ export class Machine {
         if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
         else fn = this.evRef(c, f).v;
       } else if (recv.k === 'unk') {
-        const m = this.pkg.calleeDecl(call);
-        if (m && m.type === 'method_declaration') fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
+        // Only a receiver declared with a package-local concrete type names its method. Through
+        // an interface (or a type the model cannot see) the dynamic type may be any
+        // implementation, one from outside the package too: the call is outside code.
+        const declared = namedType(ref.t ?? ref.b?.type) ?? this.pkg.typeNameOf(sel.operand);
+        const m = declared ? this.pkg.methods.get(`${declared}.${sel.field}`) : null;
+        if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
       }
     } else if (!sel) {
       fn = this.ev(c, f);
@@ -1623,18 +1637,22 @@ export class Machine {
       case 'make': {
         const t = args[0];
         if (t?.type === 'channel_type') {
+          // A capacity the model cannot compute (`len(images)`, a parameter) may be as
+          // large as the caller needs: sends into the buffer never block (UNBOUNDED), and
+          // the value it came from is not decided here (only the capacity reads it).
           let cap = 0;
           if (args[1]) {
-            const r = this.evRef(c, args[1]);
-            if (r.v.k === 'int') cap = r.v.v;
-            else if (r.v.k === 'unk' && r.cell !== undefined && isIntLike(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
-            else cap = -1;
+            const outer = this.observeOnly;
+            this.observeOnly = true;
+            let v: Val;
+            try { v = this.ev(c, args[1]); } finally { this.observeOnly = outer; }
+            cap = v.k === 'int' && v.v >= 0 ? v.v : UNBOUNDED;
           }
           const name = chanName(e);
-          c.st.chans.push({ cap: Math.max(cap, 0), buf: [], closed: false, esc: cap < 0, site: this.site(e), name });
+          c.st.chans.push({ cap, buf: [], closed: false, esc: false, site: this.site(e), name });
           const v: Val = { k: 'chan', id: c.st.chans.length - 1 };
           c.fr.memo[key] = v;
-          c.events.push({ pid: c.p.id, name: c.p.name, site: this.site(e), text: `makes ${name}${cap > 0 ? ` (buffer ${cap})` : ''}` });
+          c.events.push({ pid: c.p.id, name: c.p.name, site: this.site(e), text: `makes ${name}${cap === UNBOUNDED ? ' (buffer of unknown size)' : cap > 0 ? ` (buffer ${cap})` : ''}` });
           return v;
         }
         if (t?.type === 'map_type') return this.newMap(c.st, t);
@@ -1653,12 +1671,12 @@ export class Machine {
       case 'len': case 'cap': {
         const r = this.evRef(c, args[0]!);
         const v = r.v;
-        if (v.k === 'chan') { const ch = c.st.chans[v.id]!; return { k: 'int', v: name === 'len' ? ch.buf.length : ch.cap }; }
+        if (v.k === 'chan') { const ch = c.st.chans[v.id]!; return name === 'cap' && ch.cap === UNBOUNDED ? UNK : { k: 'int', v: name === 'len' ? ch.buf.length : ch.cap }; }
         if (v.k === 'slice') return { k: 'int', v: v.n };
         if (v.k === 'nil') return { k: 'int', v: 0 };
         const m = this.mapOf(c.st, v);
         if (m) return m.open ? UNK : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
-        if (v.k === 'unk' && r.cell !== undefined && isSized(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+        if (v.k === 'unk' && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
         return UNK;
       }
       case 'close': {

@@ -34,7 +34,11 @@ export type Val =
 /** Variables in scope: binding id → cell id. */
 export type Env = Record<number, number>;
 
+/** The capacity of a channel made with a size the model cannot compute: as large as the sends need. */
+export const UNBOUNDED = Number.POSITIVE_INFINITY;
+
 export interface Chan {
+  /** Buffer size; UNBOUNDED when unknown. */
   cap: number;
   buf: Val[];
   closed: boolean;
@@ -116,8 +120,12 @@ export interface Proc {
   done: 0 | 1;
   /** 1 when it ran past the local step bound without synchronising: alive, never proven stuck. */
   spin: 0 | 1;
-  /** Unwinding after runtime.Goexit / t.FailNow: run defers, skip callers' code. */
-  unwind: 0 | 1;
+  /**
+   * Unwinding after runtime.Goexit / t.FailNow: how many frames, from the
+   * bottom, are being unwound (run their defers, skip the rest of their code);
+   * 0 when not unwinding. Frames above them are deferred calls, which run normally.
+   */
+  unwind: number;
   need: Need | null;
   /** The `go` statement (site), -1 for the root. */
   goSite: number;
