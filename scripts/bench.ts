@@ -24,7 +24,10 @@
  *     package of one empty file);
  *   - one package of about ten files, as a pre-commit hook lints it (the
  *     CLI on that directory, workers left to the CLI), against `node -e 0`;
- *   - how many functions got a control-flow graph, of how many there are.
+ *   - how many functions got a control-flow graph, of how many there are;
+ *   - with `--checker` (the channel rules on the leak checker engine, for
+ *     every timed run): the goroutine groups it explored, and how many hit
+ *     its bound (schedules past it are not explored).
  *
  * Wall time and peak RSS come from GNU time (`/usr/bin/time`) when it is
  * installed; otherwise wall time is measured here and RSS is not shown.
@@ -54,10 +57,11 @@ interface Args {
   runs: number;
   vendor: boolean;
   scaling: boolean;
+  checker: boolean;
 }
 
 function parseCli(argv: string[]): Args {
-  const a: Args = { dir: '', workers: availableParallelism(), runs: 3, vendor: true, scaling: true };
+  const a: Args = { dir: '', workers: availableParallelism(), runs: 3, vendor: true, scaling: true, checker: false };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     const val = () => { const v = argv[++i]; if (v === undefined) usage(`${x} needs a value`); return v!; };
@@ -65,6 +69,7 @@ function parseCli(argv: string[]): Args {
     else if (x === '--runs') a.runs = positiveInt(val(), x);
     else if (x === '--no-vendor') a.vendor = false;
     else if (x === '--no-scaling') a.scaling = false;
+    else if (x === '--checker') a.checker = true;
     else if (x === '--help' || x === '-h') usage();
     else if (x.startsWith('-')) usage(`unknown flag ${x}`);
     else a.dir = resolve(x);
@@ -81,7 +86,7 @@ function positiveInt(v: string, flag: string): number {
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write('usage: npm run bench -- DIR [--workers N] [--runs K] [--no-vendor] [--no-scaling]\n');
+  process.stderr.write('usage: npm run bench -- DIR [--workers N] [--runs K] [--no-vendor] [--no-scaling] [--checker]\n');
   process.exit(problem ? 2 : 0);
 }
 
@@ -171,7 +176,10 @@ function argsFile(dirs: string[]): string {
 }
 
 /** The real binary, as a user runs it, on the listed package directories (its JSON report goes to a file). */
-const lintCmd = (list: string, jobs: number) => [CLI, '--format', 'json', '--output', join(scratch, 'report.json'), '--jobs', String(jobs), '--', ...readFileSync(list, 'utf8').split('\n')];
+const CHECKER_RULES = ['chan-send-leak', 'chan-recv-leak'];
+/** `--config` of every CLI run: the channel rules on the checker engine with --checker, else the defaults. */
+let configArgs: string[] = [];
+const lintCmd = (list: string, jobs: number) => [CLI, ...configArgs, '--format', 'json', '--output', join(scratch, 'report.json'), '--jobs', String(jobs), '--', ...readFileSync(list, 'utf8').split('\n')];
 const parseCmd = (list: string, jobs: number, count = false) => [SELF, '--child', count ? 'count' : 'parse', list, String(jobs)];
 
 /**
@@ -196,6 +204,11 @@ async function bench(a: Args): Promise<void> {
   const all = argsFile(dirs.map((d) => d.dir));
   const w = a.workers;
   const say = (s: string) => process.stdout.write(s + '\n');
+  if (a.checker) {
+    const config = join(scratch, 'checker.yaml');
+    writeFileSync(config, `rules:\n${CHECKER_RULES.map((r) => `  ${r}: { options: { engine: checker } }\n`).join('')}`);
+    configArgs = ['--config', config];
+  }
   const vendored = a.vendor && existsSync(join(a.dir, 'vendor'));
   say(`${a.dir}: ${files} files, ${mb.toFixed(1)} MB, ${dirs.length} directories${vendored ? ' (vendor/ included)' : ''}; ${a.runs} runs each, median`);
 
@@ -216,7 +229,7 @@ async function bench(a: Args): Promise<void> {
     ['lintN', lintCmd(all, w)],
     ...(w !== 1 ? [['lint1', lintCmd(all, 1)], ['parse1', parseCmd(all, 1)]] as [string, string[]][] : []),
     ...subsets.flatMap((x): [string, string[]][] => [[`lint-${x.name}`, lintCmd(x.list, w)], [`parse-${x.name}`, parseCmd(x.list, w)]]),
-    ...(a.scaling ? [['startup', [CLI, '--format', 'json', '--output', join(scratch, 'report.json'), empty]]] as [string, string[]][] : []),
+    ...(a.scaling ? [['startup', [CLI, ...configArgs, '--format', 'json', '--output', join(scratch, 'report.json'), empty]]] as [string, string[]][] : []),
   ];
   const runs = new Map<string, Run[]>(commands.map(([name]) => [name, []]));
   for (let i = 0; i < a.runs; i++) for (const [name, args] of commands) runs.get(name)!.push(timeOnce(args));
@@ -253,11 +266,12 @@ async function bench(a: Args): Promise<void> {
   onePackage(dirs, a.runs, say);
   // Counts, from one in-process run of each.
   const { files: goFiles } = expandPatterns(dirs.map((d) => d.dir), a.dir);
-  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
+  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), ...(a.checker && CHECKER_RULES.includes(rule.meta.id) ? { engine: 'checker' } : {}) } }));
   const lint: LintStats = (await lintFiles(goFiles, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, jobs: w })).stats;
   const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w, true), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
   say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files} for this platform (${(lint.parsedBytes / 1048576).toFixed(1)} of ${(parsed.parsedBytes / 1048576).toFixed(1)} MB)`);
   say(`functions: ${parsed.functions}, control-flow graphs built: ${lint.graphs} (${(100 * lint.graphs / Math.max(1, parsed.functions)).toFixed(1)}%)`);
+  if (lint.checkerGroups) say(`leak checker: ${lint.checkerGroups} goroutine groups, ${lint.checkerStates} states; ${lint.checkerBounded} reached the bound (${(100 * lint.checkerBounded / lint.checkerGroups).toFixed(1)}%: schedules past it are not explored)`);
   say(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
@@ -276,7 +290,7 @@ function onePackage(dirs: { dir: string; bytes: number; files: number }[], runs:
   const pick = candidates[candidates.length >> 1];
   if (!pick) { say('one package: no directory of 8 to 12 files with code the rules look at'); return; }
   const n = Math.max(runs, 10);
-  const lint = summary(Array.from({ length: n }, () => timeOnce([CLI, '--format', 'json', '--output', join(scratch, 'report.json'), pick.dir])));
+  const lint = summary(Array.from({ length: n }, () => timeOnce([CLI, ...configArgs, '--format', 'json', '--output', join(scratch, 'report.json'), pick.dir])));
   const node = summary(Array.from({ length: n }, () => timeOnce(['-e', '0'])));
   say(`one package (${pick.dir}, ${pick.files} files, ${(pick.bytes / 1024).toFixed(0)} KB; ${n} runs): ${timing(lint)}; node -e 0: ${timing(node)}`);
 }

@@ -103,7 +103,7 @@ export function explore(m: Machine, root: number): GroupResult {
     const key = stateKey(st);
     if (visited.has(key)) continue;
     visited.add(key);
-    if (++states > MAX_STATES) { budget.bounded = true; break; }
+    if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
     if (!trans.some((t) => !t.env)) checkLeaks(st, trail, leaks);
@@ -138,7 +138,11 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       break;
     }
     if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
-    if (++budget.steps > MAX_TOTAL_STEPS || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) { budget.bounded = true; return out; }
+    if (++budget.steps > MAX_TOTAL_STEPS || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
+      if (TRACE) process.stderr.write(`  bound: ${budget.steps > MAX_TOTAL_STEPS ? 'total steps' : steps > MAX_SETTLE_STEPS ? 'settle steps' : 'goroutines'}\n`);
+      budget.bounded = true;
+      return out;
+    }
     // Between steps no cell id is held outside the state: drop what a long loop left behind.
     if (w.st.cells.length > gcAt) {
       w.st = compact(w.st, false);

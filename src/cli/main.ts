@@ -16,7 +16,7 @@ import { expandPatterns } from './patterns.js';
 import { describeError, guardStdout, writeAtomic, writeStdout } from './output.js';
 import { RULES } from '../../rules/index.js';
 import type { Rule, Severity } from '../engine/rule.js';
-import { lintFiles, type EnabledRule, type LintResult } from '../engine/lint.js';
+import { lintFiles, type EnabledRule, type LintResult, type LintStats } from '../engine/lint.js';
 import { assignFingerprints, type Finding, type Notice } from '../engine/finding.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { ConfigError, defaultConfig, findConfig, globToRegExp, loadConfig, parseSize, type Config } from '../config/config.js';
@@ -57,6 +57,7 @@ Flags:
   --fix                             apply safe fixes to the files (atomically)
   --dry-run                         with --fix, print the diff instead of writing
   --verbose, -v                     show each finding's evidence path
+  --stats                           print what the run did (files, packages, leak checker groups and bound) to stderr
   --report-unused-suppressions      report //nolint and //lint:ignore directives that matched nothing
   --new-from-rev REV                report only findings whose lines changed since the git revision REV
   --baseline FILE                   hide the findings recorded in FILE (matched by fingerprint)
@@ -83,7 +84,7 @@ nothing could be linted.
 const LINT_FLAGS: Record<string, FlagSpec> = {
   format: { value: true }, output: { value: true }, rules: { value: true }, disable: { value: true },
   config: { value: true }, tests: { value: false }, tags: { value: true }, fix: { value: false },
-  'dry-run': { value: false }, verbose: { value: false, alias: 'v' }, 'report-unused-suppressions': { value: false },
+  'dry-run': { value: false }, verbose: { value: false, alias: 'v' }, stats: { value: false }, 'report-unused-suppressions': { value: false },
   'max-file-size': { value: true }, version: { value: false }, help: { value: false, alias: 'h' },
   'new-from-rev': { value: true }, baseline: { value: true }, 'write-baseline': { value: true },
   'only-files': { value: false }, jobs: { value: true }, 'no-prefilter': { value: false },
@@ -292,6 +293,7 @@ async function cmdLint(argv: string[], cwd: string): Promise<number> {
     }
   } else await writeStdout(report);
   for (const n of notices) process.stderr.write(formatNotice(n, cwd) + '\n');
+  if (flags.get('stats') === 'true') process.stderr.write(statsText(result.stats));
 
   // A hook given only files that the config excludes or the build constraints leave out has nothing to report.
   if (linted === 0 && onlyFiles && !notices.some((n) => n.level === 'error')) return 0;
@@ -373,3 +375,14 @@ if (invokedDirectly) {
 }
 
 export { displayPath };
+
+/** `--stats`: how much the run did; the checker's bound is counted in states and steps, so these figures repeat run to run. */
+function statsText(s: LintStats): string {
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  const lines = [`golint-leaks: ${n(s.files, 'file')} in ${n(s.packages, 'package')} (${s.skippedPackages} skipped by the prefilter), ${s.parsedFiles} parsed, ${n(s.graphs, 'control-flow graph')}`];
+  if (s.checkerGroups) {
+    const pct = ((100 * s.checkerBounded) / s.checkerGroups).toFixed(1);
+    lines.push(`golint-leaks: leak checker: ${n(s.checkerGroups, 'goroutine group')}, ${n(s.checkerStates, 'state')}; ${s.checkerBounded} reached the bound (${pct}%: schedules past it are not explored)`);
+  }
+  return lines.join('\n') + '\n';
+}

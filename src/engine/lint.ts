@@ -16,6 +16,7 @@ import { parseGo } from './parser.js';
 import { fileMayReport, mayContain, mayHaveDirective, needsOf, ruleAppliesTo } from './prefilter.js';
 import { PackageSemantics, INDEXED_TYPES, type SourceFile } from '../semantics/package.js';
 import { readImports } from '../semantics/imports.js';
+import { checkerStats } from '../checker/index.js';
 import { packageLevelNames, type Node } from '../semantics/syntax.js';
 import { coveringLines, matchDirective, parseDirectives, type Directive } from '../suppress/directives.js';
 
@@ -61,6 +62,10 @@ export interface LintStats {
   parsedBytes: number;
   /** Files linted although their custom build tags are not set (load.ts: admitTagged). */
   taggedFiles: number;
+  /** Leak checker (when a rule ran it): groups of goroutines explored, states visited, groups that hit the state bound. */
+  checkerGroups: number;
+  checkerStates: number;
+  checkerBounded: number;
 }
 
 export interface LintResult {
@@ -265,7 +270,7 @@ export function taggedOutNotice(byTags: ReadonlyMap<string, number>): Notice | n
 }
 
 function emptyStats(): LintStats {
-  return { files: 0, packages: 0, parsedFiles: 0, graphs: 0, skippedPackages: 0, functions: 0, parsedBytes: 0, taggedFiles: 0 };
+  return { files: 0, packages: 0, parsedFiles: 0, graphs: 0, skippedPackages: 0, functions: 0, parsedBytes: 0, taggedFiles: 0, checkerGroups: 0, checkerStates: 0, checkerBounded: 0 };
 }
 
 /**
@@ -358,6 +363,12 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
     }
   }
   result.stats.graphs += pkg.cfgCount;
+  const checked = checkerStats(pkg);
+  if (checked) {
+    result.stats.checkerGroups += checked.groups;
+    result.stats.checkerStates += checked.states;
+    result.stats.checkerBounded += checked.bounded;
+  }
   const directives = new Map<SourceFile, Directive[]>();
   const directivesOf = (f: SourceFile) => {
     let d = directives.get(f);
