@@ -497,4 +497,40 @@ func Run(r *runner) {
     // Declared noop, the field holds a noop: its Stop keeps ch, and the goroutine waits forever.
     expect(check(src('noop')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([11]);
   });
+  it('runs the one method of the package behind an interface whose method is unexported (no other package can implement it)', () => {
+    const src = (method: string) => `package p
+
+import "context"
+
+type source interface{ ${method}(ctx context.Context) <-chan int }
+
+type store struct{}
+
+func (s *store) ${method}(ctx context.Context) <-chan int {
+	ch := make(chan int)
+	go func() {
+		select {
+		case ch <- 1:
+		case <-ctx.Done():
+		}
+	}()
+	return ch
+}
+
+func consume(ctx context.Context, src source) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for v := range src.${method}(ctx) {
+			_ = v
+		}
+	}()
+	<-done
+}
+`;
+    // watch is this package's: the sender leaves on ctx.Done() without closing ch, and the range waits forever.
+    expect(check(src('watch')).leaks.map((l) => l.op.startPosition.row + 1).sort()).toEqual([24, 28]);
+    // Watch may be implemented anywhere: the channel comes from outside code.
+    expect(check(src('Watch')).leaks).toEqual([]);
+  });
 });

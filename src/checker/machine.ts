@@ -1497,6 +1497,20 @@ export class Machine {
   }
 
   /** The function value a call invokes, when it is code in the model, and its evaluated arguments. */
+  /**
+   * An unexported method name can be declared only in this package, and only
+   * this package's types can implement an interface that has it: when one
+   * method of the package bears the name (and no struct field does, which
+   * could hold a func), a call through an interface runs that method.
+   */
+  private onlyImplementation(name: string): Node | null {
+    if (!/^[a-z_]/.test(name)) return null;
+    const ms = this.pkg.methodsByName.get(name) ?? [];
+    if (ms.length !== 1) return null;
+    for (const fields of this.pkg.structFields.values()) if (fields.has(name)) return null;
+    return ms[0]!;
+  }
+
   private callee(c: Ctx, call: Node): { fn: (Val & { k: 'fn' }) | null; args: Val[] } {
     const f = unparen(call.childForFieldName('function')!);
     const argNodes = callArgs(call);
@@ -1516,7 +1530,7 @@ export class Machine {
         // an interface (or a type the model cannot see) the dynamic type may be any
         // implementation, one from outside the package too: the call is outside code.
         const declared = namedType(ref.t ?? ref.b?.type) ?? this.pkg.typeNameOf(sel.operand);
-        const m = declared ? this.pkg.methods.get(`${declared}.${sel.field}`) : null;
+        const m = (declared ? this.pkg.methods.get(`${declared}.${sel.field}`) : null) ?? this.onlyImplementation(sel.field);
         if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
       }
     } else if (!sel) {
