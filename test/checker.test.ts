@@ -533,4 +533,44 @@ func consume(ctx context.Context, src source) {
     // Watch may be implemented anywhere: the channel comes from outside code.
     expect(check(src('Watch')).leaks).toEqual([]);
   });
+  it('takes an error errors.New or fmt.Errorf makes as new: not nil, not equal to a sentinel', () => {
+    const src = (arg: string) => `package p
+
+import (
+	"errors"
+	"fmt"
+)
+
+var errRetry = errors.New("retry")
+
+func classify(err error, stop chan struct{}) {
+	switch err {
+	case nil, errRetry:
+		return
+	}
+	close(stop)
+}
+
+func compare(err error, stop chan struct{}) {
+	if err == nil || err == errRetry {
+		return
+	}
+	close(stop)
+}
+
+func Run() {
+	stop := make(chan struct{})
+	go func() { <-stop }()
+	classify(${arg}, stop)
+	again := make(chan struct{})
+	go func() { <-again }()
+	compare(${arg}, again)
+}
+`;
+    // A new error is neither nil nor the sentinel: both functions close their channel.
+    expect(check(src('errors.New("fatal")')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+    expect(check(src('fmt.Errorf("fatal: %d", 1)')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+    // The sentinel itself is: both receivers wait forever.
+    expect(check(src('errRetry')).leaks.map((l) => l.op.startPosition.row + 1).sort()).toEqual([27, 30]);
+  });
 });

@@ -111,6 +111,12 @@ const CONT: StepOut = { k: 'cont' };
 const SYNC_NEEDS = new Set(['send', 'recv', 'select', 'close', 'lock', 'unlock', 'rlock', 'runlock', 'wgadd', 'wgwait', 'condwait', 'signal']);
 /** Object type of a sync.Cond made by sync.NewCond: field L is its lock. */
 export const COND_TYPE = '#cond';
+/**
+ * Object type of an error made by errors.New or fmt.Errorf: each call
+ * allocates a new value, so it is never nil and equals no value that existed
+ * before it (a sentinel in a package variable, an error from outside code).
+ */
+export const FRESH_ERROR = '#error';
 const INT_TYPES = new Set(['int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'byte', 'rune']);
 const CONVERSIONS = new Set([...INT_TYPES, 'string', 'float32', 'float64', 'bool', 'complex64', 'complex128', 'error', 'any']);
 
@@ -844,19 +850,20 @@ export class Machine {
     if (sw.type !== 'expression_switch_statement') return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
     const valueNode = sw.childForFieldName('value');
     if (valueNode) {
+      // The first case with a value equal to the tag; a case whose values all differ
+      // from it (known constants, a new error against sentinels) cannot be taken.
       const tag = this.ev(c, valueNode);
-      if (tag.k === 'int' || tag.k === 'bool') {
-        for (const s of cases) {
-          const cn = c.fi.cfg.nodes[s]!.ast!;
-          if (cn.type === 'default_case') continue;
-          const vals = cn.childForFieldName('value')?.namedChildren ?? [];
-          const evs = vals.map((x) => this.ev(c, x));
-          if (evs.some((x) => x.k !== tag.k)) return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
-          if (evs.some((x) => (x as { v: unknown }).v === (tag as { v: unknown }).v)) return this.goto(c, s);
-        }
-        return this.goto(c, fallback);
+      const targets: (number | undefined)[] = [];
+      for (const s of cases) {
+        const cn = c.fi.cfg.nodes[s]!.ast!;
+        if (cn.type === 'default_case') continue;
+        const vals = cn.childForFieldName('value')?.namedChildren ?? [];
+        const eqs = vals.map((x) => compare('==', tag, this.ev(c, x), c.st));
+        if (eqs.some((e) => e !== false)) targets.push(s);
+        if (eqs.some((e) => e === true)) return this.branchTo(c, targets);
       }
-      return this.branchTo(c, [...cases, ...(dflt ? [] : [after])]);
+      targets.push(fallback);
+      return this.branchTo(c, targets);
     }
     // A tagless switch: the first case whose condition holds.
     const targets: (number | undefined)[] = [];
@@ -1370,7 +1377,7 @@ export class Machine {
     }
     const l = this.ev(c, e.childForFieldName('left')!);
     const r = this.ev(c, e.childForFieldName('right')!);
-    const cmp = compare(op, l, r);
+    const cmp = compare(op, l, r, c.st);
     if (cmp !== null) return { k: 'bool', v: cmp };
     return arith(op, l, r);
   }
@@ -1394,7 +1401,7 @@ export class Machine {
       if (['==', '!=', '<', '<=', '>', '>='].includes(op)) {
         const l = this.evRef(c, e.childForFieldName('left')!);
         const r = this.evRef(c, e.childForFieldName('right')!);
-        const known = compare(op, l.v, r.v);
+        const known = compare(op, l.v, r.v, c.st);
         if (known !== null) return [{ v: known, ref: [] }];
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
@@ -1815,6 +1822,13 @@ export class Machine {
     }
     // context.Background() is never cancelled: its Done channel is nil.
     if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);
+    if ((path === 'errors' && name === 'New') || (path === 'fmt' && name === 'Errorf')) {
+      // A new error value each call (fmt.Errorf's %w keeps its operand: the arguments go outside).
+      for (const a of args) this.escape(c.st, this.ev(c, a));
+      const r = this.newObj(c.st, FRESH_ERROR);
+      c.fr.memo[key] = r;
+      return r;
+    }
     if (path === 'context' && /^With(Cancel|Timeout|Deadline|CancelCause|TimeoutCause|DeadlineCause)$/.test(name)) {
       const r = this.cancelContext(c, e, name, args);
       c.fr.memo[key] = r;
@@ -1856,7 +1870,7 @@ export class Machine {
         return nv;
       }
       case 'CompareAndSwap': {
-        const same = compare('==', cur, vals[0] ?? UNK);
+        const same = compare('==', cur, vals[0] ?? UNK, c.st);
         if (same === true) c.st.cells[cell] = vals[1] ?? UNK;
         if (same === null) { c.st.cells[cell] = UNK; return UNK; }
         return { k: 'bool', v: same };
@@ -1970,7 +1984,7 @@ function embeddedSync(pkg: PackageSemantics, type: string | null, field: string)
   return null;
 }
 
-function compare(op: string, l: Val, r: Val): boolean | null {
+function compare(op: string, l: Val, r: Val, st?: State): boolean | null {
   if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) return null;
   if (l.k === 'int' && r.k === 'int') {
     switch (op) {
@@ -1983,12 +1997,17 @@ function compare(op: string, l: Val, r: Val): boolean | null {
     }
   }
   if (op !== '==' && op !== '!=') return null;
-  const eq = equalVals(l, r);
+  const eq = equalVals(l, r, st);
   return eq === null ? null : op === '==' ? eq : !eq;
 }
 
-function equalVals(l: Val, r: Val): boolean | null {
+export function equalVals(l: Val, r: Val, st?: State): boolean | null {
   if (l.k === 'bool' && r.k === 'bool') return l.v === r.v;
+  // An error errors.New or fmt.Errorf made is a new pointer: a value from outside (a
+  // sentinel, another call's error) can be it only if it went outside first.
+  if (st) for (const [x, y] of [[l, r], [r, l]] as const) {
+    if (x.k === 'obj' && y.k === 'unk' && st.objs[x.id]?.type === FRESH_ERROR && !st.objs[x.id]!.esc) return false;
+  }
   if (l.k === 'nil' && r.k === 'nil') return true;
   const ref = (v: Val) => v.k === 'chan' || v.k === 'obj' || v.k === 'fn' || v.k === 'mu' || v.k === 'wg';
   if ((l.k === 'nil' && (ref(r) || (r.k === 'unk' && r.nn))) || (r.k === 'nil' && (ref(l) || (l.k === 'unk' && l.nn)))) return false;
