@@ -567,7 +567,8 @@ export class Machine {
    */
   private escapeChannels(st: State, f: Val & { k: 'fn' }, args: Val[]): void {
     const vals = [...args, ...Object.values(f.env ?? {}).map((cell) => st.cells[cell]!)];
-    for (const v of vals) if (v.k === 'chan' || v.k === 'fn' || v.k === 'slice' || v.k === 'tup') this.escape(st, v);
+    // A new error handed to it may come back as its unknown result: from then on an unknown may be it.
+    for (const v of vals) if (v.k === 'chan' || v.k === 'fn' || v.k === 'slice' || v.k === 'tup' || (v.k === 'obj' && st.objs[v.id]!.type === FRESH_ERROR)) this.escape(st, v);
   }
 
   /** Marks every channel and object reachable from `v` as handed to code outside the model. */
