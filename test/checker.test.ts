@@ -497,4 +497,53 @@ func Run(r *runner) {
     // Declared noop, the field holds a noop: its Stop keeps ch, and the goroutine waits forever.
     expect(check(src('noop')).leaks.map((l) => l.op.startPosition.row + 1)).toEqual([11]);
   });
+  it('reads a package setting as its constant, or as the program\'s unknown value, never as a bound it may pick', () => {
+    const src = (decl: string) => `package p
+
+import "strconv"
+
+${decl}
+
+func parse(s string) int { n, _ := strconv.Atoi(s); return n }
+
+type queue struct {
+	wake chan struct{}
+	n    int
+}
+
+func (q *queue) push() {
+	q.n++
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) pop() {
+	for q.n == 0 {
+		<-q.wake
+	}
+	q.n--
+}
+
+func Fill() {
+	q := &queue{wake: make(chan struct{}, 1)}
+	for i := 0; i < depth; i++ {
+		q.push()
+	}
+	ready := make(chan struct{})
+	go func() { close(ready) }()
+	<-ready
+	q.pop()
+}
+`;
+    const lines = (decl: string) => check(src(decl)).leaks.map((l) => l.op.startPosition.row + 1);
+    // A constant the package never changes: the loop pushes 4 times, pop never waits.
+    expect(lines('var depth = 4')).toEqual([]);
+    // Set from code the model cannot follow: some value, the program's; a block that needs
+    // the loop to run zero times is not shown.
+    expect(lines('var depth = parse("4")')).toEqual([]);
+    // Written by the package (runtime state): zero is a value it really takes.
+    expect(lines('var depth = 4\n\nfunc shrink() { depth = 0 }')).toEqual([26]);
+  });
 });
