@@ -546,4 +546,58 @@ func Fill() {
     // Written by the package (runtime state): zero is a value it really takes.
     expect(lines('var depth = 4\n\nfunc shrink() { depth = 0 }')).toEqual([26]);
   });
+  it('runs a (T, error) lookup handed the group\'s objects: its error is what they hold, not any value', () => {
+    const r = check(`package p
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+type store interface {
+	Load()
+	Get() (*strings.Builder, error)
+}
+
+type memStore struct{ b *strings.Builder }
+
+func (m *memStore) Load() { m.b = &strings.Builder{} }
+
+func (m *memStore) Get() (*strings.Builder, error) {
+	if m.b == nil {
+		return nil, errors.New("not loaded")
+	}
+	return m.b, nil
+}
+
+type waiter struct {
+	s     store
+	ready func()
+}
+
+func (w *waiter) Wait(ctx context.Context) error {
+	if _, err := w.s.Get(); err != nil {
+		return err
+	}
+	w.ready()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func Run() {
+	ctx := context.Background()
+	m := &memStore{}
+	m.Load()
+	ready, signal := context.WithCancel(ctx)
+	defer signal()
+	w := &waiter{s: m, ready: signal}
+	errc := make(chan error, 1)
+	go func() { errc <- w.Wait(ctx) }()
+	<-ready.Done()
+}
+`);
+    // Loaded, Get finds the builder: Wait signals before it waits, and Run's receive returns.
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
 });

@@ -238,15 +238,20 @@ export class Machine {
   }
 
   /**
-   * Whether a function returns only booleans or integers: a predicate
-   * (`func() bool { return r.isReady }`) whose answer, read from the
-   * group's objects, decides whether a goroutine waits. Run, not skipped,
-   * when it is handed something of the group's.
+   * Whether a function returns only booleans or integers, or ends its
+   * results with an error: a predicate (`func() bool { return r.isReady }`)
+   * or a lookup (`func (s *store) Get() (*T, error)`, nil error once the
+   * item is stored) whose answer, read from the group's objects, decides
+   * whether a goroutine waits or returns early. Run, not skipped, when it is
+   * handed something of the group's: skipped, its error could be non-nil
+   * where the objects it reads say it cannot be.
    */
   private decides(f: number): boolean {
     const res = this.fns[f]!.node.childForFieldName('result');
     if (!res) return false;
     const types = res.type === 'parameter_list' ? res.namedChildren.filter((d) => d.type === 'parameter_declaration').map((d) => d.childForFieldName('type')) : [res];
+    const last = types[types.length - 1];
+    if (last?.type === 'type_identifier' && last.text === 'error' && !this.pkg.globals.has('error')) return true;
     return types.length > 0 && types.every((t) => !!t && t.type === 'type_identifier' && (t.text === 'bool' || INT_TYPES.has(t.text)));
   }
 
