@@ -600,4 +600,60 @@ func Run() {
     // Loaded, Get finds the builder: Wait signals before it waits, and Run's receive returns.
     expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
   });
+  it('takes a pkg/errors wrap of a non-nil error as non-nil: the early return is a failure, not a success that did nothing', () => {
+    const r = check(`package p
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/pkg/errors"
+)
+
+type conf struct{ n int }
+
+type svc struct {
+	c     *conf
+	ready func()
+}
+
+func (s *svc) Prepare(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return errors.Wrapf(err, "parse %q", v)
+	}
+	s.c = &conf{n: n}
+	return nil
+}
+
+func (s *svc) Wait(ctx context.Context) error {
+	if s.c == nil {
+		return errors.New("not prepared")
+	}
+	if s.ready != nil {
+		s.ready()
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func Run() error {
+	s := &svc{}
+	if err := s.Prepare("3"); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready, signal := context.WithCancel(ctx)
+	defer signal()
+	s.ready = signal
+	errc := make(chan error, 1)
+	go func() { errc <- s.Wait(ctx) }()
+	<-ready.Done()
+	return nil
+}
+`);
+    // Prepare fails only with an error; when it returns nil, s.c is set and Wait signals ready.
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
 });

@@ -1871,7 +1871,20 @@ export class Machine {
       const r = this.atomicOp(c, name.replace(/(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/, ''), args[0], args.slice(1));
       if (r) { c.fr.memo[key] = r; return r; }
     }
-    for (const a of args) this.escape(c.st, this.ev(c, a));
+    const vals = args.map((a) => this.ev(c, a));
+    for (const v of vals) this.escape(c.st, v);
+    // github.com/pkg/errors: New and Errorf make an error, never nil; Wrap, Wrapf, WithMessage,
+    // WithMessagef and WithStack return nil exactly when the error they wrap is nil. Taken as
+    // any value, `if err != nil { return errors.Wrap(err, ...) }` could hand back nil, and the
+    // caller would go on as if the call had succeeded with none of its work done.
+    if (path === 'github.com/pkg/errors') {
+      if (name === 'New' || name === 'Errorf') return { k: 'unk', nn: 1 };
+      if (/^(Wrap|Wrapf|WithMessage|WithMessagef|WithStack)$/.test(name) && vals[0]) {
+        const w = vals[0];
+        if (w.k === 'nil') return NIL;
+        if ((w.k === 'unk' && w.nn) || w.k === 'obj') return { k: 'unk', nn: 1 };
+      }
+    }
     return UNK;
   }
 
