@@ -591,4 +591,163 @@ func Run() {
 `);
     expect(passed.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([9]);
   });
+  it('reads a package setting as its constant, or as the program\'s unknown value, never as a bound it may pick', () => {
+    const src = (decl: string) => `package p
+
+import "strconv"
+
+${decl}
+
+func parse(s string) int { n, _ := strconv.Atoi(s); return n }
+
+type queue struct {
+	wake chan struct{}
+	n    int
+}
+
+func (q *queue) push() {
+	q.n++
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) pop() {
+	for q.n == 0 {
+		<-q.wake
+	}
+	q.n--
+}
+
+func Fill() {
+	q := &queue{wake: make(chan struct{}, 1)}
+	for i := 0; i < depth; i++ {
+		q.push()
+	}
+	ready := make(chan struct{})
+	go func() { close(ready) }()
+	<-ready
+	q.pop()
+}
+`;
+    const lines = (decl: string) => check(src(decl)).leaks.map((l) => l.op.startPosition.row + 1);
+    // A constant the package never changes: the loop pushes 4 times, pop never waits.
+    expect(lines('var depth = 4')).toEqual([]);
+    // Set from code the model cannot follow: some value, the program's; a block that needs
+    // the loop to run zero times is not shown.
+    expect(lines('var depth = parse("4")')).toEqual([]);
+    // Written by the package (runtime state): zero is a value it really takes.
+    expect(lines('var depth = 4\n\nfunc shrink() { depth = 0 }')).toEqual([26]);
+  });
+  it('runs a (T, error) lookup handed the group\'s objects: its error is what they hold, not any value', () => {
+    const r = check(`package p
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+type store interface {
+	Load()
+	Get() (*strings.Builder, error)
+}
+
+type memStore struct{ b *strings.Builder }
+
+func (m *memStore) Load() { m.b = &strings.Builder{} }
+
+func (m *memStore) Get() (*strings.Builder, error) {
+	if m.b == nil {
+		return nil, errors.New("not loaded")
+	}
+	return m.b, nil
+}
+
+type waiter struct {
+	s     store
+	ready func()
+}
+
+func (w *waiter) Wait(ctx context.Context) error {
+	if _, err := w.s.Get(); err != nil {
+		return err
+	}
+	w.ready()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func Run() {
+	ctx := context.Background()
+	m := &memStore{}
+	m.Load()
+	ready, signal := context.WithCancel(ctx)
+	defer signal()
+	w := &waiter{s: m, ready: signal}
+	errc := make(chan error, 1)
+	go func() { errc <- w.Wait(ctx) }()
+	<-ready.Done()
+}
+`);
+    // Loaded, Get finds the builder: Wait signals before it waits, and Run's receive returns.
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
+  it('takes a pkg/errors wrap of a non-nil error as non-nil: the early return is a failure, not a success that did nothing', () => {
+    const r = check(`package p
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/pkg/errors"
+)
+
+type conf struct{ n int }
+
+type svc struct {
+	c     *conf
+	ready func()
+}
+
+func (s *svc) Prepare(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return errors.Wrapf(err, "parse %q", v)
+	}
+	s.c = &conf{n: n}
+	return nil
+}
+
+func (s *svc) Wait(ctx context.Context) error {
+	if s.c == nil {
+		return errors.New("not prepared")
+	}
+	if s.ready != nil {
+		s.ready()
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func Run() error {
+	s := &svc{}
+	if err := s.Prepare("3"); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready, signal := context.WithCancel(ctx)
+	defer signal()
+	s.ready = signal
+	errc := make(chan error, 1)
+	go func() { errc <- s.Wait(ctx) }()
+	<-ready.Done()
+	return nil
+}
+`);
+    // Prepare fails only with an error; when it returns nil, s.c is set and Wait signals ready.
+    expect(r.leaks.map((l) => l.op.startPosition.row + 1)).toEqual([]);
+  });
 });

@@ -106,7 +106,8 @@ export function explore(m: Machine, root: number): GroupResult {
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
-    if (!trans.some((t) => !t.env)) checkLeaks(st, trail, leaks);
+    // A path that assumed a value for a package setting the model cannot compute proves nothing.
+    if (!trans.some((t) => !t.env) && !st.assumed) checkLeaks(st, trail, leaks);
     const next: Pending[] = [];
     for (const t of trans) {
       const s2 = cloneState(st);

@@ -108,6 +108,8 @@ interface Ctx {
 }
 
 const CONT: StepOut = { k: 'cont' };
+/** One way a condition can come out: its value, the refinements of tested variables that make it so, and whether it assumes a package setting's value. */
+type Outcome = { v: boolean; ref: [number, Val][]; assume?: 1 };
 const SYNC_NEEDS = new Set(['send', 'recv', 'select', 'close', 'lock', 'unlock', 'rlock', 'runlock', 'wgadd', 'wgwait', 'condwait', 'signal']);
 /** Object type of a sync.Cond made by sync.NewCond: field L is its lock. */
 export const COND_TYPE = '#cond';
@@ -242,15 +244,20 @@ export class Machine {
   }
 
   /**
-   * Whether a function returns only booleans or integers: a predicate
-   * (`func() bool { return r.isReady }`) whose answer, read from the
-   * group's objects, decides whether a goroutine waits. Run, not skipped,
-   * when it is handed something of the group's.
+   * Whether a function returns only booleans or integers, or ends its
+   * results with an error: a predicate (`func() bool { return r.isReady }`)
+   * or a lookup (`func (s *store) Get() (*T, error)`, nil error once the
+   * item is stored) whose answer, read from the group's objects, decides
+   * whether a goroutine waits or returns early. Run, not skipped, when it is
+   * handed something of the group's: skipped, its error could be non-nil
+   * where the objects it reads say it cannot be.
    */
   private decides(f: number): boolean {
     const res = this.fns[f]!.node.childForFieldName('result');
     if (!res) return false;
     const types = res.type === 'parameter_list' ? res.namedChildren.filter((d) => d.type === 'parameter_declaration').map((d) => d.childForFieldName('type')) : [res];
+    const last = types[types.length - 1];
+    if (last?.type === 'type_identifier' && last.text === 'error' && !this.pkg.globals.has('error')) return true;
     return types.length > 0 && types.every((t) => !!t && t.type === 'type_identifier' && (t.text === 'bool' || INT_TYPES.has(t.text)));
   }
 
@@ -765,6 +772,7 @@ export class Machine {
       k: 'branch',
       alts: outs.map((o) => (st: State) => {
         for (const [cell, v] of o.ref) st.cells[cell] = v;
+        if (o.assume) st.assumed = 1;
         const p = st.procs[pid]!;
         const fr = p.frames[p.frames.length - 1]!;
         this.goto({ st, p, fr, fi: this.fns[fr.f]!, events: [] }, o.v ? t : f);
@@ -1234,8 +1242,54 @@ export class Machine {
     return { v: c.st.cells[cell]!, cell, b };
   }
 
+  /**
+   * A package-level variable. One the package never writes (no assignment,
+   * ++/--, address taken; its initialiser aside) is a setting fixed before
+   * the group runs: unexported with a constant initialiser, it holds that
+   * constant (only this package could change it); otherwise (initialised
+   * by a call, from another package's value, or exported, so other
+   * packages may set it) its value is unknown but is the program's, not a
+   * choice a caller makes, and a test on it is marked `setting` so the
+   * search does not report a block that needs one value of it rather than
+   * another. A variable the package writes is runtime state: unknown, and
+   * both outcomes of a test on it are real.
+   */
+  private packageVar(b: Binding): { v: Val; setting?: 1 } {
+    if (this.writtenGlobals === null) this.writtenGlobals = this.findWrittenGlobals();
+    if (this.writtenGlobals.has(b)) return { v: UNK };
+    if (/^[a-z_]/.test(b.name) && b.value) {
+      const lit = unparen(b.value);
+      if (lit.type === 'true' || lit.type === 'false') return { v: { k: 'bool', v: lit.type === 'true' } };
+      const n = evalCount(this.pkg, lit);
+      if (n.kind === 'const') return { v: { k: 'int', v: n.n } };
+    }
+    return { v: UNK, setting: 1 };
+  }
+
+  private writtenGlobals: Set<Binding> | null = null;
+
+  /** Package-level variables some code of the package writes: assigned, incremented, its address taken, a range variable. */
+  private findWrittenGlobals(): Set<Binding> {
+    const out = new Set<Binding>();
+    const mark = (n: Node | null | undefined) => {
+      const id = n ? unparen(n) : null;
+      if (id?.type !== 'identifier') return;
+      const b = this.pkg.resolve(id);
+      if (b && b.fn === null && b.kind === 'var') out.add(b);
+    };
+    for (const f of this.pkg.files) {
+      for (const n of f.root.descendantsOfType(['assignment_statement', 'inc_dec_statement', 'unary_expression', 'range_clause'])) {
+        if (n.type === 'assignment_statement') n.childForFieldName('left')?.namedChildren.forEach(mark);
+        else if (n.type === 'inc_dec_statement') mark(n.namedChild(0));
+        else if (n.type === 'unary_expression') { if (n.child(0)?.type === '&') mark(n.childForFieldName('operand')); }
+        else if (!n.children.some((x) => x.type === ':=')) n.childForFieldName('left')?.namedChildren.forEach(mark);
+      }
+    }
+    return out;
+  }
+
   /** A value with the cell it was read from, so a test on it can refine the variable. */
-  evRef(c: Ctx, n: Node): { v: Val; cell?: number; b?: Binding; t?: Node } {
+  evRef(c: Ctx, n: Node): { v: Val; cell?: number; b?: Binding; t?: Node; setting?: 1 } {
     const e = unparen(n);
     if (e.type === 'identifier') {
       if (e.text === '_') return { v: UNK };
@@ -1248,6 +1302,7 @@ export class Machine {
         const n2 = b.value ? evalCount(this.pkg, b.value) : null;
         return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : UNK };
       }
+      if (b.kind === 'var' && b.fn === null) return this.packageVar(b);
       if (b.kind === 'type' || b.fn === null) return { v: UNK };
       return this.readBinding(c, b);
     }
@@ -1384,18 +1439,20 @@ export class Machine {
   }
 
   /** Outcomes of a condition, each with the refinements of tested variables that make it so. */
-  cond(c: Ctx, n: Node): { v: boolean; ref: [number, Val][] }[] {
+  cond(c: Ctx, n: Node): Outcome[] {
     const e = unparen(n);
-    const both = [{ v: true, ref: [] as [number, Val][] }, { v: false, ref: [] as [number, Val][] }];
-    if (e.type === 'unary_expression' && e.child(0)?.type === '!') return this.cond(c, e.childForFieldName('operand')!).map((o) => ({ v: !o.v, ref: o.ref }));
+    const both: Outcome[] = [{ v: true, ref: [] }, { v: false, ref: [] }];
+    // Both ways of a test decided only by a package setting (see packageVar) are assumptions.
+    const assumed = (outs: Outcome[]): Outcome[] => outs.map((o) => ({ ...o, assume: 1 }));
+    if (e.type === 'unary_expression' && e.child(0)?.type === '!') return this.cond(c, e.childForFieldName('operand')!).map((o) => ({ ...o, v: !o.v }));
     if (e.type === 'binary_expression') {
       const op = e.childForFieldName('operator')?.type ?? e.child(1)?.type ?? '';
       if (op === '&&' || op === '||') {
-        const out: { v: boolean; ref: [number, Val][] }[] = [];
+        const out: Outcome[] = [];
         const stop = op === '||';
         for (const l of this.cond(c, e.childForFieldName('left')!)) {
           if (l.v === stop) { out.push(l); continue; }
-          for (const r of this.cond(c, e.childForFieldName('right')!)) out.push({ v: r.v, ref: [...l.ref, ...r.ref] });
+          for (const r of this.cond(c, e.childForFieldName('right')!)) out.push(l.assume || r.assume ? { v: r.v, ref: [...l.ref, ...r.ref], assume: 1 } : { v: r.v, ref: [...l.ref, ...r.ref] });
         }
         return dedupe(out);
       }
@@ -1404,6 +1461,9 @@ export class Machine {
         const r = this.evRef(c, e.childForFieldName('right')!);
         const known = compare(op, l.v, r.v, c.st);
         if (known !== null) return [{ v: known, ref: [] }];
+        // A known number or flag against a package setting: the outcome is the setting's.
+        const plain = (x: typeof l) => x.v.k === 'int' || x.v.k === 'bool';
+        if ((l.setting && plain(r)) || (r.setting && plain(l))) return assumed(both);
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
         // unknown, and the loop's states repeat.
@@ -1428,6 +1488,7 @@ export class Machine {
     if (e.type === 'identifier' || e.type === 'selector_expression') {
       const r = this.evRef(c, e);
       if (r.v.k === 'bool') return [{ v: r.v.v, ref: [] }];
+      if (r.setting) return assumed(both);
       if (r.cell !== undefined && r.v.k === 'unk') return [{ v: true, ref: [[r.cell, { k: 'bool', v: true }]] }, { v: false, ref: [[r.cell, { k: 'bool', v: false }]] }];
       return both;
     }
@@ -1839,7 +1900,20 @@ export class Machine {
       const r = this.atomicOp(c, name.replace(/(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/, ''), args[0], args.slice(1));
       if (r) { c.fr.memo[key] = r; return r; }
     }
-    for (const a of args) this.escape(c.st, this.ev(c, a));
+    const vals = args.map((a) => this.ev(c, a));
+    for (const v of vals) this.escape(c.st, v);
+    // github.com/pkg/errors: New and Errorf make an error, never nil; Wrap, Wrapf, WithMessage,
+    // WithMessagef and WithStack return nil exactly when the error they wrap is nil. Taken as
+    // any value, `if err != nil { return errors.Wrap(err, ...) }` could hand back nil, and the
+    // caller would go on as if the call had succeeded with none of its work done.
+    if (path === 'github.com/pkg/errors') {
+      if (name === 'New' || name === 'Errorf') return { k: 'unk', nn: 1 };
+      if (/^(Wrap|Wrapf|WithMessage|WithMessagef|WithStack)$/.test(name) && vals[0]) {
+        const w = vals[0];
+        if (w.k === 'nil') return NIL;
+        if ((w.k === 'unk' && w.nn) || w.k === 'obj') return { k: 'unk', nn: 1 };
+      }
+    }
     return UNK;
   }
 
@@ -2028,10 +2102,10 @@ function arith(op: string, l: Val, r: Val): Val {
   }
 }
 
-function dedupe<T extends { v: boolean; ref: [number, Val][] }>(outs: T[]): T[] {
+function dedupe<T extends Outcome>(outs: T[]): T[] {
   const seen = new Set<string>();
   return outs.filter((o) => {
-    const k = `${o.v}|${JSON.stringify(o.ref)}`;
+    const k = `${o.v}|${o.assume ?? 0}|${JSON.stringify(o.ref)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

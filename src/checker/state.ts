@@ -139,10 +139,17 @@ export interface State {
   mus: Mutex[];
   wgs: number[];
   onces: number[];
+  /**
+   * 1 once a path has decided a test on a package-level setting whose value
+   * the model cannot compute (a variable the package never writes, set by its
+   * initialiser or from outside): the path holds for some value of it, not
+   * necessarily the one the program has, so a block found on it is no witness.
+   */
+  assumed: 0 | 1;
 }
 
 export function emptyState(): State {
-  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [] };
+  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [], assumed: 0 };
 }
 
 /**
@@ -163,6 +170,7 @@ export function cloneState(s: State): State {
     mus: s.mus.map((m) => ({ ...m })),
     wgs: [...s.wgs],
     onces: [...s.onces],
+    assumed: s.assumed,
   };
 }
 
@@ -182,6 +190,7 @@ export const NIL: Val = { k: 'nil' };
  */
 export function compact(s: State, dropDone = true): State {
   const out = emptyState();
+  out.assumed = s.assumed;
   const ids = { cell: new Map<number, number>(), obj: new Map<number, number>(), chan: new Map<number, number>(), mu: new Map<number, number>(), wg: new Map<number, number>(), once: new Map<number, number>() };
   const cell = (id: number): number => {
     let c = ids.cell.get(id);
