@@ -7,6 +7,7 @@ import recvNoTimeout from './recv-no-timeout.js';
 import httpClientNoTimeout from './http-client-no-timeout.js';
 import httpDefaultClient from './http-default-client.js';
 import sshHandshakeNoDeadline from './ssh-handshake-no-deadline.js';
+import syncLeak from './sync-leak.js';
 
 export const RULES: readonly Rule[] = [
   chanSendLeak,
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   httpClientNoTimeout,
   httpDefaultClient,
   sshHandshakeNoDeadline,
+  syncLeak,
 ];
 
 export function ruleById(id: string): Rule | undefined {

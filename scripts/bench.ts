@@ -25,8 +25,8 @@
  *   - one package of about ten files, as a pre-commit hook lints it (the
  *     CLI on that directory, workers left to the CLI), against `node -e 0`;
  *   - how many functions got a control-flow graph, of how many there are;
- *   - with `--checker` (the channel rules on the leak checker engine, for
- *     every timed run): the goroutine groups it explored, and how many hit
+ *   - with `--checker` (the channel rules on the leak checker engine, and
+ *     sync-leak on, for every timed run): the goroutine groups it explored, and how many hit
  *     its bound (schedules past it are not explored).
  *
  * Wall time and peak RSS come from GNU time (`/usr/bin/time`) when it is
@@ -206,7 +206,7 @@ async function bench(a: Args): Promise<void> {
   const say = (s: string) => process.stdout.write(s + '\n');
   if (a.checker) {
     const config = join(scratch, 'checker.yaml');
-    writeFileSync(config, `rules:\n${CHECKER_RULES.map((r) => `  ${r}: { options: { engine: checker } }\n`).join('')}`);
+    writeFileSync(config, `rules:\n${CHECKER_RULES.map((r) => `  ${r}: { options: { engine: checker } }\n`).join('')}  sync-leak: on\n`);
     configArgs = ['--config', config];
   }
   const vendored = a.vendor && existsSync(join(a.dir, 'vendor'));
@@ -266,7 +266,7 @@ async function bench(a: Args): Promise<void> {
   onePackage(dirs, a.runs, say);
   // Counts, from one in-process run of each.
   const { files: goFiles } = expandPatterns(dirs.map((d) => d.dir), a.dir);
-  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), ...(a.checker && CHECKER_RULES.includes(rule.meta.id) ? { engine: 'checker' } : {}) } }));
+  const rules = RULES.filter((rule) => rule.meta.enabledByDefault !== false || (a.checker && rule.meta.id === 'sync-leak')).map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), ...(a.checker && CHECKER_RULES.includes(rule.meta.id) ? { engine: 'checker' } : {}) } }));
   const lint: LintStats = (await lintFiles(goFiles, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, jobs: w })).stats;
   const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w, true), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
   say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files} for this platform (${(lint.parsedBytes / 1048576).toFixed(1)} of ${(parsed.parsedBytes / 1048576).toFixed(1)} MB)`);

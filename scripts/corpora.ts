@@ -70,7 +70,7 @@ function kindOf(message: string): string {
 
 export async function lintRepo(dir: string, opts: { goPatterns?: boolean; subprocess?: boolean; prefilter?: boolean } = {}): Promise<RepoReport> {
   const files = opts.goPatterns ? expandPatterns([`${dir}/...`], dir).files : allGoFiles(dir);
-  const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
+  const rules = RULES.filter((rule) => rule.meta.enabledByDefault !== false).map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
   const report: RepoReport = { dir, files: files.length, linted: 0, packages: 0, fileErrors: {}, syntaxErrors: 0, crashes: [], ms: 0, findings: {}, suppressed: 0 };
   const t0 = performance.now();
   let result: LintResult | null = null;

@@ -162,7 +162,7 @@ export function renderDocs(rules: readonly { meta: RuleMeta }[] = RULES): Map<st
     '',
     '| rule | default severity | finds |',
     '|---|---|---|',
-    ...rules.map((r) => `| [\`${r.meta.id}\`](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.short} |`),
+    ...rules.map((r) => `| [\`${r.meta.id}\`](${r.meta.id}.md) | ${r.meta.severity}${r.meta.enabledByDefault === false ? ' (off by default)' : ''} | ${r.meta.short} |`),
     '',
   ].join('\n');
   pages.set('docs/rules/README.md', index);

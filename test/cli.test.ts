@@ -357,6 +357,45 @@ func B() { //nolint:${DC} // the whole declaration
   });
 });
 
+describe('an opt-in rule (sync-leak)', () => {
+  const LOCKED = `package a
+
+import "sync"
+
+type cache struct {
+	mu   sync.Mutex
+	hits int
+}
+
+func (c *cache) Refresh(fetch func() error) {
+	go func() {
+		c.mu.Lock()
+		if err := fetch(); err != nil {
+			return
+		}
+		c.mu.Unlock()
+	}()
+	go func() {
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
+	}()
+}
+`;
+  it('is off by default, on when the config names it or --rules chooses it, and says so in `rules`', () => {
+    const d = tree({ 'a/a.go': LOCKED });
+    expect(run(['./...'], d).code).toBe(0);
+    const chosen = run(['--rules', 'sync-leak', './...'], d);
+    expect(chosen.code).toBe(1);
+    expect(positions(chosen.stdout)).toEqual(['a/a.go:19:3:sync-leak']);
+    writeFileSync(join(d, '.golint-leaks.yaml'), 'rules:\n  sync-leak: on\n');
+    expect(positions(run(['./...'], d).stdout)).toEqual(['a/a.go:19:3:sync-leak']);
+    writeFileSync(join(d, '.golint-leaks.yaml'), 'rules:\n  sync-leak: { severity: warning }\n');
+    expect(run(['./...'], d).stdout).toMatch(/goroutine started at line 18 blocks forever locking c\.mu: no goroutine that can unlock it is left running \(sync-leak\)/);
+    expect(run(['rules'], d).stdout).toMatch(/^sync-leak .* \(off by default\)$/m);
+  });
+});
+
 describe('--stats', () => {
   it('says what the run did, and how many goroutine groups the leak checker explored and how many hit its bound', () => {
     const d = tree({

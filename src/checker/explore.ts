@@ -56,12 +56,17 @@ export interface Leak {
   need: Need;
   /** The blocked operation (site). */
   opSite: number;
-  kind: 'send' | 'recv' | 'range' | 'select';
+  kind: 'send' | 'recv' | 'range' | 'select' | SyncKind;
+  /** For a sync wait: the primitive's expression (`c.mu`, `wg`). */
+  prim?: string;
   /** The channels it waits on: name, make site, capacity. */
   chans: { name: string; site: number; cap: number }[];
   /** Everything that happened, in order, ending with the block. */
   witness: Event[];
 }
+
+/** Waits on a sync primitive: Mutex/RWMutex Lock, RWMutex RLock, WaitGroup.Wait, Cond.Wait. */
+export type SyncKind = 'lock' | 'rlock' | 'wgwait' | 'condwait';
 
 export interface GroupResult {
   leaks: Leak[];
@@ -107,7 +112,7 @@ export function explore(m: Machine, root: number): GroupResult {
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
-    if (!trans.some((t) => !t.env) && !st.assumed) checkLeaks(st, trail, leaks);
+    if (!trans.some((t) => !t.env) && !st.assumed) checkLeaks(m, st, trail, leaks);
     const next: Pending[] = [];
     for (const t of trans) {
       const s2 = cloneState(st);
@@ -307,9 +312,12 @@ function transitions(m: Machine, st: State): Trans[] {
       }
       case 'lock': case 'rlock': {
         const mu = need.m;
-        if (mu.k !== 'mu') { simple(false, () => true, ''); break; }
+        if (mu.k !== 'mu' || st.mus[mu.id]!.esc) { simple(false, () => true, ''); break; }
         const x = st.mus[mu.id]!;
         if (x.w || (need.t === 'lock' && x.r)) break;
+        // A writer blocked in Lock while readers hold the lock stops new readers (RWMutex): a
+        // reader that takes the lock again before releasing it waits for that writer forever.
+        if (need.t === 'rlock' && x.r && st.procs.some((q) => q.id !== pid && !q.done && q.need?.t === 'lock' && q.need.m.k === 'mu' && q.need.m.id === mu.id)) break;
         simple(false, (s) => { const y = s.mus[mu.id]!; if (need.t === 'lock') y.w = pid + 1; else y.r++; return true; }, need.t === 'lock' ? `locks ${lockText(m, need.site)}` : `read-locks ${lockText(m, need.site)}`);
         break;
       }
@@ -320,7 +328,7 @@ function transitions(m: Machine, st: State): Trans[] {
       }
       case 'wgadd': {
         const wg = need.wg;
-        if (wg.k === 'wg' && st.wgs[wg.id]! + need.n < 0) break; // negative counter panics
+        if (wg.k === 'wg' && st.wgs[wg.id]! + need.n < 0) break; // negative counter panics (NaN: an unknown count, never known to)
         simple(false, (s) => { if (wg.k === 'wg') s.wgs[wg.id]! += need.n; return true; }, need.n < 0 ? `${siteText(m, need.site)}` : '');
         break;
       }
@@ -356,7 +364,8 @@ function transitions(m: Machine, st: State): Trans[] {
       }
       case 'wgwait': {
         const wg = need.wg;
-        if (wg.k !== 'wg') { simple(true, () => true, `${siteText(m, need.site)} returns`); break; }
+        // A WaitGroup from outside, or one added to by a count the model cannot name, may reach zero at any time.
+        if (wg.k !== 'wg' || Number.isNaN(st.wgs[wg.id])) { simple(true, () => true, `${siteText(m, need.site)} returns`); break; }
         if (st.wgs[wg.id] === 0) simple(false, () => true, `${siteText(m, need.site)} returns`);
         break;
       }
@@ -371,6 +380,14 @@ function lockText(m: Machine, site: number): string {
   const call = m.sites[site]!;
   const f = call.childForFieldName('function');
   return (f?.childForFieldName('operand') ?? call).text.split('\n')[0]!.slice(0, 60);
+}
+
+/** `wg` of `wg.Wait()`, `c.cond` of `c.cond.Wait()` (the site may be the statement holding the call). */
+function waitText(m: Machine, site: number): string {
+  const at = m.sites[site]!;
+  const call = at.type === 'call_expression' ? at : at.descendantsOfType('call_expression').find((x) => /\.Wait$/.test(x.childForFieldName('function')?.text ?? ''));
+  const f = call?.childForFieldName('function');
+  return (f?.childForFieldName('operand') ?? at).text.split('\n')[0]!.slice(0, 60);
 }
 
 function siteText(m: Machine, site: number): string {
@@ -434,7 +451,7 @@ function waitsOn(p: Proc): string[] {
   }
 }
 
-function checkLeaks(st: State, trail: Trail | null, leaks: Map<number, Leak>): void {
+function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<number, Leak>): void {
   // Goroutines that can still act: the outside world can wake them, or they run on.
   const live = new Set<number>();
   const blocked: Proc[] = [];
@@ -460,12 +477,21 @@ function checkLeaks(st: State, trail: Trail | null, leaks: Map<number, Leak>): v
   for (const b of blocked) {
     if (live.has(b.id)) continue;
     const n = b.need!;
-    if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;
     const site = n.site;
     if (leaks.has(site)) continue;
     const events: Event[] = [];
     for (let t = trail; t; t = t.prev) events.push(t.ev);
     events.reverse();
+    if (n.t === 'lock' || n.t === 'rlock' || n.t === 'wgwait' || n.t === 'condwait') {
+      // Stuck on a primitive of the group: a Lock whose holder will never unlock, a Wait whose
+      // counter no one left can bring to zero, a Cond no one left can signal.
+      const prim = n.t === 'wgwait' || n.t === 'condwait' ? waitText(m, n.site) : lockText(m, n.site);
+      const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : `blocks in ${prim}.Wait()`;
+      events.push({ pid: b.id, name: b.name, site, text });
+      leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind: n.t, prim, chans: [], witness: events });
+      continue;
+    }
+    if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;
     const chans = (n.t === 'select' ? n.cases.map((c) => c.ch) : [n.ch]).flatMap((v) => (v.k === 'chan' ? [st.chans[v.id]!] : []));
     const kind = n.t === 'select' ? 'select' : n.t === 'send' ? 'send' : n.range ? 'range' : 'recv';
     const verb = kind === 'send' ? 'blocks sending on' : kind === 'select' ? 'blocks in select on' : 'blocks receiving from';
@@ -487,8 +513,8 @@ function canBeWoken(st: State, p: Proc): boolean {
     // not a proof that the program blocks, so the goroutine is not counted as stuck.
     case 'send': case 'recv': return open(n.ch) || n.ch.k === 'nil';
     case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch));
-    case 'lock': case 'rlock': return n.m.k !== 'mu';
-    case 'wgwait': return n.wg.k !== 'wg';
+    case 'lock': case 'rlock': return n.m.k !== 'mu' || !!st.mus[n.m.id]!.esc;
+    case 'wgwait': return n.wg.k !== 'wg' || Number.isNaN(st.wgs[n.wg.id]);
     case 'condwait': return !n.reg || n.cond.k !== 'obj' || st.objs[n.cond.id]!.esc;
     default: return true;
   }

@@ -10,7 +10,7 @@ import type { Node } from '../semantics/syntax.js';
 import { lineOf } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
-import { Machine } from './machine.js';
+import { Machine, SYNC_WAIT } from './machine.js';
 import { explore, stepHistogram, type Leak } from './explore.js';
 
 export interface WitnessStep {
@@ -38,6 +38,20 @@ export interface CheckerResult {
 }
 
 const results = new WeakMap<PackageSemantics, CheckerResult>();
+/** Packages whose goroutines waiting on locks, WaitGroups and Conds a rule asked about (sync-leak). */
+const syncWanted = new WeakSet<PackageSemantics>();
+
+/**
+ * Asks the checker to explore, besides the groups that make channels, those
+ * that only lock, wait on a WaitGroup or on a Cond: sync-leak calls it when
+ * it is created for a package's file, before any rule's visitor asks for the
+ * result, so one exploration serves every rule.
+ */
+export function wantSyncLeaks(pkg: PackageSemantics): void {
+  if (syncWanted.has(pkg)) return;
+  syncWanted.add(pkg);
+  results.delete(pkg);
+}
 
 export function checkPackage(pkg: PackageSemantics): CheckerResult {
   let r = results.get(pkg);
@@ -108,14 +122,15 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
 
 function run(pkg: PackageSemantics): CheckerResult {
   const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, states: 0 };
-  // Only channels made in the group can be proven stuck.
-  if (!pkg.files.some((f) => f.text.includes('make(chan') || f.text.includes('make( chan'))) return out;
+  // Only channels made in the group (and, when asked, its locks, WaitGroups and Conds) can be proven stuck.
+  const sync = syncWanted.has(pkg);
+  if (!pkg.files.some((f) => f.text.includes('make(chan') || f.text.includes('make( chan') || (sync && SYNC_WAIT.test(f.text)))) return out;
   const m = new Machine(pkg);
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
   for (const root of groupRoots(pkg)) {
     const f = m.fnOf(root);
-    if (!m.makesChannel(f)) continue;
+    if (!m.makesChannel(f) && !(sync && m.waitsOnSync(f))) continue;
     const t0 = trace ? Date.now() : 0;
     const r = explore(m, f);
     if (trace) {

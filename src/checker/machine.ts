@@ -29,6 +29,9 @@ import { evalCount } from '../semantics/channels.js';
 import { displayName } from '../semantics/goroutines.js';
 import { NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
 
+/** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
+export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
+
 /** Frames one goroutine may stack; deeper calls are treated as calls to unknown code. */
 const MAX_FRAMES = 10;
 /** Small values a symbolic length or bound is tried with: the same value wherever it is used. */
@@ -36,7 +39,7 @@ export const SMALL_VALUES = [0, 1, 2, 3];
 /** Values an integer compared with a small constant is tried with: the small values and a negative one. */
 export const SMALL_INTS = [-1, ...SMALL_VALUES];
 /** Text that marks a function as one the search must run (see Machine.synchronises). */
-const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|\bpanic\(|\bos\.Exit\(|AfterFunc/;
+const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Go|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|\bpanic\(|\bos\.Exit\(|AfterFunc/;
 /** The type of the object context.Background() and context.TODO() evaluate to. */
 const BACKGROUND = 'context.Background';
 /** The object `t.Context()` returns. */
@@ -45,6 +48,12 @@ const TEST_CONTEXT = 'testing.Context';
 const CANCEL_CONTEXT = 'context.cancelCtx';
 /** Calls that end the goroutine and not the program, as noReturn treats them. */
 const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
+/** The methods of the sync types the model knows, by type. */
+const SYNC_METHODS: Record<string, Set<string>> = {
+  Mutex: new Set(['Lock', 'Unlock', 'TryLock']),
+  RWMutex: new Set(['Lock', 'Unlock', 'TryLock', 'RLock', 'RUnlock', 'TryRLock', 'RLocker']),
+  WaitGroup: new Set(['Add', 'Done', 'Wait', 'Go']),
+};
 /** sync/atomic's integer types (and the suffixes of its integer functions). */
 const ATOMIC_INTS = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr']);
 /** Longest slice whose length is tracked. */
@@ -81,7 +90,8 @@ export interface Event {
 /** Effects that interrupt evaluation: synchronisations (the goroutine parks) and local actions (the machine performs them). */
 export type LocalNeed =
   | { t: 'call'; key: string; fn: Val; args: Val[] }
-  | { t: 'go'; key: string; fn: Val; args: Val[]; site: number }
+  /** `done`: the WaitGroup whose Done the goroutine calls when it returns (`wg.Go(f)`). */
+  | { t: 'go'; key: string; fn: Val; args: Val[]; site: number; done?: Val }
   | { t: 'choose'; cell: number; options: Val[] }
   | { t: 'once'; key: string; once: Val; fn: Val }
   | { t: 'discard' }
@@ -306,6 +316,35 @@ export class Machine {
   /** Whether a function, or a package-local function it calls, makes a channel: a group without one has nothing to prove. */
   makesChannel(f: number): boolean {
     return this.throughCalls(this.makes, f, (node) => /\bmake\(\s*chan\b/.test(node.text));
+  }
+
+  /** Whether nothing of the group can be reached through `v` (see the free function untracked). */
+  private untracked(st: State, v: Val): boolean {
+    return untracked(st, v, (type) => this.lockable(type));
+  }
+
+  private readonly lockables = new Map<string, boolean>();
+
+  /** Whether a package struct type has a sync.Mutex, RWMutex or WaitGroup field (named or embedded, not behind a pointer). */
+  lockable(type: string | null): boolean {
+    if (!type) return false;
+    let r = this.lockables.get(type);
+    if (r === undefined) {
+      r = [...(this.pkg.structFields.get(type)?.values() ?? [])].some((t) => {
+        const ft = t.type === 'field_declaration' ? t.childForFieldName('type') : t;
+        const q = ft ? this.pkg.qualifiedName(ft, 'sync') : null;
+        return !!q && (q.name === 'Mutex' || q.name === 'RWMutex' || q.name === 'WaitGroup');
+      }) || ['Mutex', 'RWMutex', 'WaitGroup'].some((f) => { const e = embeddedSync(this.pkg, type, f); return !!e && e.parent?.type !== 'pointer_type'; });
+      this.lockables.set(type, r);
+    }
+    return r;
+  }
+
+  private readonly syncWaits = new Map<number, boolean>();
+
+  /** Whether a function, or a package-local function it calls, calls Lock, RLock or Wait (a group sync-leak looks at). */
+  waitsOnSync(f: number): boolean {
+    return this.throughCalls(this.syncWaits, f, (node) => SYNC_WAIT.test(node.text));
   }
 
   /**
@@ -981,8 +1020,15 @@ export class Machine {
       case 'return_statement': {
         const list = s.namedChildren.find((x) => x.type === 'expression_list');
         const exprs = list ? list.namedChildren : s.namedChildren.filter((x) => x.type !== 'comment');
-        if (exprs.length) c.fr.ret = this.values(c, exprs, c.fi.resultCount);
-        else if (c.fi.results.length) c.fr.ret = c.fi.results.map((b) => this.readBinding(c, b).v);
+        if (exprs.length) {
+          c.fr.ret = this.values(c, exprs, c.fi.resultCount);
+          // `return err` sets the named results before the deferred calls run: they read (and may
+          // change) `retErr`, and what they leave there is what the caller gets.
+          c.fi.results.forEach((b, i) => {
+            const cell = c.fr.env[this.bid(b)];
+            if (cell !== undefined && c.fr.ret![i]) c.st.cells[cell] = c.fr.ret![i]!;
+          });
+        } else if (c.fi.results.length) c.fr.ret = c.fi.results.map((b) => this.readBinding(c, b).v);
         else c.fr.ret = [];
         c.fr.retAt = this.site(s);
         break;
@@ -1050,6 +1096,9 @@ export class Machine {
       }
     }
     p.frames.pop();
+    if (c.fi.results.length && fr.ret) {
+      fr.ret = fr.ret.map((v, i) => { const cell = fr.env[this.bid(c.fi.results[i]!)]; return cell !== undefined ? c.st.cells[cell]! : v; });
+    }
     const caller = p.frames[p.frames.length - 1];
     if (!caller) {
       p.done = 1;
@@ -1096,7 +1145,7 @@ export class Machine {
         if (bi) { p.need = this.condNeed(st, bi, f.recv ?? UNK, local.key, this.site(c.fi.cfg.nodes[fr.pc]!.ast ?? this.fns[f.f]!.node)); return { k: 'park' }; }
         // A function that can neither synchronise nor start or end a goroutine changes nothing
         // the search looks at: its result is unknown, and running it would only cost steps.
-        if (!this.synchronises(f.f) && this.plainResults(f.f) && !this.storesValues(f.f) && !(this.decides(f.f) && !(untracked(st, f) && local.args.every((a) => untracked(st, a))))) {
+        if (!this.synchronises(f.f) && this.plainResults(f.f) && !this.storesValues(f.f) && !(this.decides(f.f) && !(this.untracked(st, f) && local.args.every((a) => this.untracked(st, a))))) {
           // It may still hand a channel to code we do not model (`SafeClose(ch)`).
           this.escapeChannels(st, f, local.args);
           fr.memo[local.key] = this.unknownResults(f.f);
@@ -1105,7 +1154,7 @@ export class Machine {
         // Handed nothing the group made, it cannot reach the group's channels, locks or objects;
         // returning nothing it could have made either, and unable to end the goroutine, it is
         // invisible to the search whatever it does inside (its own goroutines are its own group).
-        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && untracked(st, f) && local.args.every((a) => untracked(st, a))) { fr.memo[local.key] = this.unknownResults(f.f); return CONT; }
+        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && this.untracked(st, f) && local.args.every((a) => this.untracked(st, a))) { fr.memo[local.key] = this.unknownResults(f.f); return CONT; }
         const depth = p.frames.filter((x) => x.f === f.f).length;
         if (p.frames.length >= MAX_FRAMES || depth >= 2) {
           for (const a of local.args) this.escape(st, a);
@@ -1126,12 +1175,15 @@ export class Machine {
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };
-        if (!this.synchronises(f.f) || this.fns[f.f]!.builtin || (untracked(st, f) && local.args.every((a) => untracked(st, a)))) {
+        if (!this.synchronises(f.f) || this.fns[f.f]!.builtin || (this.untracked(st, f) && local.args.every((a) => this.untracked(st, a)))) {
           this.escapeChannels(st, f, local.args);
+          // A goroutine the search does not follow may as well be done at once: its Done counts now.
+          if (local.done?.k === 'wg') st.wgs[local.done.id] = st.wgs[local.done.id]! - 1;
           fr.memo[local.key] = NIL;
           return CONT;
         }
         const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
+        if (local.done) st.procs[id]!.frames[0]!.defers.push({ kind: 'done', v: local.done, args: [], site: local.site });
         fr.memo[local.key] = NIL;
         c.events.push({ pid: p.id, name: p.name, site: local.site, text: `starts ${st.procs[id]!.name}` });
         // The new goroutine runs to its first synchronisation before the next state (settle in explore.ts).
@@ -1652,8 +1704,24 @@ export class Machine {
             if (sel.field === 'RUnlock') { this.release(c.st, r, true); c.fr.memo[key] = NIL; return NIL; }
             return UNK;
           case 'wg':
-            if (sel.field === 'Add') { const n = this.ev(c, args[0]!); throw new NeedSignal({ t: 'wgadd', wg: r, n: n.k === 'int' ? n.v : 1, key, site }); }
+            if (sel.field === 'Add') {
+              // `wg.Add(n)` with n a parameter: one small value for n, the same the loop that starts
+              // the goroutines reads. A count the model cannot name leaves the counter unknown.
+              const a = unparen(args[0]!);
+              const ref = a.type === 'identifier' || a.type === 'selector_expression' ? this.evRef(c, a) : null;
+              if (ref && ref.v.k === 'unk' && ref.cell !== undefined && isIntLike(ref)) throw new NeedSignal({ t: 'choose', cell: ref.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
+              const n = ref ? ref.v : this.ev(c, a);
+              throw new NeedSignal({ t: 'wgadd', wg: r, n: n.k === 'int' ? n.v : Number.NaN, key, site });
+            }
             if (sel.field === 'Done') throw new NeedSignal({ t: 'wgadd', wg: r, n: -1, key, site });
+            if (sel.field === 'Go' && args[0]) {
+              // Go 1.25's wg.Go(f): Add(1), then a goroutine that runs f and calls Done.
+              const fn = this.ev(c, args[0]);
+              if (fn.k !== 'fn') { this.escape(c.st, fn); throw new NeedSignal({ t: 'wgadd', wg: r, n: Number.NaN, key, site }); }
+              const added = `${key}+`;
+              if (!c.fr.memo[added]) throw new NeedSignal({ t: 'wgadd', wg: r, n: 1, key: added, site });
+              throw new NeedSignal({ t: 'go', key, fn, args: [], site, done: r });
+            }
             if (sel.field === 'Wait') throw new NeedSignal({ t: 'wgwait', wg: r, key, site });
             return UNK;
           case 'once':
@@ -1680,8 +1748,9 @@ export class Machine {
     }
     const { fn, args: vals } = this.callee(c, e);
     if (fn) throw new NeedSignal({ t: 'call', key, fn, args: vals });
-    // Code outside the model: it may keep or use whatever it is handed.
-    for (const v of vals) this.escape(c.st, v);
+    // Code outside the model: it may keep or use whatever it is handed, and unlock a mutex
+    // handed to it as such (`release(&c.mu)`, a sync.Locker).
+    for (const v of vals) { this.escape(c.st, v); if (v.k === 'mu') c.st.mus[v.id]!.esc = 1; }
     if (sel) {
       const recv = this.ev(c, sel.operand);
       if (recv.k === 'obj' || recv.k === 'chan') this.escape(c.st, recv);
@@ -1697,7 +1766,9 @@ export class Machine {
       const type = c.st.objs[v.id]!.type;
       if (type && this.pkg.methods.has(`${type}.${method}`)) return null;
       for (const field of ['Mutex', 'RWMutex', 'WaitGroup']) {
-        if (!embeddedSync(this.pkg, type, field)) continue;
+        // Only the embedded value's own methods are promoted through it: `c.f()` on a struct
+        // embedding a Mutex calls the func in field f.
+        if (!SYNC_METHODS[field]!.has(method) || !embeddedSync(this.pkg, type, field)) continue;
         const fv = this.evRefField(c, v, field);
         if (fv.k === 'mu' || fv.k === 'wg') return fv;
       }
@@ -1963,13 +2034,13 @@ export class Machine {
  * WaitGroup or Once, no closure over the group's variables. Code handed only
  * such values cannot touch the group's state.
  */
-function untracked(st: State, v: Val, seen = new Set<number>()): boolean {
+function untracked(st: State, v: Val, lockable: (type: string | null) => boolean, seen = new Set<number>()): boolean {
   switch (v.k) {
     case 'unk': case 'int': case 'bool': case 'nil': return true;
     // A cancel func (bound to its context) can close a channel of the group.
-    case 'fn': return !v.env && (!v.recv || (untracked(st, v.recv, seen) && !isContext(st, v.recv)));
-    case 'slice': return v.el.every((x) => untracked(st, x, seen));
-    case 'tup': return v.vs.every((x) => untracked(st, x, seen));
+    case 'fn': return !v.env && (!v.recv || (untracked(st, v.recv, lockable, seen) && !isContext(st, v.recv)));
+    case 'slice': return v.el.every((x) => untracked(st, x, lockable, seen));
+    case 'tup': return v.vs.every((x) => untracked(st, x, lockable, seen));
     case 'obj': {
       // A context handed on can only be waited on: code handed nothing else of the group can wait
       // on it but wake no one, and may as well return at any time, as with a context from outside.
@@ -1977,9 +2048,12 @@ function untracked(st: State, v: Val, seen = new Set<number>()): boolean {
       // An object from outside is the outside's until the group stores something of its own in it.
       const o = st.objs[v.id]!;
       if (!o.esc) return false;
+      // Its mutexes and WaitGroups are the group's as soon as one of its goroutines locks or waits:
+      // code handed the object may take a lock the group then waits for.
+      if (lockable(o.type)) return false;
       if (seen.has(v.id)) return true;
       seen.add(v.id);
-      return Object.values(o.fields).every((cell) => untracked(st, st.cells[cell]!, seen));
+      return Object.values(o.fields).every((cell) => untracked(st, st.cells[cell]!, lockable, seen));
     }
     default: return false;
   }

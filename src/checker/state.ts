@@ -59,6 +59,8 @@ export interface Mutex {
   /** Holder's proc id + 1; 0 when free. */
   w: number;
   r: number;
+  /** Handed to code outside the model (`release(&mu)`): it may unlock it at any time. */
+  esc?: 1;
 }
 
 export interface Deferred {

@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function cmdRules(): Promise<number> {
   const w = Math.max(...RULES.map((r) => r.meta.id.length));
-  await writeStdout(RULES.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.short}`).join('\n') + '\n');
+  await writeStdout(RULES.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.short}${r.meta.enabledByDefault === false ? ' (off by default)' : ''}`).join('\n') + '\n');
   return 0;
 }
 
@@ -163,7 +163,7 @@ async function cmdDump(args: string[], cwd: string): Promise<number> {
   return runDump(args, {
     stdout: process.stdout, stderr: process.stderr, cwd,
     linkFindings: async (files: string[]) => {
-      const rules = RULES.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
+      const rules = RULES.filter((rule) => rule.meta.enabledByDefault !== false).map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}) } }));
       const dirs = [...new Set(files.map((f) => dirname(f)))];
       const expansion = expandPatterns(dirs, cwd);
       const r = await lintFiles(expansion.files, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules });

@@ -42,7 +42,7 @@ export function findConfig(cwd: string): string | null {
 export function defaultConfig(rules: readonly Rule[]): Config {
   return {
     path: null,
-    rules: new Map(rules.map((r) => [r.meta.id, { enabled: true, options: defaultOptions(r) }])),
+    rules: new Map(rules.map((r) => [r.meta.id, { enabled: r.meta.enabledByDefault !== false, options: defaultOptions(r) }])),
     exclude: [],
     maxFileSize: 5 * 1024 * 1024,
     tests: null,

@@ -38,7 +38,9 @@ const SSH = 'golang.org/x/crypto/ssh';
 
 /**
  * Every rule's scope. chan-send-leak, chan-recv-leak and recv-no-timeout have
- * only a `go_statement` visitor. The http rules resolve `http.Client`,
+ * only a `go_statement` visitor; sync-leak (and the channel rules on the
+ * checker engine) report what the checker finds in groups rooted at a
+ * function with a `go` statement, so a package without one has none. The http rules resolve `http.Client`,
  * `http.Get`, `http.DefaultClient` (and a local holding it, which is declared
  * in the same function, hence the same file) through the visited file's
  * import table; ssh-handshake-no-deadline returns unless the callee resolves
@@ -48,6 +50,7 @@ export const RULE_SCOPES: Readonly<Record<string, RuleScope>> = {
   'chan-send-leak': { goStatement: true },
   'chan-recv-leak': { goStatement: true },
   'recv-no-timeout': { goStatement: true },
+  'sync-leak': { goStatement: true },
   'http-client-no-timeout': { imports: [NET_HTTP] },
   'http-default-client': { imports: [NET_HTTP] },
   'ssh-handshake-no-deadline': { imports: [SSH] },

@@ -35,6 +35,8 @@ export interface RuleMeta {
   /** Message templates by id; `{name}` placeholders are filled from report data. */
   messages: Record<string, string>;
   docs: RuleDocs;
+  /** False for an opt-in rule: it runs only when the config names it or `--rules` chooses it. */
+  enabledByDefault?: boolean;
   /** Options and their defaults; the config's `rules.<id>.options` must match these keys and types. */
   options?: Record<string, string[] | number | boolean | string>;
 }

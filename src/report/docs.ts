@@ -27,7 +27,7 @@ export function ruleHelpText(m: RuleMeta): string {
   ];
   if (d.options) parts.push('', 'Options', indent(d.options));
   if (d.incident) parts.push('', 'Where it comes from', indent(d.incident));
-  parts.push('', `Default severity: ${m.severity}. Suppress one finding with //nolint:${m.id} // reason.`);
+  parts.push('', `Default severity: ${m.severity}${m.enabledByDefault === false ? ' (off by default: enable it in the config or with --rules)' : ''}. Suppress one finding with //nolint:${m.id} // reason.`);
   return parts.join('\n');
 }
 
@@ -38,7 +38,7 @@ export function ruleHelpMarkdown(m: RuleMeta): string {
     '',
     `${m.full}`,
     '',
-    `Default severity: **${m.severity}** · precision: ${m.precision} · autofix: ${m.fixable ? 'yes' : 'no'}`,
+    `Default severity: **${m.severity}**${m.enabledByDefault === false ? ' (off by default: enable it in the config or with `--rules`)' : ''} · precision: ${m.precision} · autofix: ${m.fixable ? 'yes' : 'no'}`,
     '',
     '## What it finds',
     '',

@@ -1,0 +1,93 @@
+/**
+ * # sync-leak
+ *
+ * A goroutine waits forever on a sync primitive: `Lock` on a mutex whose
+ * holder never unlocks it (it returned on an error path without `Unlock`,
+ * it locks the same mutex twice, it waits on a second lock held by a
+ * goroutine waiting on the first), `RLock` behind a writer that waits for
+ * the reader itself, `WaitGroup.Wait` whose counter no goroutine left can
+ * bring to zero, `Cond.Wait` that no goroutine left can signal.
+ *
+ * The rule reports what the leak checker (src/checker) proves: it runs the
+ * goroutines a function starts, with the package-local code they call, and
+ * interleaves them at every synchronisation; a finding is a reachable state
+ * where the goroutine is blocked on a primitive of the group and no
+ * goroutine still running can release it, with the schedule that leads
+ * there. Locks and WaitGroups handed to code outside the package are
+ * silent. Off by default: the checker costs more than the other rules (see
+ * the README); enable it in the config or with `--rules`.
+ */
+import { defineRule } from '../src/engine/rule.js';
+import type { Node } from '../src/semantics/syntax.js';
+import { checkPackage, leakEvidence, wantSyncLeaks } from '../src/checker/index.js';
+
+export default defineRule({
+  meta: {
+    id: 'sync-leak',
+    short: 'goroutine blocks forever on a mutex, WaitGroup or condition variable no goroutine left can release',
+    full: 'A goroutine waits in Mutex.Lock, RWMutex.RLock, WaitGroup.Wait or Cond.Wait, and on some schedule every goroutine that could unlock the mutex, call Done or signal the condition has returned or is blocked itself. The waiter never wakes, and holds everything it references.',
+    severity: 'error',
+    precision: 'high',
+    tags: ['goroutine-leak', 'deadlock', 'concurrency', 'reliability'],
+    fixable: false,
+    enabledByDefault: false,
+    messages: {
+      lock: '{who} blocks forever locking {prim}: no goroutine that can unlock it is left running',
+      rlock: '{who} blocks forever read-locking {prim}: no goroutine that can unlock it is left running',
+      wgwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can bring its counter to zero',
+      condwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can signal it',
+    },
+    docs: {
+      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait` or `Cond.Wait` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path, a mutex locked twice by the same goroutine, two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return.',
+      whyItLeaks: 'Go\'s mutexes are not reentrant and never time out: a goroutine waiting for a lock that will not be released waits for the life of the process, and so does every goroutine that then waits for it (the request handlers queued behind a stuck cache lock). A `WaitGroup` whose counter stays above zero blocks `Wait` the same way.',
+      example: [
+        'func (c *Cache) Refresh(fetch func() error) {',
+        '\tgo func() {',
+        '\t\tc.mu.Lock()',
+        '\t\tif err := fetch(); err != nil {',
+        '\t\t\treturn // c.mu stays locked',
+        '\t\t}',
+        '\t\tc.mu.Unlock()',
+        '\t}()',
+        '\tgo func() {',
+        '\t\tc.mu.Lock() // waits forever after a failed fetch',
+        '\t\tc.hits++',
+        '\t\tc.mu.Unlock()',
+        '\t}()',
+        '}',
+      ].join('\n'),
+      fix: [
+        'func (c *Cache) Refresh(fetch func() error) {',
+        '\tgo func() {',
+        '\t\tc.mu.Lock()',
+        '\t\tdefer c.mu.Unlock() // released on every path',
+        '\t\tif err := fetch(); err != nil {',
+        '\t\t\treturn',
+        '\t\t}',
+        '\t}()',
+        '\tgo func() {',
+        '\t\tc.mu.Lock()',
+        '\t\tc.hits++',
+        '\t\tc.mu.Unlock()',
+        '\t}()',
+        '}',
+      ].join('\n'),
+      options: 'None. The rule is off by default because it runs the leak checker (slower than the other rules, see the README): turn it on with `sync-leak: on` under `rules:` in the config, or `--rules sync-leak`. Release locks with `defer mu.Unlock()` right after `Lock`, call `wg.Done()` with `defer` first thing in the goroutine, take locks in one order everywhere, and never take a lock again while holding it.',
+      incident: 'The GoKer kernels of real blocking bugs: double locking (etcd, moby, cockroach), AB-BA lock order (kubernetes), a WaitGroup waited on before its Add (moby).',
+    },
+  },
+  create(ctx) {
+    const { pkg } = ctx;
+    // Before any rule's visitor asks, so the one exploration includes the lock-only groups.
+    wantSyncLeaks(pkg);
+    const report = (decl: Node) => {
+      for (const leak of checkPackage(pkg).leaks) {
+        if (leak.kind !== 'lock' && leak.kind !== 'rlock' && leak.kind !== 'wgwait' && leak.kind !== 'condwait') continue;
+        if (pkg.fileOf(leak.op) !== ctx.file || leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
+        const { who, steps, related } = leakEvidence(leak);
+        ctx.report({ node: leak.op, messageId: leak.kind, data: { who, prim: leak.prim ?? '' }, steps, related });
+      }
+    };
+    return { function_declaration: report, method_declaration: report };
+  },
+});
