@@ -130,7 +130,11 @@ function run(pkg: PackageSemantics): CheckerResult {
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
   for (const root of groupRoots(pkg)) {
     const f = m.fnOf(root);
-    if (!m.makesChannel(f) && !(sync && m.waitsOnSync(f))) continue;
+    const channels = m.makesChannel(f);
+    if (!channels && !(sync && m.waitsOnSync(f))) continue;
+    // A group explored for its locks alone follows the calls that may take them; one with channels
+    // explores as the channel rules always have, so turning sync-leak on changes none of theirs.
+    m.trackLocks = !channels;
     const t0 = trace ? Date.now() : 0;
     const r = explore(m, f);
     if (trace) {
