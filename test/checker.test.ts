@@ -874,4 +874,20 @@ func Run(fail bool) {
 `, { sync: true });
     expect(lines(r.leaks)).toEqual([]);
   });
+  it('gives up a group whose expressions nest thousands deep, as one past the bound (no stack overflow)', () => {
+    const deep = `${'f('.repeat(3000)}1${')'.repeat(3000)}`;
+    const r = check(`package p
+
+func f(x int) int { return x }
+
+func Run() int {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	v := ${deep}
+	return v + <-ch
+}
+`);
+    expect(r.bounded).toBe(1);
+    expect(lines(r.leaks)).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import type { Node } from '../semantics/syntax.js';
 import { lineOf } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
-import { Machine, SYNC_WAIT } from './machine.js';
+import { ExprTooDeep, Machine, SYNC_WAIT } from './machine.js';
 import { explore, stepHistogram, type Leak } from './explore.js';
 
 export interface WitnessStep {
@@ -136,7 +136,14 @@ function run(pkg: PackageSemantics): CheckerResult {
     // explores as the channel rules always have, so turning sync-leak on changes none of theirs.
     m.trackLocks = !channels;
     const t0 = trace ? Date.now() : 0;
-    const r = explore(m, f);
+    let r;
+    try {
+      r = explore(m, f);
+    } catch (e) {
+      // Code nested thousands deep (generated, or fuzzed) is given up, as a group past the bound is.
+      if (!(e instanceof ExprTooDeep)) throw e;
+      r = { leaks: [], states: 0, steps: 0, bounded: true };
+    }
     if (trace) {
       process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms\n`);
       if (r.bounded) {

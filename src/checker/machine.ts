@@ -101,6 +101,12 @@ export class NeedSignal {
   constructor(readonly need: Need | LocalNeed) {}
 }
 
+/** Expressions nested deeper than this are not evaluated: the group is given up as bounded (no stack overflow). */
+export const MAX_EXPR_DEPTH = 200;
+
+/** Thrown when an expression nests past MAX_EXPR_DEPTH; the checker counts the group as bounded. */
+export class ExprTooDeep extends Error {}
+
 /** What one step of a goroutine did. */
 export type StepOut =
   | { k: 'cont' }
@@ -1411,7 +1417,19 @@ export class Machine {
     return o;
   }
 
+  private evDepth = 0;
+
   ev(c: Ctx, n: Node, multi = false): Val {
+    if (this.evDepth >= MAX_EXPR_DEPTH) throw new ExprTooDeep('expression nested too deep');
+    this.evDepth++;
+    try {
+      return this.evNode(c, n, multi);
+    } finally {
+      this.evDepth--;
+    }
+  }
+
+  private evNode(c: Ctx, n: Node, multi: boolean): Val {
     const e = unparen(n);
     switch (e.type) {
       case 'identifier': case 'selector_expression': return this.evRef(c, e).v;
