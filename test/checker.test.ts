@@ -890,4 +890,27 @@ func Run() int {
     expect(r.bounded).toBe(1);
     expect(lines(r.leaks)).toEqual([]);
   });
+  it('stops a second RLock behind a writer waiting for the first (RWMutex writer preference)', () => {
+    const r = check(`package p
+
+import "sync"
+
+func Run() {
+	var mu sync.RWMutex
+	ready := make(chan struct{})
+	go func() {
+		mu.RLock()
+		close(ready)
+		mu.RLock()
+		mu.RUnlock()
+		mu.RUnlock()
+	}()
+	<-ready
+	mu.Lock()
+	mu.Unlock()
+}
+`);
+    // Run's Lock waits for the first read lock; the reader's second RLock waits for Run.
+    expect(r.leaks.map((l) => [l.kind, l.op.startPosition.row + 1]).sort()).toEqual([['lock', 16], ['rlock', 11]]);
+  });
 });
