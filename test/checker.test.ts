@@ -913,4 +913,26 @@ func Run() {
     // Run's Lock waits for the first read lock; the reader's second RLock waits for Run.
     expect(r.leaks.map((l) => [l.kind, l.op.startPosition.row + 1]).sort()).toEqual([['lock', 16], ['rlock', 11]]);
   });
+  it('lets a WaitGroup go with a callback stored where outside code calls it', () => {
+    const src = (store: string) => `package p
+
+import (
+	"net/http"
+	"sync"
+)
+
+func Serve(srv *http.Server) {
+	var accepted sync.WaitGroup
+	accepted.Add(1)
+	done := func() { accepted.Done() }
+	${store}
+	go func() {}()
+	accepted.Wait()
+}
+`;
+    // The server calls what RegisterOnShutdown is handed: Done may come from there.
+    expect(lines(check(src('srv.RegisterOnShutdown(done)'), { sync: true }).leaks)).toEqual([]);
+    // Kept to itself, nothing calls done: Wait blocks forever.
+    expect(lines(check(src('_ = done'), { sync: true }).leaks)).toEqual([14]);
+  });
 });

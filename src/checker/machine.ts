@@ -658,6 +658,9 @@ export class Machine {
       }
       case 'slice': for (const e of v.el) this.escape(st, e, seen); return;
       case 'tup': for (const e of v.vs) this.escape(st, e, seen); return;
+      // Code outside may call Done (a callback closing over the WaitGroup, `&wg` handed on): its
+      // counter is no longer known.
+      case 'wg': st.wgs[v.id] = Number.NaN; return;
       default: return;
     }
   }
