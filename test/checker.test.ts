@@ -935,4 +935,32 @@ func Serve(srv *http.Server) {
     // Kept to itself, nothing calls done: Wait blocks forever.
     expect(lines(check(src('_ = done'), { sync: true }).leaks)).toEqual([14]);
   });
+  it('gives a number read from outside one small value when it is ordered against an integer', () => {
+    const r = check(`package p
+
+import (
+	"flag"
+	"sync"
+)
+
+func Run() {
+	n := flag.NFlag()
+	ids := make(chan int, n)
+	for i := 0; i < n; i++ {
+		ids <- i
+	}
+	if n > 1 {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-ids
+		}()
+		wg.Wait()
+	}
+}
+`, { sync: true });
+    // n > 1 and the loop that filled ids read the same n: the worker always finds a value.
+    expect(lines(r.leaks)).toEqual([]);
+  });
 });

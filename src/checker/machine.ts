@@ -1557,8 +1557,9 @@ export class Machine {
           if (op === '==' || op === '!=') {
             if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
             if (y.v.k === 'int' || y.v.k === 'bool') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
-          } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]! && isIntLike(x)) {
-            // `i < n` with n a parameter: one small value for n, the same wherever n is read.
+          } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
+            // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
+            // against an integer, n is a number; one small value for it, the same wherever it is read.
             throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_INTS.map((v) => ({ k: 'int', v })) });
           }
         }
