@@ -963,4 +963,28 @@ func Run() {
     // n > 1 and the loop that filled ids read the same n: the worker always finds a value.
     expect(lines(r.leaks)).toEqual([]);
   });
+  it('takes runtime.NumCPU and GOMAXPROCS as at least one', () => {
+    const r = check(`package p
+
+import "runtime"
+
+func Run(n int) {
+	workers := n
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	work := make(chan int)
+	for i := 0; i < workers; i++ {
+		go func() {
+			for range work {
+			}
+		}()
+	}
+	work <- 1
+	close(work)
+}
+`);
+    // Whatever n is, at least one worker receives.
+    expect(lines(r.leaks)).toEqual([]);
+  });
 });

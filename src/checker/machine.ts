@@ -1560,7 +1560,7 @@ export class Machine {
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
-            throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_INTS.map((v) => ({ k: 'int', v })) });
+            throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_INTS.filter((v) => !(x.v as { pos?: 1 }).pos || v >= 1).map((v) => ({ k: 'int', v })) });
           }
         }
         return both;
@@ -1982,6 +1982,8 @@ export class Machine {
       c.st.objs[o.id]!.fields['L'] = this.newCell(c.st, l);
       return o;
     }
+    // At least one CPU, at least one P.
+    if (path === 'runtime' && (name === 'NumCPU' || name === 'GOMAXPROCS')) { for (const a of args) this.ev(c, a); return { k: 'unk', nn: 1, pos: 1 }; }
     // context.Background() is never cancelled: its Done channel is nil.
     if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);
     if ((path === 'errors' && name === 'New') || (path === 'fmt' && name === 'Errorf')) {

@@ -12,8 +12,8 @@
 
 /** An abstract Go value. */
 export type Val =
-  /** Made outside the model (a parameter, a call we cannot see): anything; `nn` known non-nil. */
-  | { k: 'unk'; nn?: 1 }
+  /** Made outside the model (a parameter, a call we cannot see): anything; `nn` known non-nil, `pos` a number known to be at least 1. */
+  | { k: 'unk'; nn?: 1; pos?: 1 }
   | { k: 'int'; v: number }
   | { k: 'bool'; v: boolean }
   | { k: 'nil' }
