@@ -318,7 +318,7 @@ function transitions(m: Machine, st: State): Trans[] {
         // A writer blocked in Lock while readers hold the lock stops new readers (RWMutex): a
         // reader that takes the lock again before releasing it waits for that writer forever.
         if (need.t === 'rlock' && x.r && st.procs.some((q) => q.id !== pid && !q.done && q.need?.t === 'lock' && q.need.m.k === 'mu' && q.need.m.id === mu.id)) break;
-        simple(false, (s) => { const y = s.mus[mu.id]!; if (need.t === 'lock') y.w = pid + 1; else y.r++; return true; }, need.t === 'lock' ? `locks ${lockText(m, need.site)}` : `read-locks ${lockText(m, need.site)}`);
+        simple(false, (s) => { const y = s.mus[mu.id]!; if (need.t === 'lock') y.w = pid + 1; else y.r++; return true; }, need.t === 'lock' ? `locks ${receiverText(m, need.site)}` : `read-locks ${receiverText(m, need.site)}`);
         break;
       }
       case 'unlock': case 'runlock': {
@@ -341,7 +341,7 @@ function transitions(m: Machine, st: State): Trans[] {
           const l = o?.fields['L'] !== undefined ? s.cells[o.fields['L']]! : UNK;
           if (l.k === 'mu') s.mus[l.id]!.w = 0;
           q.need = { ...w, reg: 1 };
-          return { run: [pid], events: [ev(p, need.site, `waits on ${lockText(m, need.site)}`)] };
+          return { run: [pid], events: [ev(p, need.site, `waits in ${receiverText(m, need.site)}.Wait()`)] };
         } });
         break;
       }
@@ -356,9 +356,9 @@ function transitions(m: Machine, st: State): Trans[] {
           q.need = { t: 'lock', m: l, key: w.key, site: w.site };
         };
         const verb = need.all ? 'broadcasts' : 'signals';
-        if (need.all || waiters.length === 0) simple(false, (s) => { for (const q of waiters) wake(s, q); return true; }, `${verb} ${lockText(m, need.site)}`);
+        if (need.all || waiters.length === 0) simple(false, (s) => { for (const q of waiters) wake(s, q); return true; }, `${verb} ${receiverText(m, need.site)}`);
         else for (const qid of waiters) {
-          out.push({ env: false, apply: (s) => { wake(s, qid); completeAt(pid, need.key)(s, NIL); return { run: [pid], events: [ev(p, need.site, `${verb} ${lockText(m, need.site)} (wakes ${st.procs[qid]!.name})`)] }; } });
+          out.push({ env: false, apply: (s) => { wake(s, qid); completeAt(pid, need.key)(s, NIL); return { run: [pid], events: [ev(p, need.site, `${verb} ${receiverText(m, need.site)} (wakes ${st.procs[qid]!.name})`)] }; } });
         }
         break;
       }
@@ -375,19 +375,11 @@ function transitions(m: Machine, st: State): Trans[] {
   return out;
 }
 
-/** `s.mu` for `s.mu.Lock()`. */
-function lockText(m: Machine, site: number): string {
-  const call = m.sites[site]!;
-  const f = call.childForFieldName('function');
-  return (f?.childForFieldName('operand') ?? call).text.split('\n')[0]!.slice(0, 60);
-}
-
-/** `wg` of `wg.Wait()`, `c.cond` of `c.cond.Wait()` (the site may be the statement holding the call). */
-function waitText(m: Machine, site: number): string {
+/** `s.mu` of `s.mu.Lock()`, `c.cond` of `c.cond.Wait()` (the site may be the statement that holds the call). */
+function receiverText(m: Machine, site: number): string {
   const at = m.sites[site]!;
-  const call = at.type === 'call_expression' ? at : at.descendantsOfType('call_expression').find((x) => /\.Wait$/.test(x.childForFieldName('function')?.text ?? ''));
-  const f = call?.childForFieldName('function');
-  return (f?.childForFieldName('operand') ?? at).text.split('\n')[0]!.slice(0, 60);
+  const call = at.type === 'call_expression' ? at : at.descendantsOfType('call_expression').find((x) => x.childForFieldName('function')?.type === 'selector_expression');
+  return (call?.childForFieldName('function')?.childForFieldName('operand') ?? at).text.split('\n')[0]!.slice(0, 60);
 }
 
 function siteText(m: Machine, site: number): string {
@@ -485,7 +477,7 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
     if (n.t === 'lock' || n.t === 'rlock' || n.t === 'wgwait' || n.t === 'condwait') {
       // Stuck on a primitive of the group: a Lock whose holder will never unlock, a Wait whose
       // counter no one left can bring to zero, a Cond no one left can signal.
-      const prim = n.t === 'wgwait' || n.t === 'condwait' ? waitText(m, n.site) : lockText(m, n.site);
+      const prim = receiverText(m, n.site);
       const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : `blocks in ${prim}.Wait()`;
       events.push({ pid: b.id, name: b.name, site, text });
       leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind: n.t, prim, chans: [], witness: events });

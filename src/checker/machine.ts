@@ -343,11 +343,9 @@ export class Machine {
     if (!type) return false;
     let r = this.lockables.get(type);
     if (r === undefined) {
-      r = [...(this.pkg.structFields.get(type)?.values() ?? [])].some((t) => {
-        const ft = t.type === 'field_declaration' ? t.childForFieldName('type') : t;
-        const q = ft ? this.pkg.qualifiedName(ft, 'sync') : null;
-        return !!q && (q.name === 'Mutex' || q.name === 'RWMutex' || q.name === 'WaitGroup');
-      }) || ['Mutex', 'RWMutex', 'WaitGroup'].some((f) => { const e = embeddedSync(this.pkg, type, f); return !!e && e.parent?.type !== 'pointer_type'; });
+      const isSync = (t: Node) => ['Mutex', 'RWMutex', 'WaitGroup'].includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
+      r = [...(this.pkg.structFields.get(type)?.values() ?? [])].some(isSync)
+        || ['Mutex', 'RWMutex', 'WaitGroup'].some((f) => { const e = embeddedSync(this.pkg, type, f); return !!e && e.parent?.type !== 'pointer_type'; });
       this.lockables.set(type, r);
     }
     return r;
@@ -1657,9 +1655,12 @@ export class Machine {
     if (!/^[a-z_]/.test(name)) return null;
     const ms = this.pkg.methodsByName.get(name) ?? [];
     if (ms.length !== 1) return null;
-    for (const fields of this.pkg.structFields.values()) if (fields.has(name)) return null;
-    return ms[0]!;
+    // Struct fields of that name, looked up once per package.
+    this.fieldNames ??= new Set([...this.pkg.structFields.values()].flatMap((f) => [...f.keys()]));
+    return this.fieldNames.has(name) ? null : ms[0]!;
   }
+
+  private fieldNames: Set<string> | null = null;
 
   private callee(c: Ctx, call: Node): { fn: (Val & { k: 'fn' }) | null; args: Val[] } {
     const f = unparen(call.childForFieldName('function')!);
