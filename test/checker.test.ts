@@ -2,8 +2,8 @@
 // set to "checker" must give exactly the `// want` findings (as the path
 // engine does in fixtures.test.ts), with every finding carrying a schedule;
 // and the search itself on small packages: witness order, escape, bound.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { hostBuildContext } from '../src/engine/buildtags.js';
@@ -48,8 +48,14 @@ describe('leak checker over the channel fixtures', () => {
   }
 });
 
+/** One directory for every small package of this file, removed when its tests end. */
+const tempRoot = mkdtempSync(join(tmpdir(), 'golint-leaks-checker-'));
+afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
+let tempPackages = 0;
+
 function tempPackage(src: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'golint-leaks-checker-'));
+  const dir = join(tempRoot, `p${tempPackages++}`);
+  mkdirSync(dir);
   writeFileSync(join(dir, 'p.go'), src);
   return join(dir, 'p.go');
 }
