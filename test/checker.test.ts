@@ -53,11 +53,11 @@ const tempRoot = mkdtempSync(join(tmpdir(), 'golint-leaks-checker-'));
 afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
 let tempPackages = 0;
 
-function tempPackage(src: string): string {
+function tempPackage(src: string, file = 'p.go'): string {
   const dir = join(tempRoot, `p${tempPackages++}`);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'p.go'), src);
-  return join(dir, 'p.go');
+  writeFileSync(join(dir, file), src);
+  return join(dir, file);
 }
 
 /** The lines of the blocked operations (leak reports hold tree-sitter nodes, which vitest cannot diff). */
@@ -65,8 +65,8 @@ function lines(leaks: { op: { startPosition: { row: number } } }[]): number[] {
   return leaks.map((l) => l.op.startPosition.row + 1);
 }
 
-function check(src: string, opts: { sync?: boolean } = {}) {
-  const loaded = loadPackageOf(tempPackage(src), { tests: true, maxFileSize: 1 << 20, build: hostBuildContext() });
+function check(src: string, opts: { sync?: boolean; file?: string } = {}) {
+  const loaded = loadPackageOf(tempPackage(src, opts.file), { tests: true, maxFileSize: 1 << 20, build: hostBuildContext() });
   if ('error' in loaded) throw new Error(loaded.error);
   // sync-leak's groups: those that only lock or wait, besides those that make channels.
   if (opts.sync) wantSyncLeaks(loaded.pkg);
@@ -992,5 +992,103 @@ func Run(n int) {
 `);
     // Whatever n is, at least one worker receives.
     expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('leaves a test body waiting forever to go test -timeout, and reports what the test started or called', () => {
+    const src = `package p
+
+import "testing"
+
+func produce(fail bool) int {
+	if fail {
+		return 0
+	}
+	return 1
+}
+
+func await(ch chan int) int { return <-ch }
+
+func TestWaits(t *testing.T) {
+	msgs := make(chan int)
+	go func() {
+		if produce(t.Failed()) == 0 {
+			return
+		}
+		msgs <- 1
+	}()
+	<-msgs
+}
+
+func TestHelperWaits(t *testing.T) {
+	msgs := make(chan int)
+	go func() {
+		if produce(t.Failed()) == 0 {
+			return
+		}
+		msgs <- 1
+	}()
+	await(msgs)
+}
+
+func TestStarted(t *testing.T) {
+	msgs := make(chan int)
+	go func() { msgs <- produce(t.Failed()) }()
+	if t.Failed() {
+		t.Fatal("stop")
+	}
+	<-msgs
+}
+`;
+    // In a _test.go file: the body of TestWaits hangs (no report); the helper it calls and
+    // the goroutine TestStarted leaves behind on its t.Fatal path are reported.
+    expect(lines(check(src, { file: 'p_test.go' }).leaks).sort((a, b) => a - b)).toEqual([12, 38]);
+    // The same functions outside a test file are ordinary code: all three block.
+    expect(lines(check(src).leaks).sort((a, b) => a - b)).toEqual([12, 22, 38]);
+  });
+
+  it('takes a channel or closure passed for a parameter the callee may hand to outside code as handed out at the call', () => {
+    const r = check(`package p
+
+import "sort"
+
+func evalOutside(n int, cb func()) {
+	if n > 0 {
+		sort.Slice([]int{1, 2}, func(i, j int) bool { cb(); return false })
+	}
+}
+
+func evalLocal(n int, cb func()) {
+	if n > 0 {
+		cb()
+	}
+}
+
+func logLen(n int, ch chan struct{}) {
+	if n > 0 {
+		println(len(ch))
+	}
+}
+
+func RunOutside(n int) {
+	started := make(chan struct{})
+	go func() { <-started }()
+	evalOutside(n, func() { close(started) })
+}
+
+func RunLocal(n int) {
+	started := make(chan struct{})
+	go func() { <-started }()
+	evalLocal(n, func() { close(started) })
+}
+
+func RunLogged(n int) {
+	started := make(chan struct{})
+	go func() { <-started }()
+	logLen(n, started)
+}
+`);
+    // sort.Slice may call the closure that closes started: open world. evalLocal calls it only
+    // when n > 0, and logLen hands nothing out: both leak when n <= 0.
+    expect(lines(r.leaks).sort((a, b) => a - b)).toEqual([31, 37]);
   });
 });

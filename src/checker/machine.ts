@@ -21,7 +21,7 @@
 // we did not make, a package variable, the root's results) is marked escaped,
 // and from then on anyone may send, receive or close it.
 import type { Node } from '../semantics/syntax.js';
-import { callArgs, intLiteralValue, selectorParts, unparen } from '../semantics/syntax.js';
+import { callArgs, intLiteralValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
@@ -142,6 +142,9 @@ export function memoKey(n: Node): string {
   return `${n.startIndex}.${n.endIndex}.${n.typeId}`;
 }
 
+/** Go's predeclared functions: a call of one hands nothing to outside code. */
+const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover']);
+
 export class Machine {
   readonly fns: FnInfo[] = [];
   private readonly fnIndex = new Map<string, number>();
@@ -209,6 +212,103 @@ export class Machine {
     this.fns.push({ node, cfg: this.pkg.cfgOf(node), name, params, recv, results, resultCount, loopBodies: new Map(), live: null });
     this.fnIndex.set(k, i);
     return i;
+  }
+
+  private readonly leaking = new Map<number, boolean[]>();
+
+  /**
+   * Per parameter of a package-local function: whether its body (function
+   * literals in it included) may hand the value itself to code outside the
+   * model, on any path: as an argument of an outside call or conversion,
+   * directly or in a composite literal, or through a package-local callee
+   * whose parameter leaks. Go's escape analysis calls these leaking params.
+   * A channel or function value passed for one counts as handed out at the
+   * call: whether the path the search follows through the callee reaches the
+   * outside call rests on values from outside, which the model only guesses.
+   */
+  leakingParams(f: number): boolean[] {
+    let out = this.leaking.get(f);
+    if (out) return out;
+    const fn = this.fns[f]!;
+    out = fn.params.map(() => false);
+    this.leaking.set(f, out); // recursion: assume nothing leaks; the outer frames decide
+    const index = new Map<Binding, number>();
+    fn.params.forEach((p, i) => { if (p.b && !p.variadic) index.set(p.b, i); });
+    if (!index.size) return out;
+    const body = fn.node.childForFieldName('body');
+    for (const id of body?.descendantsOfType('identifier') ?? []) {
+      const b = this.pkg.resolve(id);
+      const i = b ? index.get(b) : undefined;
+      if (i === undefined || out[i]) continue;
+      if (this.handedOutside(id, body!)) out[i] = true;
+    }
+    return out;
+  }
+
+  /**
+   * Whether the value of expression `e` (inside `within`) is handed, as it
+   * is, to code outside the model: by the expression itself, or by a
+   * function literal around it that captures it and is handed out.
+   */
+  private handedOutside(e: Node, within: Node): boolean {
+    if (this.valueHandedOutside(e, within)) return true;
+    let lit = e.parent;
+    while (lit && !sameNode(lit, within) && lit.type !== 'func_literal') lit = lit.parent;
+    return !!lit && lit.type === 'func_literal' && this.handedOutside(lit, within);
+  }
+
+  /** Whether the value of `e` itself reaches an argument of an outside call (through parentheses, `&` and composite literals). */
+  private valueHandedOutside(e: Node, within: Node): boolean {
+    let n = e;
+    for (let parent = n.parent; parent && !sameNode(parent, within); n = parent, parent = n.parent) {
+      switch (parent.type) {
+        case 'parenthesized_expression': case 'literal_element': case 'keyed_element': case 'literal_value': case 'composite_literal':
+          continue;
+        case 'unary_expression':
+          if (parent.childForFieldName('operator')?.text === '&') continue;
+          return false;
+        case 'argument_list': {
+          const call = parent.parent;
+          const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+          if (!call || !fn) return false;
+          const decl = this.pkg.calleeDecl(call);
+          if (decl) {
+            const at = parent.namedChildren.findIndex((a) => sameNode(a, n));
+            return at >= 0 && !!this.leakingParams(this.fnOf(decl))[at];
+          }
+          const f = unparen(fn);
+          if (f.type === 'identifier') {
+            const b = this.pkg.resolve(f);
+            // A conversion to a type of this package keeps the value here; a local function value is called, not handed out.
+            if (b?.kind === 'type') continue;
+            if (b || BUILTINS.has(f.text)) return false;
+          }
+          return true;
+        }
+        default:
+          return false;
+      }
+    }
+    return false;
+  }
+
+  private readonly testBodies = new Map<number, boolean>();
+
+  /**
+   * Whether a function is a test's own body: a `TestXxx`, `BenchmarkXxx`,
+   * `FuzzXxx` or `ExampleXxx` of a `_test.go` file (methods too, which
+   * suites such as grpc's run), or a function literal written inside one.
+   */
+  inTestBody(f: number): boolean {
+    let out = this.testBodies.get(f);
+    if (out === undefined) {
+      let decl: Node | null = this.fns[f]!.node;
+      while (decl && decl.type !== 'function_declaration' && decl.type !== 'method_declaration') decl = decl.parent;
+      const name = decl?.childForFieldName('name')?.text ?? '';
+      out = !!decl && this.pkg.fileOf(decl).isTest && /^(Test|Benchmark|Fuzz|Example)(?![a-z])/.test(name);
+      this.testBodies.set(f, out);
+    }
+    return out;
   }
 
   private readonly free = new Map<number, number[]>();
@@ -626,6 +726,12 @@ export class Machine {
     const vals = [...args, ...Object.values(f.env ?? {}).map((cell) => st.cells[cell]!)];
     // A new error handed to it may come back as its unknown result: from then on an unknown may be it.
     for (const v of vals) if (v.k === 'chan' || v.k === 'fn' || v.k === 'slice' || v.k === 'tup' || (v.k === 'obj' && st.objs[v.id]!.type === FRESH_ERROR)) this.escape(st, v);
+  }
+
+  /** The channels and function values passed for a leaking parameter of `f` (see leakingParams) escape at the call. */
+  private escapeLeaking(st: State, f: Val & { k: 'fn' }, args: Val[]): void {
+    const leaking = this.leakingParams(f.f);
+    args.forEach((a, i) => { if (leaking[i] && (a.k === 'chan' || a.k === 'fn')) this.escape(st, a); });
   }
 
   /** Marks every channel and object reachable from `v` as handed to code outside the model. */
@@ -1176,6 +1282,7 @@ export class Machine {
           fr.memo[local.key] = UNK;
           return CONT;
         }
+        this.escapeLeaking(st, f, local.args);
         p.frames.push(this.newFrame(st, f, local.args, local.key));
         return CONT;
       }
@@ -1196,6 +1303,7 @@ export class Machine {
           fr.memo[local.key] = NIL;
           return CONT;
         }
+        this.escapeLeaking(st, f, local.args);
         const id = this.spawn(st, f, local.args, local.site, this.procName(st, f));
         if (local.done) st.procs[id]!.frames[0]!.defers.push({ kind: 'done', v: local.done, args: [], site: local.site });
         fr.memo[local.key] = NIL;
