@@ -112,7 +112,11 @@ export function explore(m: Machine, root: number): GroupResult {
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
-    if (!trans.some((t) => !t.env) && !st.assumed) checkLeaks(m, st, trail, leaks);
+    if (!trans.some((t) => !t.env) && !st.assumed) {
+      const before = leaks.size;
+      checkLeaks(m, st, trail, leaks);
+      if (TRACE && leaks.size > before) process.stderr.write(`  leak found at step ${budget.steps}, state ${states}\n`);
+    }
     const next: Pending[] = [];
     for (const t of trans) {
       const s2 = cloneState(st);

@@ -277,6 +277,8 @@ export class Machine {
             return at >= 0 && !!this.leakingParams(this.fnOf(decl))[at];
           }
           const f = unparen(fn);
+          // Once.Do and WaitGroup.Go run their function in the model: the path decides, as before.
+          if (f.type === 'selector_expression' && ['Do', 'Go'].includes(f.childForFieldName('field')?.text ?? '')) return false;
           if (f.type === 'identifier') {
             const b = this.pkg.resolve(f);
             // A conversion to a type of this package keeps the value here; a local function value is called, not handed out.
