@@ -1108,4 +1108,31 @@ func RunOnce(n int) {
     // three leak when n <= 0.
     expect(lines(r.leaks).sort((a, b) => a - b)).toEqual([34, 40, 53]);
   });
+
+  it('takes select {} as a deliberate block, and a select on nil channels alone as a value it guessed', () => {
+    const r = check(`package p
+
+func Serve(keep bool) {
+	done := make(chan struct{})
+	go func() { close(done) }()
+	<-done
+	if keep {
+		select {}
+	}
+}
+
+func Wait(a, b chan int) {
+	done := make(chan struct{})
+	go func() { close(done) }()
+	<-done
+	if a == nil && b == nil {
+		select {
+		case <-a:
+		case <-b:
+		}
+	}
+}
+`);
+    expect(lines(r.leaks)).toEqual([]);
+  });
 });

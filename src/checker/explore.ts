@@ -479,6 +479,8 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
     // loudly with every goroutine's stack; the leaks are what it started, or code it
     // called that would block any caller (reported at that code), as goleak counts them.
     if (b.goSite < 0 && m.inTestBody(top(b).f)) continue;
+    // `select {}` blocks forever on purpose (a server's main, a flag that says keep serving).
+    if (n.t === 'select' && n.cases.length === 0) continue;
     const events: Event[] = [];
     for (let t = trail; t; t = t.prev) events.push(t.ev);
     events.reverse();
@@ -512,7 +514,7 @@ function canBeWoken(st: State, p: Proc): boolean {
     // A nil channel here is usually one the model refined from an unknown (`if ch == nil`):
     // not a proof that the program blocks, so the goroutine is not counted as stuck.
     case 'send': case 'recv': return open(n.ch) || n.ch.k === 'nil';
-    case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch));
+    case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch)) || (n.cases.length > 0 && n.cases.every((c) => c.ch.k === 'nil'));
     case 'lock': case 'rlock': return n.m.k !== 'mu' || !!st.mus[n.m.id]!.esc;
     case 'wgwait': return n.wg.k !== 'wg' || Number.isNaN(st.wgs[n.wg.id]);
     case 'condwait': return !n.reg || n.cond.k !== 'obj' || st.objs[n.cond.id]!.esc;
