@@ -1135,4 +1135,49 @@ func Wait(a, b chan int) {
 `);
     expect(lines(r.leaks)).toEqual([]);
   });
+
+  it('compares string constants: a literal, a const, their concatenation', () => {
+    const r = check(`package p
+
+const streamKind = "stream"
+
+func serve(kind string, res chan int) {
+	switch kind {
+	case "datagram":
+		return
+	}
+	if kind == "unixgram" {
+		return
+	}
+	res <- 1
+}
+
+func Stream() int {
+	res := make(chan int)
+	go serve("stream", res)
+	return <-res
+}
+
+func StreamConst() int {
+	res := make(chan int)
+	go serve(streamKind, res)
+	return <-res
+}
+
+func Datagram() int {
+	res := make(chan int)
+	go serve("data"+"gram", res)
+	return <-res
+}
+
+func Escaped() int {
+	res := make(chan int)
+	go serve("unix\\x67ram", res)
+	return <-res
+}
+`);
+    // A datagram server never answers; "unix\x67ram" is unixgram spelt with an escape, which the
+    // model leaves as some string: both ways of the test on it stay open.
+    expect(lines(r.leaks).sort((a, b) => a - b)).toEqual([31, 37]);
+  });
 });

@@ -1436,6 +1436,7 @@ export class Machine {
     if (/^[a-z_]/.test(b.name) && b.value) {
       const lit = unparen(b.value);
       if (lit.type === 'true' || lit.type === 'false') return { v: { k: 'bool', v: lit.type === 'true' } };
+      if (lit.type === 'interpreted_string_literal' || lit.type === 'raw_string_literal') return { v: stringLiteral(lit) };
       const n = evalCount(this.pkg, lit);
       if (n.kind === 'const') return { v: { k: 'int', v: n.n } };
     }
@@ -1475,6 +1476,7 @@ export class Machine {
       if (b.kind === 'const') {
         const lit = b.value ? unparen(b.value).type : '';
         if (lit === 'true' || lit === 'false') return { v: { k: 'bool', v: lit === 'true' } };
+        if (b.value && (lit === 'interpreted_string_literal' || lit === 'raw_string_literal')) return { v: stringLiteral(unparen(b.value)) };
         const n2 = b.value ? evalCount(this.pkg, b.value) : null;
         return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : UNK };
       }
@@ -1548,7 +1550,8 @@ export class Machine {
       case 'true': return { k: 'bool', v: true };
       case 'false': return { k: 'bool', v: false };
       case 'nil': return NIL;
-      case 'interpreted_string_literal': case 'raw_string_literal': case 'float_literal': case 'rune_literal': case 'imaginary_literal':
+      case 'interpreted_string_literal': case 'raw_string_literal': return stringLiteral(e);
+      case 'float_literal': case 'rune_literal': case 'imaginary_literal':
         return { k: 'unk', nn: 1 };
       case 'unary_expression': return this.unary(c, e, multi);
       case 'binary_expression': return this.binary(c, e);
@@ -1650,7 +1653,7 @@ export class Machine {
         const known = compare(op, l.v, r.v, c.st);
         if (known !== null) return [{ v: known, ref: [] }];
         // A known number or flag against a package setting: the outcome is the setting's.
-        const plain = (x: typeof l) => x.v.k === 'int' || x.v.k === 'bool';
+        const plain = (x: typeof l) => x.v.k === 'int' || x.v.k === 'bool' || x.v.k === 'str';
         if ((l.setting && plain(r)) || (r.setting && plain(l))) return assumed(both);
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
@@ -1664,7 +1667,7 @@ export class Machine {
           if (x.cell === undefined || x.v.k !== 'unk') continue;
           if (op === '==' || op === '!=') {
             if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
-            if (y.v.k === 'int' || y.v.k === 'bool') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
+            if (y.v.k === 'int' || y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
@@ -1997,7 +2000,7 @@ export class Machine {
         // blocks like any other) and its value boxed, as zeroBoxed boxes a
         // zero value; go126/ok_new_expr.go and its twin prove the two agree.
         const v = this.ev(c, a);
-        return v.k === 'nil' || v.k === 'int' || v.k === 'bool' || v.k === 'unk' ? { k: 'unk', nn: 1 } : v;
+        return v.k === 'nil' || v.k === 'int' || v.k === 'bool' || v.k === 'str' || v.k === 'unk' ? { k: 'unk', nn: 1 } : v;
       }
       case 'panic': throw new NeedSignal({ t: 'discard' });
       case 'delete': {
@@ -2170,6 +2173,20 @@ export class Machine {
 
 // ---------------------------------------------------------------- helpers
 
+/** Longest string constant the model keeps (a longer concatenation is just some string). */
+const MAX_STRING = 256;
+
+/**
+ * A string literal's value. One with escapes (`"a\tb"`, a raw string with a
+ * carriage return, which Go drops) is some string the model does not spell
+ * out: two spellings of one value must not compare unequal.
+ */
+function stringLiteral(e: Node): Val {
+  const body = e.text.slice(1, -1);
+  if (body.includes('\\') || body.includes('\r') || body.length > MAX_STRING) return { k: 'unk', nn: 1 };
+  return { k: 'str', v: body };
+}
+
 /** What the grammar parses as a type (`_type`): `new`'s argument is one of these unless it is Go 1.26's new(expr). */
 /**
  * A value that holds nothing the group made: no channel, object, lock,
@@ -2178,7 +2195,7 @@ export class Machine {
  */
 function untracked(st: State, v: Val, lockable: (type: string | null) => boolean, seen = new Set<number>()): boolean {
   switch (v.k) {
-    case 'unk': case 'int': case 'bool': case 'nil': return true;
+    case 'unk': case 'int': case 'bool': case 'str': case 'nil': return true;
     // A cancel func (bound to its context) can close a channel of the group.
     case 'fn': return !v.env && (!v.recv || (untracked(st, v.recv, lockable, seen) && !isContext(st, v.recv)));
     case 'slice': return v.el.every((x) => untracked(st, x, lockable, seen));
@@ -2293,7 +2310,7 @@ function compare(op: string, l: Val, r: Val, st?: State): boolean | null {
 }
 
 export function equalVals(l: Val, r: Val, st?: State): boolean | null {
-  if (l.k === 'bool' && r.k === 'bool') return l.v === r.v;
+  if ((l.k === 'bool' && r.k === 'bool') || (l.k === 'str' && r.k === 'str')) return l.v === r.v;
   // An error errors.New or fmt.Errorf made is a new pointer: a value from outside (a
   // sentinel, another call's error) can be it only if it went outside first.
   if (st) for (const [x, y] of [[l, r], [r, l]] as const) {
@@ -2307,6 +2324,7 @@ export function equalVals(l: Val, r: Val, st?: State): boolean | null {
 }
 
 function arith(op: string, l: Val, r: Val): Val {
+  if (op === '+' && l.k === 'str' && r.k === 'str') return l.v.length + r.v.length <= MAX_STRING ? { k: 'str', v: l.v + r.v } : { k: 'unk', nn: 1 };
   if (l.k !== 'int' || r.k !== 'int') return UNK;
   switch (op) {
     case '+': return { k: 'int', v: l.v + r.v };

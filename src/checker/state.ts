@@ -16,6 +16,8 @@ export type Val =
   | { k: 'unk'; nn?: 1; pos?: 1 }
   | { k: 'int'; v: number }
   | { k: 'bool'; v: boolean }
+  /** A string constant (a literal without escapes, a `const`, their concatenation). */
+  | { k: 'str'; v: string }
   | { k: 'nil' }
   /** A channel made by a `make` the group executed. */
   | { k: 'chan'; id: number }
