@@ -1180,4 +1180,24 @@ func Escaped() int {
     // model leaves as some string: both ways of the test on it stay open.
     expect(lines(r.leaks).sort((a, b) => a - b)).toEqual([31, 37]);
   });
+
+  it('ends a goroutine stopped by t.Fatal at the t.Fatal, not at the closing brace', () => {
+    const r = check(`package p
+
+import "testing"
+
+func get() error { return nil }
+
+func TestGet(t *testing.T) {
+	res := make(chan error)
+	go func() { res <- get() }()
+	if t.Failed() {
+		t.Fatal("stopped")
+	}
+	<-res
+}
+`, { file: 'p_test.go' });
+    expect(lines(r.leaks)).toEqual([9]);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/TestGet: TestGet returns \(11\)/);
+  });
 });

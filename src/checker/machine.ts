@@ -1252,10 +1252,15 @@ export class Machine {
     const local = need as LocalNeed;
     switch (local.t) {
       case 'discard': return { k: 'discard' };
-      case 'goexit':
+      case 'goexit': {
         p.unwind = Math.max(p.unwind, p.frames.length);
         fr.exiting = 1;
+        // The goroutine ends here (t.Fatal, runtime.Goexit), not at its function's closing brace.
+        const bottom = p.frames[0]!;
+        const at = c.fi.cfg.nodes[fr.pc]!.ast;
+        if (bottom.retAt < 0 && at) bottom.retAt = this.site(at);
         return CONT;
+      }
       case 'choose': {
         const cell = local.cell;
         return { k: 'branch', alts: local.options.map((o) => (s: State) => { s.cells[cell] = o; }) };
