@@ -21,7 +21,7 @@
 // we did not make, a package variable, the root's results) is marked escaped,
 // and from then on anyone may send, receive or close it.
 import type { Node } from '../semantics/syntax.js';
-import { callArgs, intLiteralValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
+import { callArgs, enclosingFunction, intLiteralValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
@@ -252,9 +252,8 @@ export class Machine {
    */
   private handedOutside(e: Node, within: Node): boolean {
     if (this.valueHandedOutside(e, within)) return true;
-    let lit = e.parent;
-    while (lit && !sameNode(lit, within) && lit.type !== 'func_literal') lit = lit.parent;
-    return !!lit && lit.type === 'func_literal' && this.handedOutside(lit, within);
+    const lit = enclosingFunction(e);
+    return lit?.type === 'func_literal' && lit.startIndex >= within.startIndex && lit.endIndex <= within.endIndex && this.handedOutside(lit, within);
   }
 
   /** Whether the value of `e` itself reaches an argument of an outside call (through parentheses, `&` and composite literals). */
@@ -304,10 +303,9 @@ export class Machine {
   inTestBody(f: number): boolean {
     let out = this.testBodies.get(f);
     if (out === undefined) {
-      let decl: Node | null = this.fns[f]!.node;
-      while (decl && decl.type !== 'function_declaration' && decl.type !== 'method_declaration') decl = decl.parent;
-      const name = decl?.childForFieldName('name')?.text ?? '';
-      out = !!decl && this.pkg.fileOf(decl).isTest && /^(Test|Benchmark|Fuzz|Example)(?![a-z])/.test(name);
+      const decl = this.pkg.topLevelDecl(this.fns[f]!.node);
+      const named = decl?.type === 'function_declaration' || decl?.type === 'method_declaration';
+      out = named && this.pkg.fileOf(decl!).isTest && /^(Test|Benchmark|Fuzz|Example)(?![a-z])/.test(decl!.childForFieldName('name')?.text ?? '');
       this.testBodies.set(f, out);
     }
     return out;
