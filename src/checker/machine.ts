@@ -755,6 +755,7 @@ export class Machine {
         for (const c of Object.values(v.env)) {
           if (seen.has(`c${c}`)) continue;
           seen.add(`c${c}`);
+          if (!st.escCells.includes(c)) st.escCells = [...st.escCells, c].sort((a, b) => a - b);
           this.escape(st, st.cells[c]!, seen);
         }
         if (v.recv) this.escape(st, v.recv, seen);
@@ -1367,7 +1368,11 @@ export class Machine {
       if (declare && b.ident.startIndex === t.startIndex) { c.fr.env[k] = this.newCell(c.st, v); return; }
       const cell = c.fr.env[k];
       if (cell === undefined) c.fr.env[k] = this.newCell(c.st, v);
-      else c.st.cells[cell] = v;
+      else {
+        // A closure outside code holds reads the variable whenever it runs: what is stored goes out.
+        if (c.st.escCells.includes(cell)) this.escape(c.st, v);
+        c.st.cells[cell] = v;
+      }
       return;
     }
     if (t.type === 'selector_expression') {

@@ -150,10 +150,16 @@ export interface State {
    * necessarily the one the program has, so a block found on it is no witness.
    */
   assumed: 0 | 1;
+  /**
+   * Cells captured by a closure handed to code outside the model, sorted:
+   * outside code may run the closure at any time and read what they hold
+   * then, so a value stored in one later goes out too.
+   */
+  escCells: number[];
 }
 
 export function emptyState(): State {
-  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [], assumed: 0 };
+  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [], assumed: 0, escCells: [] };
 }
 
 /**
@@ -175,6 +181,7 @@ export function cloneState(s: State): State {
     wgs: [...s.wgs],
     onces: [...s.onces],
     assumed: s.assumed,
+    escCells: [...s.escCells],
   };
 }
 
@@ -291,6 +298,7 @@ export function compact(s: State, dropDone = true): State {
     });
     out.procs.push({ ...p, id: newPid.get(p.id)!, frames, need: need(p.need) });
   }
+  out.escCells = s.escCells.flatMap((id) => (ids.cell.has(id) ? [ids.cell.get(id)!] : [])).sort((a, b) => a - b);
   // A mutex whose holder is gone stays locked forever.
   for (const m of out.mus) if (m.w) m.w = newPid.has(m.w - 1) ? newPid.get(m.w - 1)! + 1 : GONE;
   // A mutex held by a goroutine stays held even when no variable reaches it any more.
