@@ -11,7 +11,7 @@ import { lineOf } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { ExprTooDeep, Machine, SYNC_WAIT } from './machine.js';
-import { explore, stepHistogram, type Leak } from './explore.js';
+import { explore, porStats, stepHistogram, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -145,7 +145,8 @@ function run(pkg: PackageSemantics): CheckerResult {
       r = { leaks: [], states: 0, steps: 0, bounded: true };
     }
     if (trace) {
-      process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms\n`);
+      process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms, reduced ${porStats.reduced} (cycles ${porStats.cycles})\n`);
+      porStats.reduced = 0; porStats.cycles = 0;
       if (r.bounded) {
         const top = [...stepHistogram].sort((a, b) => b[1] - a[1]).slice(0, 6);
         process.stderr.write(`  steps at ${top.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
