@@ -27,7 +27,7 @@ import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
 import { evalCount } from '../semantics/channels.js';
 import { displayName } from '../semantics/goroutines.js';
-import { NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
+import { cloneState, compact, stateKey, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
@@ -73,6 +73,8 @@ export interface FnInfo {
   loopBodies: Map<number, Set<number>>;
   /** Per control-flow node: the variables (binding ids) that node or a node after it names; computed on first use. */
   live: Set<number>[] | null;
+  /** Per `if` condition node: where its two arms meet after straight runs of calls, and the runs (see ifDiamond). */
+  diamonds?: Map<number, { join: number; arms: [number[], number[]] } | null>;
   /** A method of sync.Cond, or a context's cancel func, run by the machine itself. */
   builtin?: 'Wait' | 'Signal' | 'Broadcast' | 'Cancel';
 }
@@ -927,6 +929,7 @@ export class Machine {
       for (const [cell, v] of outs[0]!.ref) c.st.cells[cell] = v;
       return this.goto(c, outs[0]!.v ? t : f);
     }
+    if (node.kind === 'cond' && this.mergeArms(c, node, t, f)) return CONT;
     const pid = c.p.id;
     return {
       k: 'branch',
@@ -938,6 +941,91 @@ export class Machine {
         this.goto({ st, p, fr, fi: this.fns[fr.f]!, events: [] }, o.v ? t : f);
       }),
     };
+  }
+
+  /**
+   * An `if` whose arms, run from this state, leave it the same (`if err != nil {
+   * t.Errorf(...) }`, `if ch == nil { log.Print(...) }`: calls to code outside
+   * the model that are handed nothing of the group's) decides nothing the search
+   * looks at. Taking both arms would only split the state on what the test
+   * learnt about its variables, and every later test on them splits it again:
+   * N such checks in a goroutine make 2^N states that differ in nothing but that.
+   * Here the goroutine goes on once, past both arms, without refining: later
+   * tests on the same variables see the value as it was and split there, so the
+   * behaviours are those of the two arms together. Returns false (the caller
+   * branches) when the arms are not straight runs of such calls, or when running
+   * them changes anything: a channel handed out, a variable that is still live
+   * written, a call into the package, a synchronisation.
+   */
+  private mergeArms(c: Ctx, node: CfgNode, t: number | undefined, f: number | undefined): boolean {
+    if (t === undefined || f === undefined) return false;
+    const d = this.ifDiamond(c.fi, node, t, f);
+    if (!d) return false;
+    const run = (path: number[]): State | null => {
+      const st = cloneState(c.st);
+      const p = st.procs[c.p.id]!;
+      const fr = p.frames[p.frames.length - 1]!;
+      const x: Ctx = { st, p, fr, fi: c.fi, events: [] };
+      const frames = p.frames.length;
+      const procs = st.procs.length;
+      const spawned = this.spawned.length;
+      for (const id of path) {
+        fr.pc = id;
+        fr.memo = {};
+        try {
+          if (this.exec(x, c.fi.cfg.nodes[id]!) !== CONT) return null;
+        } catch (e) {
+          if (e instanceof NeedSignal) return null;
+          throw e;
+        }
+        if (x.events.length || p.frames.length !== frames || st.procs.length !== procs || this.spawned.length !== spawned || fr.exiting || p.done || p.need) return null;
+      }
+      this.goto(x, d.join);
+      return st;
+    };
+    const a = run(d.arms[0]);
+    if (!a) return false;
+    const b = run(d.arms[1]);
+    if (!b || stateKey(compact(a, false)) !== stateKey(compact(b, false))) return false;
+    c.st.procs = a.procs;
+    c.st.cells = a.cells;
+    c.st.objs = a.objs;
+    c.st.chans = a.chans;
+    c.st.mus = a.mus;
+    c.st.wgs = a.wgs;
+    c.st.onces = a.onces;
+    c.st.escCells = a.escCells;
+    c.st.assumed = a.assumed;
+    return true;
+  }
+
+  /**
+   * The node where the two arms of an `if` meet, when each arm gets there by a
+   * straight run (one successor each) of expression statements that call code
+   * the machine may step over: not a call that never returns. Null otherwise.
+   */
+  private ifDiamond(fi: FnInfo, node: CfgNode, t: number, f: number): { join: number; arms: [number[], number[]] } | null {
+    fi.diamonds ??= new Map();
+    let d = fi.diamonds.get(node.id);
+    if (d !== undefined) return d;
+    const plain = (n: CfgNode) => {
+      if (n.succ.length !== 1) return false;
+      if (n.kind === 'join') return true;
+      if (n.kind !== 'stmt' || n.ast?.type !== 'expression_statement') return false;
+      const e = unparen(n.ast.namedChild(0) ?? n.ast);
+      return e.type === 'call_expression' && !this.pkg.isNoReturnCall(e);
+    };
+    const chain = (id: number) => {
+      const out = [id];
+      for (let n = fi.cfg.nodes[id]!; plain(n) && out.length < 8; n = fi.cfg.nodes[n.succ[0]!]!) out.push(n.succ[0]!);
+      return out;
+    };
+    const ct = chain(t);
+    const cf = chain(f);
+    const join = ct.find((id) => cf.includes(id));
+    d = join === undefined ? null : { join, arms: [ct.slice(0, ct.indexOf(join)), cf.slice(0, cf.indexOf(join))] };
+    fi.diamonds.set(node.id, d);
+    return d;
   }
 
   private branchTo(c: Ctx, targets: (number | undefined)[]): StepOut {
