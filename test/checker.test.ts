@@ -1269,4 +1269,30 @@ ${names.map((n) => `		${n} := get("${n}")\n		if ${n} == nil {\n			log.Print("no 
     expect(r.bounded).toBe(0);
     expect(lines(r.leaks)).toEqual([57]);
   });
+
+  it('reads runtime.GOOS as the platform the files were selected for', () => {
+    const r = check(`package p
+
+import "runtime"
+
+func OnPlan9() {
+	ch := make(chan int)
+	go func() {
+		if runtime.GOOS == "plan9" {
+			ch <- 1
+		}
+	}()
+}
+
+func Elsewhere() {
+	ch := make(chan int)
+	go func() {
+		if runtime.GOOS != "plan9" {
+			ch <- 1
+		}
+	}()
+}
+`);
+    expect(lines(r.leaks)).toEqual([18]);
+  });
 });

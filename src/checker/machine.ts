@@ -26,6 +26,7 @@ import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
 import { evalCount } from '../semantics/channels.js';
+import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
 import { cloneState, compact, stateKey, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
 
@@ -126,6 +127,8 @@ interface Ctx {
 }
 
 const CONT: StepOut = { k: 'cont' };
+/** The platform the files were selected for (the loader's, from GOOS/GOARCH or the host). */
+const BUILD = hostBuildContext();
 /** One way a condition can come out: its value, the refinements of tested variables that make it so, and whether it assumes a package setting's value. */
 type Outcome = { v: boolean; ref: [number, Val][]; assume?: 1 };
 const SYNC_NEEDS = new Set(['send', 'recv', 'select', 'close', 'lock', 'unlock', 'rlock', 'runlock', 'wgadd', 'wgwait', 'condwait', 'signal']);
@@ -1582,7 +1585,10 @@ export class Machine {
     }
     if (e.type === 'selector_expression') {
       const sel = selectorParts(e)!;
-      if (this.pkg.importPathOf(sel.operand)) return { v: { k: 'unk', nn: 1 } };
+      const path = this.pkg.importPathOf(sel.operand);
+      // The files are those of the build for this platform: runtime.GOOS and GOARCH are its constants.
+      if (path === 'runtime' && (sel.field === 'GOOS' || sel.field === 'GOARCH')) return { v: { k: 'str', v: sel.field === 'GOOS' ? BUILD.goos : BUILD.goarch } };
+      if (path) return { v: { k: 'unk', nn: 1 } };
       let o = this.outsideObject(c, this.evRef(c, sel.operand));
       if (o.k === 'obj') o = this.holder(c.st, o, sel.field);
       if (o.k === 'obj' && c.st.objs[o.id]!.type === COND_TYPE && (sel.field === 'Wait' || sel.field === 'Signal' || sel.field === 'Broadcast')) {
