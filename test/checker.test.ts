@@ -1295,4 +1295,30 @@ func Elsewhere() {
 `);
     expect(lines(r.leaks)).toEqual([18]);
   });
+
+  it('takes the Locker of RWMutex.RLocker as the read lock', () => {
+    const r = check(`package p
+
+import "sync"
+
+func Read(rw *sync.RWMutex) {
+	var mu sync.RWMutex
+	rl := mu.RLocker()
+	got := make(chan bool)
+	rl.Lock()
+	go func() {
+		mu.Lock()
+		got <- true
+	}()
+	select {
+	case <-got:
+	default:
+		return
+	}
+}
+`);
+    // The writer waits for the read lock, which is never released: it never sends. Were rl's Lock
+    // some outside code's, the writer would send at once, and after the default it would block.
+    expect(r.leaks.map((l) => l.kind)).toEqual(['lock']);
+  });
 });

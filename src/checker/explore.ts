@@ -32,6 +32,8 @@ const GC_CELLS = 256;
 export const MAX_TOTAL_STEPS = 10_000;
 
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+/** GOLINT_LEAKS_TRACE_GROUPS=states: each state too, as where every goroutine waits. */
+const TRACE_STATES = process.env['GOLINT_LEAKS_TRACE_GROUPS'] === 'states';
 /** Debugging aid: every interleaving, without the partial-order reduction (to compare findings). */
 const FULL_INTERLEAVING = !!process.env['GOLINT_LEAKS_FULL_INTERLEAVING'];
 /** A select with default may poll before a parked partner arrived: its arrival is no synchronisation. */
@@ -118,6 +120,7 @@ export function explore(m: Machine, root: number): GroupResult {
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
+    if (TRACE_STATES) process.stderr.write(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
     if (!trans.some((t) => !t.env) && !st.assumed) {
       const before = leaks.size;

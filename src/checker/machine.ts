@@ -1278,7 +1278,7 @@ export class Machine {
     if (sel && !this.pkg.importPathOf(sel.operand)) {
       const r = this.syncReceiver(c, sel.operand, sel.field);
       if (r) {
-        if (r.k === 'mu' && (sel.field === 'Unlock' || sel.field === 'RUnlock')) { push({ kind: sel.field === 'Unlock' ? 'unlock' : 'runlock', v: r, args: [], site }); return; }
+        if (r.k === 'mu' && (sel.field === 'Unlock' || sel.field === 'RUnlock')) { push({ kind: sel.field === 'Unlock' && !r.rd ? 'unlock' : 'runlock', v: { k: 'mu', id: r.id }, args: [], site }); return; }
         if (r.k === 'wg' && sel.field === 'Done') { push({ kind: 'done', v: r, args: [], site }); return; }
       }
     }
@@ -1942,12 +1942,17 @@ export class Machine {
       if (r) {
         const site = this.site(e);
         switch (r.k) {
-          case 'mu':
-            if (sel.field === 'Lock') throw new NeedSignal({ t: 'lock', m: r, key, site });
-            if (sel.field === 'Unlock') { this.release(c.st, r, false); c.fr.memo[key] = NIL; return NIL; }
-            if (sel.field === 'RLock') throw new NeedSignal({ t: 'rlock', m: r, key, site });
-            if (sel.field === 'RUnlock') { this.release(c.st, r, true); c.fr.memo[key] = NIL; return NIL; }
+          case 'mu': {
+            // RLocker's Locker: its Lock and Unlock are the RWMutex's RLock and RUnlock.
+            if (sel.field === 'RLocker') return { k: 'mu', id: r.id, rd: 1 };
+            const field = r.rd ? ({ Lock: 'RLock', Unlock: 'RUnlock' } as Record<string, string>)[sel.field] ?? sel.field : sel.field;
+            const m: Val = { k: 'mu', id: r.id };
+            if (field === 'Lock') throw new NeedSignal({ t: 'lock', m, key, site });
+            if (field === 'Unlock') { this.release(c.st, m, false); c.fr.memo[key] = NIL; return NIL; }
+            if (field === 'RLock') throw new NeedSignal({ t: 'rlock', m, key, site });
+            if (field === 'RUnlock') { this.release(c.st, m, true); c.fr.memo[key] = NIL; return NIL; }
             return UNK;
+          }
           case 'wg':
             if (sel.field === 'Add') {
               // `wg.Add(n)` with n a parameter: one small value for n, the same the loop that starts

@@ -23,7 +23,8 @@ export type Val =
   | { k: 'chan'; id: number }
   /** A struct value or pointer made in the group (`&T{}`, `new(T)`, `var t T`). */
   | { k: 'obj'; id: number }
-  | { k: 'mu'; id: number }
+  /** A Mutex or RWMutex; `rd`: the Locker RWMutex.RLocker returns (Lock is RLock). */
+  | { k: 'mu'; id: number; rd?: 1 }
   | { k: 'wg'; id: number }
   | { k: 'once'; id: number }
   /** A function value: index in the function table, the closure's captured cells, a bound receiver. */
@@ -245,7 +246,7 @@ export function compact(s: State, dropDone = true): State {
       case 'mu': {
         let c = ids.mu.get(v.id);
         if (c === undefined) { c = out.mus.length; ids.mu.set(v.id, c); out.mus.push({ ...s.mus[v.id]! }); }
-        return { k: 'mu', id: c };
+        return v.rd ? { k: 'mu', id: c, rd: 1 } : { k: 'mu', id: c };
       }
       case 'wg': {
         let c = ids.wg.get(v.id);
