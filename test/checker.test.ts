@@ -1321,4 +1321,28 @@ func Read(rw *sync.RWMutex) {
     // some outside code's, the writer would send at once, and after the default it would block.
     expect(r.leaks.map((l) => l.kind)).toEqual(['lock']);
   });
+
+  it('counts what copy moves and what a slice expression keeps', () => {
+    const src = (size: number) => `package p
+
+func Transfer() {
+	data := make(chan []byte)
+	took := make(chan int)
+	go func() {
+		buf := make([]byte, ${size})
+		bw := <-data
+		took <- copy(buf, bw)
+	}()
+	b := make([]byte, 40)
+	for len(b) > 0 {
+		data <- b
+		b = b[<-took:]
+	}
+}
+`;
+    // A 64-byte buffer takes all 40 bytes in one read: the loop ends.
+    expect(lines(check(src(64)).leaks)).toEqual([]);
+    // A 16-byte one leaves 24 for a second send that nobody receives.
+    expect(lines(check(src(16)).leaks)).toEqual([13]);
+  });
 });

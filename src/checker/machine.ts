@@ -1685,7 +1685,19 @@ export class Machine {
         }
         return UNK;
       }
-      case 'slice_expression': { const o = this.ev(c, e.childForFieldName('operand')!); return o.k === 'slice' ? { k: 'slice', n: o.n, el: [] } : UNK; }
+      case 'slice_expression': {
+        // `s[lo:hi]` has hi-lo elements: a writer's `b = b[n:]` loop ends when the reader took them all.
+        const o = this.ev(c, e.childForFieldName('operand')!);
+        const start = e.childForFieldName('start');
+        const end = e.childForFieldName('end');
+        const capacity = e.childForFieldName('capacity');
+        const lo: Val = start ? this.ev(c, start) : { k: 'int', v: 0 };
+        const hi: Val = end ? this.ev(c, end) : o.k === 'slice' ? { k: 'int', v: o.n } : UNK;
+        if (capacity) this.ev(c, capacity);
+        if (o.k !== 'slice') return UNK;
+        if (lo.k !== 'int' || hi.k !== 'int' || lo.v < 0 || hi.v < lo.v) return { k: 'unk', nn: 1 };
+        return { k: 'slice', n: hi.v - lo.v, el: o.el.length === o.n && hi.v <= o.n ? o.el.slice(lo.v, hi.v) : [] };
+      }
       case 'type_assertion_expression': {
         const o = this.ev(c, e.childForFieldName('operand')!);
         if (multi) return { k: 'tup', vs: [o, { k: 'unk' }] };
@@ -2082,6 +2094,13 @@ export class Machine {
         if (m) return m.open ? UNK : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
         if (v.k === 'unk' && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
         return UNK;
+      }
+      case 'copy': {
+        // As many elements as the shorter of the two holds.
+        const size = (v: Val) => (v.k === 'slice' ? v.n : v.k === 'str' ? Buffer.byteLength(v.v) : v.k === 'nil' ? 0 : null);
+        const dst = size(this.ev(c, args[0]!));
+        const src = args[1] ? size(this.ev(c, args[1])) : null;
+        return dst !== null && src !== null ? { k: 'int', v: Math.min(dst, src) } : UNK;
       }
       case 'close': {
         const ch = this.ev(c, args[0]!);
