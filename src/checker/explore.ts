@@ -52,7 +52,9 @@ function traceStep(m: Machine, st: State, pid: number) {
   const k = `${fn.name}:${node ? node.startPosition.row + 1 : '?'}`;
   stepHistogram.set(k, (stepHistogram.get(k) ?? 0) + 1);
 }
-interface Pending { st: State; trail: Trail | null }
+/** A state to explore, with its visited-set key once computed (each is computed once). */
+interface Pending { st: State; trail: Trail | null; key?: string }
+const keyOf = (n: Pending) => (n.key ??= stateKey(n.st));
 
 export interface Leak {
   pid: number;
@@ -112,9 +114,10 @@ export function explore(m: Machine, root: number): GroupResult {
   const visited = new Set<string>();
   let states = 0;
   while (head < queue.length && !budget.bounded) {
-    const { st, trail } = queue[head]!;
+    const pending = queue[head]!;
+    const { st, trail } = pending;
     queue[head++] = null;
-    const key = stateKey(st);
+    const key = keyOf(pending);
     if (visited.has(key)) continue;
     visited.add(key);
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; break; }
@@ -148,7 +151,7 @@ export function explore(m: Machine, root: number): GroupResult {
       // A reduced step that comes back to a state already explored may be the same goroutine
       // going round a loop forever while the others wait for their turn: there, every
       // goroutine moves (so every cycle of the reduced search has a state that expands fully).
-      if (next.some((n) => visited.has(stateKey(n.st)))) porStats.cycles++, next.push(...successors(trans.filter((t) => !mine.includes(t))));
+      if (next.some((n) => visited.has(keyOf(n)))) porStats.cycles++, next.push(...successors(trans.filter((t) => !mine.includes(t))));
     } else {
       next = successors(trans);
     }
