@@ -42,7 +42,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandPatterns } from '../src/cli/patterns.js';
 import { hostBuildContext } from '../src/engine/buildtags.js';
-import { lintFiles, type LintStats } from '../src/engine/lint.js';
+import { checkerStatsText, lintFiles, type LintStats } from '../src/engine/lint.js';
 import { fileMayReport, needsOf } from '../src/engine/prefilter.js';
 import { RULES } from '../rules/index.js';
 
@@ -271,7 +271,7 @@ async function bench(a: Args): Promise<void> {
   const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w, true), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
   say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files} for this platform (${(lint.parsedBytes / 1048576).toFixed(1)} of ${(parsed.parsedBytes / 1048576).toFixed(1)} MB)`);
   say(`functions: ${parsed.functions}, control-flow graphs built: ${lint.graphs} (${(100 * lint.graphs / Math.max(1, parsed.functions)).toFixed(1)}%)`);
-  if (lint.checkerGroups) say(`leak checker: ${lint.checkerGroups} goroutine groups, ${lint.checkerStates} states; ${lint.checkerBounded} reached the bound (${(100 * lint.checkerBounded / lint.checkerGroups).toFixed(1)}%: schedules past it are not explored)`);
+  if (lint.checkerGroups) say(checkerStatsText(lint));
   say(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 

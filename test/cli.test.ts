@@ -408,7 +408,20 @@ describe('--stats', () => {
       expect.stringMatching(/^golint-leaks: 1 file in 1 package \(0 skipped by the prefilter\), 1 parsed, \d+ control-flow graphs$/),
       expect.stringMatching(/^golint-leaks: leak checker: 1 goroutine group, \d+ states; 0 reached the bound \(0\.0%: schedules past it are not explored\)$/),
     ]);
+    // A group that starts more goroutines than a state may hold stops at that bound, and says so.
+    writeFileSync(join(d, 'a/many.go'), `package a
+
+func Many() {
+	ch := make(chan int)
+	for i := 0; i < 40; i++ {
+		go func() { ch <- i }()
+	}
+	<-ch
+}
+`);
+    expect(run(['--stats', './...'], d).stderr).toMatch(/^golint-leaks: leak checker: 2 goroutine groups, \d+ states; 1 reached the bound \(50\.0%: schedules past it are not explored\); bounds reached: goroutines: 1$/m);
     // Without the checker engine there is no checker line; without --stats, nothing at all.
+    rmSync(join(d, 'a/many.go'));
     rmSync(join(d, '.golint-leaks.yaml'));
     expect(run(['--stats', './...'], d).stderr.trim().split('\n')).toHaveLength(1);
     expect(run(['./...'], d).stderr).toBe('');

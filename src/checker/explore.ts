@@ -76,12 +76,24 @@ export interface Leak {
 /** Waits on a sync primitive: Mutex/RWMutex Lock, RWMutex RLock, WaitGroup.Wait, Cond.Wait. */
 export type SyncKind = 'lock' | 'rlock' | 'wgwait' | 'condwait';
 
+/**
+ * Which bound stopped a group's search: the states explored, the local steps
+ * of the whole group or of one settle (the paths between two
+ * synchronisations), the goroutines one state holds, or an expression nested
+ * too deep to evaluate.
+ */
+export type BoundKind = 'states' | 'steps' | 'settle' | 'goroutines' | 'depth';
+
+interface Budget { steps: number; bounded: boolean; bound?: BoundKind }
+
 export interface GroupResult {
   leaks: Leak[];
   states: number;
   /** Local steps taken. */
   steps: number;
   bounded: boolean;
+  /** Set when bounded. */
+  bound?: BoundKind;
 }
 
 /** One way a goroutine's wait can complete. */
@@ -106,7 +118,7 @@ interface Trans {
 export function explore(m: Machine, root: number): GroupResult {
   const init = emptyState();
   m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, [], -1, m.fns[root]!.name);
-  const budget = { steps: 0, bounded: false };
+  const budget: Budget = { steps: 0, bounded: false };
   const leaks = new Map<number, Leak>();
   // Breadth first: a bound cuts the deepest schedules, and each witness is a shortest one.
   const queue: (Pending | null)[] = settle(m, init, [0], null, budget);
@@ -120,7 +132,7 @@ export function explore(m: Machine, root: number): GroupResult {
     const key = keyOf(pending);
     if (visited.has(key)) continue;
     visited.add(key);
-    if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; break; }
+    if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     const trans = transitions(m, st);
     if (TRACE_STATES) process.stderr.write(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
@@ -157,7 +169,7 @@ export function explore(m: Machine, root: number): GroupResult {
     }
     for (const n of next) queue.push(n);
   }
-  return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded };
+  return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
 }
 
 /**
@@ -194,7 +206,7 @@ function privateMoves(st: State, trans: Trans[]): Trans[] | null {
 }
 
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
-function settle(m: Machine, st: State, run: number[], trail: Trail | null, budget: { steps: number; bounded: boolean }): Pending[] {
+function settle(m: Machine, st: State, run: number[], trail: Trail | null, budget: Budget): Pending[] {
   const out: Pending[] = [];
   const work: { st: State; run: number[]; trail: Trail | null; steps: number }[] = [{ st, run: [...run], trail, steps: 0 }];
   // Cells a state may hold before its garbage is collected: twice what survived the last collection.
@@ -210,7 +222,8 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     }
     if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
     if (++budget.steps > MAX_TOTAL_STEPS || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
-      if (TRACE) process.stderr.write(`  bound: ${budget.steps > MAX_TOTAL_STEPS ? 'total steps' : steps > MAX_SETTLE_STEPS ? 'settle steps' : 'goroutines'}\n`);
+      budget.bound = budget.steps > MAX_TOTAL_STEPS ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
+      if (TRACE) process.stderr.write(`  bound: ${budget.bound}\n`);
       budget.bounded = true;
       return out;
     }

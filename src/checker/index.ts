@@ -11,7 +11,7 @@ import { lineOf } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { ExprTooDeep, Machine, SYNC_WAIT } from './machine.js';
-import { explore, porStats, stepHistogram, type Leak } from './explore.js';
+import { explore, porStats, stepHistogram, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -31,9 +31,11 @@ export interface LeakReport extends Leak {
 
 export interface CheckerResult {
   leaks: LeakReport[];
-  /** Groups explored, and how many reached the state bound (and so report nothing). */
+  /** Groups explored, and how many reached a bound (their schedules past it are not explored). */
   groups: number;
   bounded: number;
+  /** The bounded groups by the bound each reached. */
+  boundedBy: Record<BoundKind, number>;
   states: number;
 }
 
@@ -121,7 +123,7 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
 }
 
 function run(pkg: PackageSemantics): CheckerResult {
-  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, states: 0 };
+  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0 };
   // Only channels made in the group (and, when asked, its locks, WaitGroups and Conds) can be proven stuck.
   const sync = syncWanted.has(pkg);
   if (!pkg.files.some((f) => f.text.includes('make(chan') || f.text.includes('make( chan') || (sync && SYNC_WAIT.test(f.text)))) return out;
@@ -142,7 +144,7 @@ function run(pkg: PackageSemantics): CheckerResult {
     } catch (e) {
       // Code nested thousands deep (generated, or fuzzed) is given up, as a group past the bound is.
       if (!(e instanceof ExprTooDeep)) throw e;
-      r = { leaks: [], states: 0, steps: 0, bounded: true };
+      r = { leaks: [], states: 0, steps: 0, bounded: true, bound: 'depth' as const };
     }
     if (trace) {
       process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms, reduced ${porStats.reduced} (cycles ${porStats.cycles})\n`);
@@ -155,7 +157,7 @@ function run(pkg: PackageSemantics): CheckerResult {
     }
     out.groups++;
     out.states += r.states;
-    if (r.bounded) out.bounded++;
+    if (r.bounded) { out.bounded++; out.boundedBy[r.bound ?? 'states']++; }
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
       // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.

@@ -16,7 +16,7 @@ import { expandPatterns } from './patterns.js';
 import { describeError, guardStdout, writeAtomic, writeStdout } from './output.js';
 import { RULES } from '../../rules/index.js';
 import type { Rule, Severity } from '../engine/rule.js';
-import { lintFiles, type EnabledRule, type LintResult, type LintStats } from '../engine/lint.js';
+import { checkerStatsText, lintFiles, type EnabledRule, type LintResult, type LintStats } from '../engine/lint.js';
 import { assignFingerprints, type Finding, type Notice } from '../engine/finding.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { ConfigError, defaultConfig, findConfig, globToRegExp, loadConfig, parseSize, type Config } from '../config/config.js';
@@ -380,9 +380,6 @@ export { displayPath };
 function statsText(s: LintStats): string {
   const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
   const lines = [`golint-leaks: ${n(s.files, 'file')} in ${n(s.packages, 'package')} (${s.skippedPackages} skipped by the prefilter), ${s.parsedFiles} parsed, ${n(s.graphs, 'control-flow graph')}`];
-  if (s.checkerGroups) {
-    const pct = ((100 * s.checkerBounded) / s.checkerGroups).toFixed(1);
-    lines.push(`golint-leaks: leak checker: ${n(s.checkerGroups, 'goroutine group')}, ${n(s.checkerStates, 'state')}; ${s.checkerBounded} reached the bound (${pct}%: schedules past it are not explored)`);
-  }
+  if (s.checkerGroups) lines.push(`golint-leaks: ${checkerStatsText(s)}`);
   return lines.join('\n') + '\n';
 }

@@ -66,6 +66,24 @@ export interface LintStats {
   checkerGroups: number;
   checkerStates: number;
   checkerBounded: number;
+  /** The bounded groups by the bound they reached (explore.ts: BoundKind). */
+  checkerBoundStates: number;
+  checkerBoundSteps: number;
+  checkerBoundSettle: number;
+  checkerBoundGoroutines: number;
+  checkerBoundDepth: number;
+}
+
+/**
+ * The leak checker's line of `--stats` and the bench: groups, states, and the
+ * groups that reached a bound, by which one (a count of work, so it repeats
+ * run to run).
+ */
+export function checkerStatsText(s: LintStats): string {
+  const pct = ((100 * s.checkerBounded) / Math.max(1, s.checkerGroups)).toFixed(1);
+  const by = ([[s.checkerBoundSteps, 'group steps'], [s.checkerBoundSettle, 'steps between two synchronisations'], [s.checkerBoundGoroutines, 'goroutines'], [s.checkerBoundStates, 'states'], [s.checkerBoundDepth, 'expression depth']] as const)
+    .filter(([k]) => k > 0).map(([k, what]) => `${what}: ${k}`);
+  return `leak checker: ${s.checkerGroups} goroutine group${s.checkerGroups === 1 ? '' : 's'}, ${s.checkerStates} state${s.checkerStates === 1 ? '' : 's'}; ${s.checkerBounded} reached the bound (${pct}%: schedules past it are not explored)${by.length ? `; bounds reached: ${by.join(', ')}` : ''}`;
 }
 
 export interface LintResult {
@@ -270,7 +288,7 @@ export function taggedOutNotice(byTags: ReadonlyMap<string, number>): Notice | n
 }
 
 function emptyStats(): LintStats {
-  return { files: 0, packages: 0, parsedFiles: 0, graphs: 0, skippedPackages: 0, functions: 0, parsedBytes: 0, taggedFiles: 0, checkerGroups: 0, checkerStates: 0, checkerBounded: 0 };
+  return { files: 0, packages: 0, parsedFiles: 0, graphs: 0, skippedPackages: 0, functions: 0, parsedBytes: 0, taggedFiles: 0, checkerGroups: 0, checkerStates: 0, checkerBounded: 0, checkerBoundStates: 0, checkerBoundSteps: 0, checkerBoundSettle: 0, checkerBoundGoroutines: 0, checkerBoundDepth: 0 };
 }
 
 /**
@@ -368,6 +386,11 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
     result.stats.checkerGroups += checked.groups;
     result.stats.checkerStates += checked.states;
     result.stats.checkerBounded += checked.bounded;
+    result.stats.checkerBoundStates += checked.boundedBy.states;
+    result.stats.checkerBoundSteps += checked.boundedBy.steps;
+    result.stats.checkerBoundSettle += checked.boundedBy.settle;
+    result.stats.checkerBoundGoroutines += checked.boundedBy.goroutines;
+    result.stats.checkerBoundDepth += checked.boundedBy.depth;
   }
   const directives = new Map<SourceFile, Directive[]>();
   const directivesOf = (f: SourceFile) => {
