@@ -157,7 +157,8 @@ function run(pkg: PackageSemantics): CheckerResult {
     }
     out.groups++;
     out.states += r.states;
-    if (r.bounded) { out.bounded++; out.boundedBy[r.bound ?? 'states']++; }
+    if (r.bounded) out.bounded++;
+    if (r.bound) out.boundedBy[r.bound]++;
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
       // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.
