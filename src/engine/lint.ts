@@ -17,6 +17,7 @@ import { fileMayReport, mayContain, mayHaveDirective, needsOf, ruleAppliesTo } f
 import { PackageSemantics, INDEXED_TYPES, type SourceFile } from '../semantics/package.js';
 import { readImports } from '../semantics/imports.js';
 import { checkerStats } from '../checker/index.js';
+import type { BoundKind } from '../checker/explore.js';
 import { packageLevelNames, type Node } from '../semantics/syntax.js';
 import { coveringLines, matchDirective, parseDirectives, type Directive } from '../suppress/directives.js';
 
@@ -74,6 +75,15 @@ export interface LintStats {
   checkerBoundDepth: number;
 }
 
+/** Each bound of the leak checker, the stat that counts the groups that reached it, and its name in `--stats`. */
+const BOUND_STATS: readonly { bound: BoundKind; stat: keyof LintStats; text: string }[] = [
+  { bound: 'steps', stat: 'checkerBoundSteps', text: 'group steps' },
+  { bound: 'settle', stat: 'checkerBoundSettle', text: 'steps between two synchronisations' },
+  { bound: 'goroutines', stat: 'checkerBoundGoroutines', text: 'goroutines' },
+  { bound: 'states', stat: 'checkerBoundStates', text: 'states' },
+  { bound: 'depth', stat: 'checkerBoundDepth', text: 'expression depth' },
+];
+
 /**
  * The leak checker's line of `--stats` and the bench: groups, states, and the
  * groups that reached a bound, by which one (a count of work, so it repeats
@@ -81,8 +91,7 @@ export interface LintStats {
  */
 export function checkerStatsText(s: LintStats): string {
   const pct = ((100 * s.checkerBounded) / Math.max(1, s.checkerGroups)).toFixed(1);
-  const by = ([[s.checkerBoundSteps, 'group steps'], [s.checkerBoundSettle, 'steps between two synchronisations'], [s.checkerBoundGoroutines, 'goroutines'], [s.checkerBoundStates, 'states'], [s.checkerBoundDepth, 'expression depth']] as const)
-    .filter(([k]) => k > 0).map(([k, what]) => `${what}: ${k}`);
+  const by = BOUND_STATS.filter((b) => s[b.stat] > 0).map((b) => `${b.text}: ${s[b.stat]}`);
   return `leak checker: ${s.checkerGroups} goroutine group${s.checkerGroups === 1 ? '' : 's'}, ${s.checkerStates} state${s.checkerStates === 1 ? '' : 's'}; ${s.checkerBounded} reached the bound (${pct}%: schedules past it are not explored)${by.length ? `; bounds reached: ${by.join(', ')}` : ''}`;
 }
 
@@ -386,11 +395,7 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
     result.stats.checkerGroups += checked.groups;
     result.stats.checkerStates += checked.states;
     result.stats.checkerBounded += checked.bounded;
-    result.stats.checkerBoundStates += checked.boundedBy.states;
-    result.stats.checkerBoundSteps += checked.boundedBy.steps;
-    result.stats.checkerBoundSettle += checked.boundedBy.settle;
-    result.stats.checkerBoundGoroutines += checked.boundedBy.goroutines;
-    result.stats.checkerBoundDepth += checked.boundedBy.depth;
+    for (const b of BOUND_STATS) result.stats[b.stat] += checked.boundedBy[b.bound];
   }
   const directives = new Map<SourceFile, Directive[]>();
   const directivesOf = (f: SourceFile) => {
