@@ -134,6 +134,9 @@ export function explore(m: Machine, root: number): GroupResult {
     visited.add(key);
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
+    // A goroutine about to send on or close a closed channel panics, and the panic ends the
+    // program: nothing waits forever on this path, and nothing runs after it.
+    if (st.procs.some((p) => !p.done && panics(st, p))) continue;
     const trans = transitions(m, st);
     if (TRACE_STATES) process.stderr.write(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
@@ -248,13 +251,15 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
         break;
       case 'discard':
         break;
-      case 'branch':
+      case 'branch': {
+        // A loop that branches on something unknown comes back to states it has seen: at
+        // the head of a loop whose count is unknown (a `range` over an outside map) from the
+        // first step, elsewhere past a few hundred steps, paths that meet again are followed once.
+        const dedupe = steps > DEDUPE_AFTER || m.atLoopHead(w.st, pid);
         for (let i = r.alts.length - 1; i >= 0; i--) {
           let s2 = i === 0 ? w.st : cloneState(w.st);
           r.alts[i]!(s2);
-          // A loop that branches on something unknown comes back to states it has seen:
-          // past a few hundred steps, paths that meet again are followed once.
-          if (steps > DEDUPE_AFTER) {
+          if (dedupe) {
             s2 = compact(s2, false);
             const key = `${w.run.join(',')}|${stateKey(s2)}`;
             if (seen.has(key)) continue;
@@ -263,6 +268,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
           work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps });
         }
         break;
+      }
     }
   }
   return out;
@@ -333,8 +339,9 @@ function transitions(m: Machine, st: State): Trans[] {
       const ch = a.ch;
       if (ch.k === 'nil') continue; // a nil channel blocks forever
       if (ch.k !== 'chan') {
-        // A channel from outside: the outside world may be ready, or never.
-        out.push({ env: true, apply: (s) => { a.complete(s, a.dir === 'recv' ? { k: 'tup', vs: [UNK, { k: 'bool', v: true }] } : NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+        // A channel from outside: the outside world may be ready, or never; what is sent on it
+        // is the outside's (a connection registered with a hub that may close its channel).
+        out.push({ env: true, apply: (s) => { if (a.dir === 'send') m.escape(s, a.v); a.complete(s, a.dir === 'recv' ? { k: 'tup', vs: [UNK, { k: 'bool', v: true }] } : NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
         if (a.dir === 'recv' && a.range) out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} is closed`)] }; } });
         continue;
       }
@@ -580,6 +587,14 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
       chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap })), witness: events,
     });
   }
+}
+
+/** Whether a goroutine's next operation panics: a send on a closed channel, a close of a closed or nil one. */
+function panics(st: State, p: Proc): boolean {
+  const n = p.need;
+  if (!n || (n.t !== 'send' && n.t !== 'close')) return false;
+  if (n.ch.k === 'chan') return st.chans[n.ch.id]!.closed;
+  return n.t === 'close' && n.ch.k === 'nil';
 }
 
 /** Whether something outside the group (a timer, a context, a channel that escaped) may still complete the goroutine's wait. */

@@ -37,6 +37,8 @@ export interface CheckerResult {
   /** The bounded groups by the bound each reached. */
   boundedBy: Record<BoundKind, number>;
   states: number;
+  /** Local steps taken, all groups together (the work the bounds count). */
+  steps: number;
 }
 
 const results = new WeakMap<PackageSemantics, CheckerResult>();
@@ -123,7 +125,7 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
 }
 
 function run(pkg: PackageSemantics): CheckerResult {
-  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0 };
+  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0, steps: 0 };
   // Only channels made in the group (and, when asked, its locks, WaitGroups and Conds) can be proven stuck.
   const sync = syncWanted.has(pkg);
   if (!pkg.files.some((f) => f.text.includes('make(chan') || f.text.includes('make( chan') || (sync && SYNC_WAIT.test(f.text)))) return out;
@@ -157,6 +159,7 @@ function run(pkg: PackageSemantics): CheckerResult {
     }
     out.groups++;
     out.states += r.states;
+    out.steps += r.steps;
     if (r.bounded) out.bounded++;
     if (r.bound) out.boundedBy[r.bound]++;
     for (const leak of r.leaks) {

@@ -874,6 +874,17 @@ export class Machine {
     return live;
   }
 
+  /**
+   * Whether goroutine `pid` of `st` stands on a loop's head: a branch there is
+   * on whether to go round once more, which an unknown count decides both ways
+   * at every iteration.
+   */
+  atLoopHead(st: State, pid: number): boolean {
+    const fr = st.procs[pid]?.frames.at(-1);
+    const kind = fr && this.fns[fr.f]!.cfg?.nodes[fr.pc]?.kind;
+    return kind === 'loopHead' || kind === 'range';
+  }
+
   private loopBody(fi: FnInfo, head: number): Set<number> {
     let s = fi.loopBodies.get(head);
     if (!s) {
