@@ -150,6 +150,26 @@ export function memoKey(n: Node): string {
 /** Go's predeclared functions: a call of one hands nothing to outside code. */
 const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover']);
 
+const SCALAR = new Set(['unk', 'int', 'bool', 'str', 'nil']);
+
+/**
+ * Two compacted states as one, when they differ only in variables that one of
+ * them holds unknown and the other a scalar (the unknown covers it); null when
+ * anything else differs.
+ */
+function joinScalars(a: State, b: State): State | null {
+  if (a.cells.length !== b.cells.length) return null;
+  for (let i = 0; i < a.cells.length; i++) {
+    const x = a.cells[i]!;
+    const y = b.cells[i]!;
+    if (x === y || JSON.stringify(x) === JSON.stringify(y)) continue;
+    if (!SCALAR.has(x.k) || !SCALAR.has(y.k) || (x.k !== 'unk' && y.k !== 'unk')) return null;
+    a.cells[i] = UNK;
+    b.cells[i] = UNK;
+  }
+  return stateKey(a) === stateKey(b) ? a : null;
+}
+
 export class Machine {
   readonly fns: FnInfo[] = [];
   private readonly fnIndex = new Map<string, number>();
@@ -968,8 +988,14 @@ export class Machine {
    * tests on the same variables see the value as it was and split there, so the
    * behaviours are those of the two arms together. Returns false (the caller
    * branches) when the arms are not straight runs of such calls, or when running
-   * them changes anything: a channel handed out, a variable that is still live
-   * written, a call into the package, a synchronisation.
+   * them changes anything but variables, a channel handed out, a call into the
+   * package, a synchronisation.
+   *
+   * Arms may also assign (`if vm.Size != nil { size = *vm.Size }`): where the
+   * two arms leave a variable different and one of them leaves it unknown, it
+   * goes on unknown, which covers the other arm's value too (an unknown string
+   * may be "", an unknown error nil). Two known values that differ (0 and 1, a
+   * count that a later loop reads) keep the arms apart.
    */
   private mergeArms(c: Ctx, node: CfgNode, t: number | undefined, f: number | undefined): boolean {
     if (t === undefined || f === undefined) return false;
@@ -997,10 +1023,12 @@ export class Machine {
       this.goto(x, d.join);
       return st;
     };
-    const a = run(d.arms[0]);
+    const a0 = run(d.arms[0]);
+    if (!a0) return false;
+    const b0 = run(d.arms[1]);
+    if (!b0) return false;
+    const a = joinScalars(compact(a0, false), compact(b0, false));
     if (!a) return false;
-    const b = run(d.arms[1]);
-    if (!b || stateKey(compact(a, false)) !== stateKey(compact(b, false))) return false;
     c.st.procs = a.procs;
     c.st.cells = a.cells;
     c.st.objs = a.objs;
@@ -1016,7 +1044,8 @@ export class Machine {
   /**
    * The node where the two arms of an `if` meet, when each arm gets there by a
    * straight run (one successor each) of expression statements that call code
-   * the machine may step over: not a call that never returns. Null otherwise.
+   * the machine may step over (not a call that never returns) and assignments.
+   * Null otherwise.
    */
   private ifDiamond(fi: FnInfo, node: CfgNode, t: number, f: number): { join: number; arms: [number[], number[]] } | null {
     fi.diamonds ??= new Map();
@@ -1025,7 +1054,9 @@ export class Machine {
     const plain = (n: CfgNode) => {
       if (n.succ.length !== 1) return false;
       if (n.kind === 'join') return true;
-      if (n.kind !== 'stmt' || n.ast?.type !== 'expression_statement') return false;
+      if (n.kind !== 'stmt' || !n.ast) return false;
+      if (n.ast.type === 'assignment_statement' || n.ast.type === 'short_var_declaration') return !n.ast.descendantsOfType('call_expression').some((call) => this.pkg.isNoReturnCall(call));
+      if (n.ast.type !== 'expression_statement') return false;
       const e = unparen(n.ast.namedChild(0) ?? n.ast);
       return e.type === 'call_expression' && !this.pkg.isNoReturnCall(e);
     };
