@@ -152,6 +152,59 @@ const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 
 
 const SCALAR = new Set(['unk', 'int', 'bool', 'str', 'nil']);
 
+const sameRecord = (x: Record<string | number, number>, y: Record<string | number, number>) => {
+  const kx = Object.keys(x);
+  if (kx.length !== Object.keys(y).length) return false;
+  for (const k of kx) if (x[k] !== y[k]) return false;
+  return true;
+};
+const sameVal = (x: Val, y: Val) => x === y || JSON.stringify(x) === JSON.stringify(y);
+const sameMemo = (x: Record<string, Val>, y: Record<string, Val>) => {
+  const kx = Object.keys(x);
+  if (kx.length !== Object.keys(y).length) return false;
+  for (const k of kx) if (!(k in y) || !sameVal(x[k]!, y[k]!)) return false;
+  return true;
+};
+
+/**
+ * joinScalars for two states cloned from one and changed by two straight runs
+ * of code, without compacting: when they hold the same goroutines, objects,
+ * channels and primitives in the same places and differ only in cells, the
+ * first with those cells joined (null when they differ otherwise, or in a way
+ * the join does not cover).
+ */
+function joinAligned(a: State, b: State): State | null {
+  if (a.cells.length !== b.cells.length || a.objs.length !== b.objs.length || a.chans.length !== b.chans.length || a.mus.length !== b.mus.length) return null;
+  if (a.assumed !== b.assumed || a.escCells.join() !== b.escCells.join() || a.wgs.join() !== b.wgs.join() || a.onces.join() !== b.onces.join()) return null;
+  for (let i = 0; i < a.objs.length; i++) {
+    const x = a.objs[i]!, y = b.objs[i]!;
+    if (x.esc !== y.esc || x.type !== y.type || !sameRecord(x.fields, y.fields)) return null;
+  }
+  for (let i = 0; i < a.chans.length; i++) {
+    const x = a.chans[i]!, y = b.chans[i]!;
+    if (x.esc !== y.esc || x.closed !== y.closed || x.buf.length !== y.buf.length || x.buf.some((v, j) => !sameVal(v, y.buf[j]!))) return null;
+  }
+  for (let i = 0; i < a.mus.length; i++) if (a.mus[i]!.w !== b.mus[i]!.w || a.mus[i]!.r !== b.mus[i]!.r || a.mus[i]!.esc !== b.mus[i]!.esc) return null;
+  if (a.procs.length !== b.procs.length) return null;
+  for (let i = 0; i < a.procs.length; i++) {
+    const x = a.procs[i]!, y = b.procs[i]!;
+    if (x.frames.length !== y.frames.length || x.done !== y.done || x.need !== y.need) return null;
+    for (let j = 0; j < x.frames.length; j++) {
+      const f = x.frames[j]!, g = y.frames[j]!;
+      if (f.pc !== g.pc || f.exiting !== g.exiting || !sameRecord(f.env, g.env) || !sameMemo(f.memo, g.memo)) return null;
+    }
+  }
+  const joined: number[] = [];
+  for (let i = 0; i < a.cells.length; i++) {
+    const x = a.cells[i]!, y = b.cells[i]!;
+    if (sameVal(x, y)) continue;
+    if (!SCALAR.has(x.k) || !SCALAR.has(y.k) || (x.k !== 'unk' && y.k !== 'unk')) return null;
+    joined.push(i);
+  }
+  for (const i of joined) a.cells[i] = UNK;
+  return a;
+}
+
 /**
  * Two compacted states as one, when they differ only in variables that one of
  * them holds unknown and the other a scalar (the unknown covers it); null when
@@ -1027,7 +1080,9 @@ export class Machine {
     if (!a0) return false;
     const b0 = run(d.arms[1]);
     if (!b0) return false;
-    const a = joinScalars(compact(a0, false), compact(b0, false));
+    // Most arms leave the heap's shape alone and change a few variables: compared in place;
+    // otherwise (an arm made an object, or left garbage that differs) compacted and compared.
+    const a = joinAligned(a0, b0) ?? joinScalars(compact(a0, false), compact(b0, false));
     if (!a) return false;
     c.st.procs = a.procs;
     c.st.cells = a.cells;
