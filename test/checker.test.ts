@@ -1516,4 +1516,25 @@ func Refresh(list func() ([]VM, error), cancel <-chan struct{}) []machine {
     expect(r.bounded).toBe(0);
     expect(lines(r.leaks)).toEqual([43]);
   });
+
+  it('explores from the caller that makes the channel a goroutine of its callee uses, not from the top of the chain', () => {
+    const r = check(`package p
+
+func start(ch chan int) {
+	go func() { ch <- 1 }()
+}
+
+func run() {
+	ch := make(chan int)
+	start(ch)
+}
+
+func Serve() {
+	run()
+}
+`);
+    // Serve, the top of the chain, hands run nothing: the call would be stepped over. run,
+    // which makes ch, is the group that holds both the goroutine and its partner.
+    expect(lines(r.leaks)).toEqual([4]);
+  });
 });
