@@ -650,8 +650,8 @@ export class Machine {
 
   // ---------------------------------------------------------------- maps
   // A map made in the group is an object of type `#map:<site of its type>`
-  // whose fields are its entries, keyed `i<n>`/`b<0|1>` while the keys are
-  // known integers or booleans. Any other key, or escaping, makes it open
+  // whose fields are its entries, keyed `i<n>`/`b<0|1>`/`s<text>` while the keys
+  // are known integers, booleans or string constants. Any other key, or escaping, makes it open
   // (`#mapx:`): entries from outside, reads unknown, range any number of times.
 
   newMap(st: State, typeNode: Node | null): Val & { k: 'obj' } {
@@ -677,14 +677,24 @@ export class Machine {
   mapKey(k: Val): string | null {
     if (k.k === 'int') return `i${k.v}`;
     if (k.k === 'bool') return `b${k.v ? 1 : 0}`;
+    if (k.k === 'str') return `s${k.v}`;
     return null;
   }
 
   keyVal(key: string): Val {
-    return key[0] === 'i' ? { k: 'int', v: Number(key.slice(1)) } : { k: 'bool', v: key === 'b1' };
+    return key[0] === 'i' ? { k: 'int', v: Number(key.slice(1)) } : key[0] === 's' ? { k: 'str', v: key.slice(1) } : { k: 'bool', v: key === 'b1' };
   }
 
+  /** String keys in the order the package first used them: a range visits them in that order (one of the orders Go may take). */
+  private readonly strKeys = new Map<string, number>();
+
+  /** A key's place in the order a range over the map follows: integers and booleans by value, then strings. */
   keyNum(key: string): number {
+    if (key[0] === 's') {
+      let n = this.strKeys.get(key);
+      if (n === undefined) { n = this.strKeys.size; this.strKeys.set(key, n); }
+      return 2 ** 40 + n;
+    }
     return key[0] === 'i' ? Number(key.slice(1)) : key === 'b1' ? 1 : 0;
   }
 
