@@ -152,19 +152,31 @@ const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 
 
 const SCALAR = new Set(['unk', 'int', 'bool', 'str', 'nil']);
 
-const sameRecord = (x: Record<string | number, number>, y: Record<string | number, number>) => {
-  const kx = Object.keys(x);
-  if (kx.length !== Object.keys(y).length) return false;
-  for (const k of kx) if (x[k] !== y[k]) return false;
-  return true;
-};
 const sameVal = (x: Val, y: Val) => x === y || JSON.stringify(x) === JSON.stringify(y);
-const sameMemo = (x: Record<string, Val>, y: Record<string, Val>) => {
+/** Two records with the same keys and equal values (cell ids, or memoised values). */
+const sameRecord = <T>(x: Record<string | number, T>, y: Record<string | number, T>, eq: (a: T, b: T) => boolean = (a, b) => a === b) => {
   const kx = Object.keys(x);
   if (kx.length !== Object.keys(y).length) return false;
-  for (const k of kx) if (!(k in y) || !sameVal(x[k]!, y[k]!)) return false;
+  for (const k of kx) if (!(k in y) || !eq(x[k]!, y[k]!)) return false;
   return true;
 };
+
+/**
+ * The cells two states hold differently, when each such pair is two scalars
+ * one of which is unknown (the unknown covers the other: an unknown string
+ * may be "", an unknown error nil); null when some pair is not.
+ */
+function scalarJoins(a: State, b: State): number[] | null {
+  if (a.cells.length !== b.cells.length) return null;
+  const out: number[] = [];
+  for (let i = 0; i < a.cells.length; i++) {
+    const x = a.cells[i]!, y = b.cells[i]!;
+    if (sameVal(x, y)) continue;
+    if (!SCALAR.has(x.k) || !SCALAR.has(y.k) || (x.k !== 'unk' && y.k !== 'unk')) return null;
+    out.push(i);
+  }
+  return out;
+}
 
 /**
  * joinScalars for two states cloned from one and changed by two straight runs
@@ -174,7 +186,7 @@ const sameMemo = (x: Record<string, Val>, y: Record<string, Val>) => {
  * the join does not cover).
  */
 function joinAligned(a: State, b: State): State | null {
-  if (a.cells.length !== b.cells.length || a.objs.length !== b.objs.length || a.chans.length !== b.chans.length || a.mus.length !== b.mus.length) return null;
+  if (a.objs.length !== b.objs.length || a.chans.length !== b.chans.length || a.mus.length !== b.mus.length) return null;
   if (a.assumed !== b.assumed || a.escCells.join() !== b.escCells.join() || a.wgs.join() !== b.wgs.join() || a.onces.join() !== b.onces.join()) return null;
   for (let i = 0; i < a.objs.length; i++) {
     const x = a.objs[i]!, y = b.objs[i]!;
@@ -191,35 +203,23 @@ function joinAligned(a: State, b: State): State | null {
     if (x.frames.length !== y.frames.length || x.done !== y.done || x.need !== y.need) return null;
     for (let j = 0; j < x.frames.length; j++) {
       const f = x.frames[j]!, g = y.frames[j]!;
-      if (f.pc !== g.pc || f.exiting !== g.exiting || !sameRecord(f.env, g.env) || !sameMemo(f.memo, g.memo)) return null;
+      if (f.pc !== g.pc || f.exiting !== g.exiting || !sameRecord(f.env, g.env) || !sameRecord(f.memo, g.memo, sameVal)) return null;
     }
   }
-  const joined: number[] = [];
-  for (let i = 0; i < a.cells.length; i++) {
-    const x = a.cells[i]!, y = b.cells[i]!;
-    if (sameVal(x, y)) continue;
-    if (!SCALAR.has(x.k) || !SCALAR.has(y.k) || (x.k !== 'unk' && y.k !== 'unk')) return null;
-    joined.push(i);
-  }
-  for (const i of joined) a.cells[i] = UNK;
+  const joins = scalarJoins(a, b);
+  if (!joins) return null;
+  for (const i of joins) a.cells[i] = UNK;
   return a;
 }
 
 /**
  * Two compacted states as one, when they differ only in variables that one of
- * them holds unknown and the other a scalar (the unknown covers it); null when
- * anything else differs.
+ * them holds unknown and the other a scalar; null when anything else differs.
  */
 function joinScalars(a: State, b: State): State | null {
-  if (a.cells.length !== b.cells.length) return null;
-  for (let i = 0; i < a.cells.length; i++) {
-    const x = a.cells[i]!;
-    const y = b.cells[i]!;
-    if (x === y || JSON.stringify(x) === JSON.stringify(y)) continue;
-    if (!SCALAR.has(x.k) || !SCALAR.has(y.k) || (x.k !== 'unk' && y.k !== 'unk')) return null;
-    a.cells[i] = UNK;
-    b.cells[i] = UNK;
-  }
+  const joins = scalarJoins(a, b);
+  if (!joins) return null;
+  for (const i of joins) a.cells[i] = b.cells[i] = UNK;
   return stateKey(a) === stateKey(b) ? a : null;
 }
 
