@@ -10,7 +10,10 @@
  *
  * The rule reports what the leak checker (src/checker) proves: it runs the
  * goroutines a function starts, with the package-local code they call, and
- * interleaves them at every synchronisation; a finding is a reachable state
+ * interleaves them at every synchronisation. A function that starts none but
+ * takes a lock and, further on, takes one again (itself or in a function it
+ * calls) is run on its own: a goroutine that locks a mutex it holds waits
+ * forever, whoever its caller is. A finding is a reachable state
  * where the goroutine is blocked on a primitive of the group and no
  * goroutine still running can release it, with the schedule that leads
  * there. Locks and WaitGroups handed to code outside the package are
@@ -34,11 +37,13 @@ export default defineRule({
     messages: {
       lock: '{who} blocks forever locking {prim}: no goroutine that can unlock it is left running',
       rlock: '{who} blocks forever read-locking {prim}: no goroutine that can unlock it is left running',
+      relock: '{who} blocks forever locking {prim}, which it already holds: Go mutexes are not reentrant',
+      rrelock: '{who} blocks forever read-locking {prim}, which it already holds for writing: Go mutexes are not reentrant',
       wgwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can bring its counter to zero',
       condwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can signal it',
     },
     docs: {
-      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait` or `Cond.Wait` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path, a mutex locked twice by the same goroutine, two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return.',
+      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait` or `Cond.Wait` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path, a mutex locked twice by the same goroutine (again in a function it calls, or in the `String` method `fmt` calls to format it, with or without a `go` statement around), two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return.',
       whyItLeaks: 'Go\'s mutexes are not reentrant and never time out: a goroutine waiting for a lock that will not be released waits for the life of the process, and so does every goroutine that then waits for it (the request handlers queued behind a stuck cache lock). A `WaitGroup` whose counter stays above zero blocks `Wait` the same way.',
       example: [
         'func (c *Cache) Refresh(fetch func() error) {',
@@ -85,7 +90,8 @@ export default defineRule({
         if (leak.kind !== 'lock' && leak.kind !== 'rlock' && leak.kind !== 'wgwait' && leak.kind !== 'condwait') continue;
         if (pkg.fileOf(leak.op) !== ctx.file || leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
         const { who, steps, related } = leakEvidence(leak);
-        ctx.report({ node: leak.op, messageId: leak.kind, data: { who, prim: leak.prim ?? '' }, steps, related });
+        const messageId = leak.self ? (leak.kind === 'lock' ? 'relock' : 'rrelock') : leak.kind;
+        ctx.report({ node: leak.op, messageId, data: { who, prim: leak.prim ?? '' }, steps, related });
       }
     };
     return { function_declaration: report, method_declaration: report };

@@ -67,6 +67,8 @@ export interface Leak {
   kind: 'send' | 'recv' | 'range' | 'select' | SyncKind;
   /** For a sync wait: the primitive's expression (`c.mu`, `wg`). */
   prim?: string;
+  /** For a Lock or RLock: the goroutine holds the mutex itself, for writing (Go's mutexes are not reentrant). */
+  self?: boolean;
   /** The channels it waits on: name, make site, capacity. */
   chans: { name: string; site: number; cap: number }[];
   /** Everything that happened, in order, ending with the block. */
@@ -571,9 +573,10 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
       // Stuck on a primitive of the group: a Lock whose holder will never unlock, a Wait whose
       // counter no one left can bring to zero, a Cond no one left can signal.
       const prim = receiverText(m, n.site);
+      const self = (n.t === 'lock' || n.t === 'rlock') && n.m.k === 'mu' && st.mus[n.m.id]!.w === b.id + 1;
       const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : `blocks in ${prim}.Wait()`;
-      events.push({ pid: b.id, name: b.name, site, text });
-      leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind: n.t, prim, chans: [], witness: events });
+      events.push({ pid: b.id, name: b.name, site, text: self ? `${text}, which it holds` : text });
+      leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind: n.t, prim, ...(self ? { self } : {}), chans: [], witness: events });
       continue;
     }
     if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;

@@ -7,10 +7,10 @@
 // methods it and its goroutines call, so channels are followed through
 // arguments, results, closures and struct fields of the objects it makes.
 import type { Node } from '../semantics/syntax.js';
-import { lineOf, unparen } from '../semantics/syntax.js';
+import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
-import { ExprTooDeep, Machine, SYNC_WAIT } from './machine.js';
+import { ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { explore, porStats, stepHistogram, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
@@ -73,19 +73,24 @@ export function checkerStats(pkg: PackageSemantics): CheckerResult | undefined {
 
 /** Functions that start goroutines, in source order; goroutines of `main`/`init` live for the program. */
 export function groupRoots(pkg: PackageSemantics): Node[] {
+  return findRoots(pkg).roots;
+}
+
+/** The group roots, and the functions that reach a `go` statement through package-local calls (by declKey). */
+function findRoots(pkg: PackageSemantics): { roots: Node[]; starts: Set<string> } {
   const roots: Node[] = [];
   const seen = new Set<string>();
-  for (const { file, node } of pkg.allNodesOfType('go_statement')) {
+  for (const { node } of pkg.allNodesOfType('go_statement')) {
     const top = pkg.topLevelDecl(node);
     if (!top || (top.type !== 'function_declaration' && top.type !== 'method_declaration')) continue;
-    const k = `${pkg.files.indexOf(file)}:${top.startIndex}`;
+    const k = declKey(pkg, top);
     if (seen.has(k)) continue;
     seen.add(k);
     if (isProgramLifetime(pkg, top)) continue;
     roots.push(top);
   }
-  roots.push(...callerRoots(pkg, roots));
-  return roots;
+  const callers = callerRoots(pkg, roots);
+  return { roots: [...roots, ...callers.roots], starts: callers.starts };
 }
 
 /**
@@ -93,8 +98,8 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
  * (`TestX` calling `s.Start()` which has the `go`) and make a channel
  * there, or call a function that starts none and makes one.
  */
-function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
-  const key = (n: Node) => `${pkg.files.indexOf(pkg.fileOf(n))}:${n.startIndex}`;
+function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; starts: Set<string> } {
+  const key = (n: Node) => declKey(pkg, n);
   const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
   const declName = (d: Node) => d.childForFieldName('name')?.text ?? '';
   // Resolving a call is what costs (etcd: 3.4 of 21 s when every call was): a call can only
@@ -149,7 +154,86 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): Node[] {
   const have = new Set(direct.map(key));
   const makers = new Set(decls.filter((d) => !starts.has(key(d)) && fromAbove(d)).map(declName));
   const above = new Set(callersOf(makers).filter(([, c]) => !starts.has(key(c)) && fromAbove(c)).map(([from]) => key(from)));
-  return decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !isProgramLifetime(pkg, d) && (fromAbove(d) || above.has(key(d))));
+  return { roots: decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !isProgramLifetime(pkg, d) && (fromAbove(d) || above.has(key(d)))), starts };
+}
+
+/** Where a declaration is, as the root sets key it: file index and offset. */
+function declKey(pkg: PackageSemantics, n: Node): string {
+  return `${pkg.files.indexOf(pkg.fileOf(n))}:${n.startIndex}`;
+}
+
+/**
+ * Functions that start no goroutine, take a lock, and further on may take it
+ * again: lock the same mutex, or call a package-local function that locks
+ * (through an interface: any method of the package by that name) on the
+ * object that holds it (`c.mu.Lock(); c.bump()`, `le.cp(ctx)`, `notify(c)`;
+ * any call, for a package-level mutex). Go's mutexes are not reentrant: a
+ * goroutine that locks a mutex it holds waits forever, whoever called it, so
+ * such a function is explored on its own, its receiver and parameters from
+ * outside. The text only chooses where to look; the search decides.
+ */
+function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>): Node[] {
+  // fmt and log call an operand's String or Error method (see Machine.formatOperands).
+  const stringLocks = ['String', 'Error'].some((n) => (pkg.methodsByName.get(n) ?? []).some((d) => m.locks(m.fnOf(d))));
+  const locking = (call: Node) => {
+    const callee = pkg.calleeDecl(call);
+    if (callee) return m.locks(m.fnOf(callee));
+    const sel = selectorParts(unparen(call.childForFieldName('function')!));
+    const path = sel ? pkg.importPathOf(sel.operand) : null;
+    if (path === 'fmt' || path === 'log') return stringLocks;
+    return m.anyMethod(call, (g) => m.locks(g));
+  };
+  const out: Node[] = [];
+  for (const d of [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node)) {
+    const body = d.childForFieldName('body');
+    if (!body || !LOCK_CALL.test(body.text) || skip.has(declKey(pkg, d)) || isProgramLifetime(pkg, d)) continue;
+    const calls = body.descendantsOfType('call_expression');
+    const assigns = body.descendantsOfType(['short_var_declaration', 'assignment_statement']);
+    const again = calls.some((lock) => {
+      if (!isLockCall(lock)) return false;
+      const holder = rootIdent(unparen(lock.childForFieldName('function')!).childForFieldName('operand')!);
+      if (!holder) return false;
+      const global = pkg.resolve(holder)?.fn === null;
+      // The holder under other names: variables assigned from expressions that mention it (`a := &api{c: c}`).
+      const names = new Set([holder.text]);
+      for (const a of assigns) {
+        if (a.startIndex < lock.endIndex) continue;
+        if (a.childForFieldName('right')?.descendantsOfType('identifier').some((i) => names.has(i.text))) {
+          for (const l of a.childForFieldName('left')?.namedChildren ?? []) { const r = rootIdent(l); if (r) names.add(r.text); }
+        }
+      }
+      return calls.some((call) => {
+        if (call.startIndex < lock.endIndex) return false;
+        const touches = global || [call.childForFieldName('function')!, ...(call.childForFieldName('arguments')?.namedChildren ?? [])].some((x) => names.has(rootIdent(x)?.text ?? ''));
+        return touches && (isLockCall(call) || locking(call));
+      });
+    });
+    if (again) out.push(d);
+  }
+  return out;
+}
+
+/** The variable an expression starts from: `c` of `c.mu`, `c.sub.f()`, `&c.x`, `(*c).y`. */
+function rootIdent(n: Node): Node | null {
+  let x: Node | null = unparen(n);
+  while (x && x.type !== 'identifier') {
+    if (x.type === 'selector_expression') x = x.childForFieldName('operand');
+    else if (x.type === 'call_expression') x = x.childForFieldName('function');
+    else if (x.type === 'index_expression') x = x.childForFieldName('operand');
+    else if (x.type === 'unary_expression') x = x.childForFieldName('operand');
+    else if (x.type === 'parenthesized_expression') x = x.namedChild(0);
+    else return null;
+    if (x) x = unparen(x);
+  }
+  return x;
+}
+
+/** `x.Lock()`, `x.mu.RLock()`. */
+function isLockCall(call: Node): boolean {
+  const f = unparen(call.childForFieldName('function')!);
+  if (f.type !== 'selector_expression') return false;
+  const name = f.childForFieldName('field')?.text;
+  return (name === 'Lock' || name === 'RLock') && (call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0;
 }
 
 function run(pkg: PackageSemantics): CheckerResult {
@@ -160,13 +244,16 @@ function run(pkg: PackageSemantics): CheckerResult {
   const m = new Machine(pkg);
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
-  for (const root of groupRoots(pkg)) {
+  const { roots, starts } = findRoots(pkg);
+  // Asked for locks, a function that starts no goroutine and takes a lock it may already hold is a group of its own.
+  const relock = new Set(sync ? relockRoots(pkg, m, new Set([...starts, ...roots.map((r) => declKey(pkg, r))])) : []);
+  for (const root of [...roots, ...relock]) {
     const f = m.fnOf(root);
     const channels = m.makesChannel(f);
     if (!channels && !(sync && m.waitsOnSync(f))) continue;
     // A group explored for its locks alone follows the calls that may take them; one with channels
     // explores as the channel rules always have, so turning sync-leak on changes none of theirs.
-    m.trackLocks = !channels;
+    m.trackLocks = !channels || relock.has(root);
     const t0 = trace ? Date.now() : 0;
     let r;
     try {

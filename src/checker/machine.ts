@@ -32,6 +32,8 @@ import { cloneState, compact, stateKey, NIL, UNBOUNDED, UNK, type Deferred, type
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
+/** A call of Lock or RLock, in a function's text. */
+export const LOCK_CALL = /\.R?Lock\(\)/;
 
 /** Frames one goroutine may stack; deeper calls are treated as calls to unknown code. */
 const MAX_FRAMES = 10;
@@ -531,9 +533,9 @@ export class Machine {
 
   private readonly syncWaits = new Map<number, boolean>();
 
-  /** Whether a function, or a package-local function it calls, calls Lock, RLock or Wait (a group sync-leak looks at). */
+  /** Whether a function, or a package-local function it calls (through an interface, or a receiver whose type is not known: any method of the package by that name), calls Lock, RLock or Wait (a group sync-leak looks at). */
   waitsOnSync(f: number): boolean {
-    return this.throughCalls(this.syncWaits, f, (node) => SYNC_WAIT.test(node.text));
+    return this.throughCalls(this.syncWaits, f, (node) => SYNC_WAIT.test(node.text), (call) => this.anyMethod(call, (g) => this.waitsOnSync(g)));
   }
 
   /**
@@ -566,7 +568,17 @@ export class Machine {
    * or a call that ends the goroutine: read from the text, then through calls.
    */
   synchronises(f: number): boolean {
-    return this.throughCalls(this.syncs, f, (node) => SYNC_TEXT.test(node.text), (call) => this.callsFunctionValue(call) || this.anyMethodSynchronises(call));
+    return this.throughCalls(this.syncs, f, (node) => SYNC_TEXT.test(node.text), (call) => this.callsFunctionValue(call) || this.anyMethod(call, (g) => this.synchronises(g)));
+  }
+
+  private readonly lockers = new Map<number, boolean>();
+
+  /**
+   * Whether a function, or a package-local function it calls (through an
+   * interface: any method of the package by that name), calls Lock or RLock.
+   */
+  locks(f: number): boolean {
+    return this.throughCalls(this.lockers, f, (node) => LOCK_CALL.test(node.text), (call) => this.anyMethod(call, (g) => this.locks(g)));
   }
 
   private readonly ends = new Map<number, boolean>();
@@ -641,11 +653,11 @@ export class Machine {
     return o;
   }
 
-  /** A method call we cannot resolve (an interface, an ambiguous name): whether a package method of that name synchronises. */
-  private anyMethodSynchronises(call: Node): boolean {
+  /** A method call we cannot resolve (an interface, an ambiguous name): whether a package method of that name has the fact. */
+  anyMethod(call: Node, fact: (f: number) => boolean): boolean {
     const sel = selectorParts(unparen(call.childForFieldName('function')!));
     if (!sel || this.pkg.importPathOf(sel.operand)) return false;
-    return (this.pkg.methodsByName.get(sel.field) ?? []).some((m) => this.synchronises(this.fnOf(m)));
+    return (this.pkg.methodsByName.get(sel.field) ?? []).some((m) => fact(this.fnOf(m)));
   }
 
   // ---------------------------------------------------------------- maps
@@ -2129,7 +2141,9 @@ export class Machine {
 
   /** The mutex, WaitGroup or Once a method is called on (`mu.Lock()`, `s.wg.Wait()`, `s.Lock()` through an embedded mutex). */
   private syncReceiver(c: Ctx, operand: Node, method: string): Val | null {
-    const v = this.ev(c, operand);
+    // A receiver from outside is the same object at every call (`c.Lock()` through an embedded
+    // RWMutex, then `c.RLock()` in a method it calls).
+    const v = this.outsideObject(c, this.evRef(c, operand));
     if (v.k === 'mu' || v.k === 'wg' || v.k === 'once') return v;
     if (v.k === 'obj') {
       const type = c.st.objs[v.id]!.type;
@@ -2333,6 +2347,7 @@ export class Machine {
     if (path === 'runtime' && (name === 'NumCPU' || name === 'GOMAXPROCS')) { for (const a of args) this.ev(c, a); return { k: 'unk', nn: 1, pos: 1 }; }
     // context.Background() is never cancelled: its Done channel is nil.
     if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);
+    if (path === 'fmt' || path === 'log') this.formatOperands(c, name, args, key);
     if ((path === 'errors' && name === 'New') || (path === 'fmt' && name === 'Errorf')) {
       // A new error value each call (fmt.Errorf's %w keeps its operand: the arguments go outside).
       for (const a of args) this.escape(c.st, this.ev(c, a));
@@ -2364,6 +2379,38 @@ export class Machine {
       }
     }
     return UNK;
+  }
+
+  /**
+   * fmt and log format an operand whose type has a String or Error method by
+   * calling it (for %v, %s, %q, %x, %X, and in Print and Println): a String
+   * that takes the lock its caller holds while logging deadlocks there. Each
+   * such method of the package that can synchronise is run, one at a time,
+   * before the call; the others change nothing the search looks at.
+   */
+  private formatOperands(c: Ctx, name: string, args: Node[], key: string): void {
+    const f = /^(?:Print|Sprint|Fprint|Append|Fatal|Panic)(ln|f)?$/.exec(name) ?? (name === 'Errorf' ? ['', 'f'] : null);
+    if (!f) return;
+    let operands = args;
+    if (f[1] === 'f' || name.startsWith('Fprint') || name.startsWith('Append')) {
+      // The writer or buffer, then the format: a literal format with no string verb formats no Stringer.
+      const at = (name.startsWith('Fprint') || name.startsWith('Append') ? 1 : 0) + (f[1] === 'f' ? 1 : 0);
+      const format = f[1] === 'f' ? args[at - 1] : undefined;
+      const lit = format ? unparen(format) : null;
+      if (lit && (lit.type === 'interpreted_string_literal' || lit.type === 'raw_string_literal') && !/%[-+# 0-9.*]*[vsqxX]/.test(lit.text)) return;
+      operands = args.slice(at);
+    }
+    operands.forEach((a, i) => {
+      const k = `${key}:S${i}`;
+      if (c.fr.memo[k]) return;
+      const v = this.ev(c, a);
+      const type = v.k === 'obj' ? c.st.objs[v.id]!.type : null;
+      const m = type ? this.pkg.methods.get(`${type}.String`) ?? this.pkg.methods.get(`${type}.Error`) : undefined;
+      if (!m || (m.childForFieldName('parameters')?.namedChildCount ?? 0) > 0) return;
+      const fn = this.fnOf(m);
+      if (!this.synchronises(fn)) return;
+      throw new NeedSignal({ t: 'call', key: k, fn: { k: 'fn', f: fn, env: null, recv: v }, args: [] });
+    });
   }
 
   /**

@@ -31,6 +31,12 @@ export interface RuleScope {
    * imports, to the path.
    */
   imports?: readonly string[];
+  /**
+   * The rule also reports in a package that takes a lock (`.Lock()` or
+   * `.RLock()` in its text): a goroutine that locks a mutex it already holds
+   * needs no `go` statement around it.
+   */
+  lockCall?: boolean;
 }
 
 const NET_HTTP = 'net/http';
@@ -40,7 +46,8 @@ const SSH = 'golang.org/x/crypto/ssh';
  * Every rule's scope. chan-send-leak, chan-recv-leak and recv-no-timeout have
  * only a `go_statement` visitor; sync-leak (and the channel rules on the
  * checker engine) report what the checker finds in groups rooted at a
- * function with a `go` statement, so a package without one has none. The http rules resolve `http.Client`,
+ * function with a `go` statement, so a package without one has none, except
+ * that sync-leak also roots a group at a function that takes a lock twice. The http rules resolve `http.Client`,
  * `http.Get`, `http.DefaultClient` (and a local holding it, which is declared
  * in the same function, hence the same file) through the visited file's
  * import table; ssh-handshake-no-deadline returns unless the callee resolves
@@ -50,7 +57,7 @@ export const RULE_SCOPES: Readonly<Record<string, RuleScope>> = {
   'chan-send-leak': { goStatement: true },
   'chan-recv-leak': { goStatement: true },
   'recv-no-timeout': { goStatement: true },
-  'sync-leak': { goStatement: true },
+  'sync-leak': { goStatement: true, lockCall: true },
   'http-client-no-timeout': { imports: [NET_HTTP] },
   'http-default-client': { imports: [NET_HTTP] },
   'ssh-handshake-no-deadline': { imports: [SSH] },
@@ -59,6 +66,7 @@ export const RULE_SCOPES: Readonly<Record<string, RuleScope>> = {
 /** What the enabled rules need from a package's text, or null when some rule is not in the table (no filtering). */
 export interface Needs {
   goStatement: boolean;
+  lockCall: boolean;
   /** Import paths, each with the two literal spellings Go accepts (`"p"` and `` `p` ``). */
   imports: string[];
   literals: string[];
@@ -66,15 +74,17 @@ export interface Needs {
 
 export function needsOf(ruleIds: readonly string[]): Needs | null {
   let goStatement = false;
+  let lockCall = false;
   const imports = new Set<string>();
   for (const id of ruleIds) {
     const scope = RULE_SCOPES[id];
     if (!scope) return null;
     if (scope.goStatement) goStatement = true;
+    if (scope.lockCall) lockCall = true;
     for (const p of scope.imports ?? []) imports.add(p);
   }
   const paths = [...imports];
-  return { goStatement, imports: paths, literals: paths.flatMap((p) => [`"${p}"`, `\`${p}\``]) };
+  return { goStatement, lockCall, imports: paths, literals: paths.flatMap((p) => [`"${p}"`, `\`${p}\``]) };
 }
 
 /**
@@ -86,6 +96,9 @@ export function needsOf(ruleIds: readonly string[]): Needs | null {
  * as `go`: again, more, never less.
  */
 const GO_TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\bgo\b/g;
+
+/** A Lock or RLock call, anywhere in the text. */
+const LOCK_TEXT = /\.R?Lock\(\)/;
 
 /** Whether the text has a `go` keyword outside comments and literals: a possible `go_statement`. */
 export function hasGoKeyword(text: string): boolean {
@@ -109,6 +122,8 @@ export function mayContain(type: string, text: string): boolean {
 /** Whether one file, by its text alone, can make its package reportable. */
 export function fileMayReport(text: string, needs: Needs): boolean {
   for (const lit of needs.literals) if (text.includes(lit)) return true;
+  // In a comment or a string too: more parses, never a finding less.
+  if (needs.lockCall && LOCK_TEXT.test(text)) return true;
   return needs.goStatement && hasGoKeyword(text);
 }
 
