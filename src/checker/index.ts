@@ -76,8 +76,11 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
   return findRoots(pkg).roots;
 }
 
-/** The group roots, and the functions that reach a `go` statement through package-local calls (by declKey). */
-function findRoots(pkg: PackageSemantics): { roots: Node[]; starts: Set<string> } {
+/**
+ * The group roots; the callers rooted for sync-leak alone; the functions that
+ * reach a `go` statement through package-local calls (by declKey).
+ */
+function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
   const roots: Node[] = [];
   const seen = new Set<string>();
   for (const { node } of pkg.allNodesOfType('go_statement')) {
@@ -90,7 +93,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; starts: Set<string> 
     roots.push(top);
   }
   const callers = callerRoots(pkg, roots);
-  return { roots: [...roots, ...callers.roots], starts: callers.starts };
+  return { roots: [...roots, ...callers.roots], syncRoots: callers.syncRoots, starts: callers.starts };
 }
 
 /**
@@ -98,7 +101,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; starts: Set<string> 
  * (`TestX` calling `s.Start()` which has the `go`) and make a channel
  * there, or call a function that starts none and makes one.
  */
-function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; starts: Set<string> } {
+function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
   const key = (n: Node) => declKey(pkg, n);
   const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
   const declName = (d: Node) => d.childForFieldName('name')?.text ?? '';
@@ -154,7 +157,14 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; st
   const have = new Set(direct.map(key));
   const makers = new Set(decls.filter((d) => !starts.has(key(d)) && fromAbove(d)).map(declName));
   const above = new Set(callersOf(makers).filter(([, c]) => !starts.has(key(c)) && fromAbove(c)).map(([from]) => key(from)));
-  return { roots: decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !isProgramLifetime(pkg, d) && (fromAbove(d) || above.has(key(d)))), starts };
+  const callers = decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !isProgramLifetime(pkg, d));
+  const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)));
+  // For sync-leak, the same for a condition variable or WaitGroup made above the goroutines that
+  // wait on it or count on it (`p := &Plugin{cond: sync.NewCond(&mu)}; testActive(p)`): both are
+  // rarer than locks, which a caller taking one would make every caller of a locking method.
+  const chosen = new Set(roots);
+  const syncRoots = callers.filter((d) => !chosen.has(d) && /\bsync\.(?:NewCond\(|WaitGroup\b)/.test(d.text));
+  return { roots, syncRoots, starts };
 }
 
 /** Where a declaration is, as the root sets key it: file index and offset. */
@@ -236,6 +246,9 @@ function isLockCall(call: Node): boolean {
   return (name === 'Lock' || name === 'RLock') && (call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0;
 }
 
+/** What sync-leak reports: a goroutine stuck on a lock, a WaitGroup or a Cond. */
+const SYNC_KINDS = new Set<Leak['kind']>(['lock', 'rlock', 'wgwait', 'condwait']);
+
 function run(pkg: PackageSemantics): CheckerResult {
   const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0, steps: 0 };
   // Only channels made in the group (and, when asked, its locks, WaitGroups and Conds) can be proven stuck.
@@ -244,16 +257,18 @@ function run(pkg: PackageSemantics): CheckerResult {
   const m = new Machine(pkg);
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
-  const { roots, starts } = findRoots(pkg);
-  // Asked for locks, a function that starts no goroutine and takes a lock it may already hold is a group of its own.
-  const relock = new Set(sync ? relockRoots(pkg, m, new Set([...starts, ...roots.map((r) => declKey(pkg, r))])) : []);
-  for (const root of [...roots, ...relock]) {
+  const { roots, syncRoots, starts } = findRoots(pkg);
+  // Asked for locks: the callers that make a Cond or WaitGroup for the goroutines below, and a
+  // function that starts no goroutine and takes a lock it may already hold, are groups of their own.
+  const syncOnly = new Set(sync ? [...syncRoots, ...relockRoots(pkg, m, new Set([...starts, ...roots.map((r) => declKey(pkg, r))]))] : []);
+  for (const root of [...roots, ...syncOnly]) {
     const f = m.fnOf(root);
     const channels = m.makesChannel(f);
     if (!channels && !(sync && m.waitsOnSync(f))) continue;
     // A group explored for its locks alone follows the calls that may take them; one with channels
-    // explores as the channel rules always have, so turning sync-leak on changes none of theirs.
-    m.trackLocks = !channels || relock.has(root);
+    // explores as the channel rules always have, so turning sync-leak on changes none of theirs
+    // (and a group rooted for sync-leak reports only what sync-leak reports).
+    m.trackLocks = !channels || syncOnly.has(root);
     const t0 = trace ? Date.now() : 0;
     let r;
     try {
@@ -279,6 +294,7 @@ function run(pkg: PackageSemantics): CheckerResult {
     if (r.bound) out.boundedBy[r.bound]++;
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
+      if (syncOnly.has(root) && !SYNC_KINDS.has(leak.kind)) continue;
       // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.
       if (leak.chans.length === 1 && within(m.sites[leak.chans[0]!.site]!, m.sites[leak.opSite]!)) continue;
       bySite.add(leak.opSite);
