@@ -41,6 +41,7 @@ export default defineRule({
       scheduleForgotten: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without sending on or closing it',
       scheduleUnclosed: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without closing it',
       scheduleStuck: '{who} blocks forever receiving from {ch}: no goroutine that can send on or close it is left running',
+      scheduleNil: '{who} blocks forever receiving from {ch}, which is nil: nothing ever makes it, and a nil channel is never ready',
     },
     docs: {
       whatItFinds: 'A receive (`<-c`, `v, ok := <-c`, `for range c`, or a `select` whose only case is that receive) in a goroutine on a channel made by the function that started it, where the function can return without sending the value (or, for `range`, without closing the channel).',
@@ -142,10 +143,10 @@ function createFromChecker(ctx: RuleContext): Visitors {
   const report = (decl: Node) => {
     for (const leak of leaks()) {
       if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
-      const { who, ch, exit, steps, related } = leakEvidence(leak);
+      const { who, ch, exit, nil, steps, related } = leakEvidence(leak);
       ctx.report({
         node: reportedNode(leak),
-        messageId: exit ? (leak.kind === 'range' ? 'scheduleUnclosed' : 'scheduleForgotten') : 'scheduleStuck',
+        messageId: nil ? 'scheduleNil' : exit ? (leak.kind === 'range' ? 'scheduleUnclosed' : 'scheduleForgotten') : 'scheduleStuck',
         data: { who, ch, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0 },
         steps,
         related,

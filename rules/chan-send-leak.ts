@@ -44,6 +44,7 @@ export default defineRule({
       scheduleEarly: '{who} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} before receiving',
       schedulePartial: '{who} blocks forever sending on {ch} ({cap}): {owner} returns at line {exitLine} after receiving {received}',
       scheduleStuck: '{who} blocks forever sending on {ch} ({cap}): no goroutine that can receive from it is left running',
+      scheduleNil: '{who} blocks forever sending on {ch}, which is nil: nothing ever makes it, and a nil channel is never ready',
     },
     docs: {
       whatItFinds: 'A send in a goroutine on a channel made by the function that started it, where the buffer does not hold every value sent and the function can return (early error return, a `select` on a timeout or `ctx.Done()`, a `break` out of the receive loop, one receive for many senders) before receiving them all.',
@@ -140,16 +141,16 @@ function createFromChecker(ctx: RuleContext): Visitors {
   const report = (decl: Node) => {
     for (const leak of leaks()) {
       if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
-      const { who, ch, exit, steps, related } = leakEvidence(leak);
+      const { who, ch, exit, nil, steps, related } = leakEvidence(leak);
       const cap = leak.chans.length === 1 ? (leak.chans[0]!.cap === 0 ? 'unbuffered' : `buffer ${leak.chans[0]!.cap}`) : 'channels';
       const node = reportedNode(leak);
       ctx.report({
         node,
-        messageId: exit ? (exit.matched ? 'schedulePartial' : 'scheduleEarly') : 'scheduleStuck',
+        messageId: nil ? 'scheduleNil' : exit ? (exit.matched ? 'schedulePartial' : 'scheduleEarly') : 'scheduleStuck',
         data: { who, ch, cap, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0, received: exit?.matched ?? 0 },
         steps,
         related,
-        fix: bufferFixFor(pkg, leak),
+        ...(nil ? {} : { fix: bufferFixFor(pkg, leak) }),
       });
     }
   };

@@ -1640,4 +1640,57 @@ func Race() {
 `, { sync: true });
     expect(lines(r.leaks)).toEqual([14, 19]);
   });
+
+  it('reports a goroutine on a channel nothing ever made (nil), not one the search took for nil or Background().Done()', () => {
+    const r = check(`package p
+
+import "context"
+
+type server struct {
+	quit chan struct{}
+	jobs chan int
+}
+
+func newServer() *server { return &server{jobs: make(chan int)} }
+
+func (s *server) loop() {
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-s.jobs:
+		}
+	}
+}
+
+func Start() {
+	s := newServer()
+	go s.loop()
+	s.jobs <- 1
+}
+
+func Declared() {
+	var ch chan int
+	go func() { ch <- 1 }()
+}
+
+func Checked(ch chan int) {
+	go func() {
+		if ch == nil {
+			return
+		}
+		<-ch
+	}()
+}
+
+func Forever() {
+	ctx := context.Background()
+	go func() { <-ctx.Done() }()
+}
+`);
+    // loop's select waits on s.jobs (made) and s.quit (never made): once Start has sent its one
+    // job and returned, nothing can send on jobs, and quit is nil. Declared sends on a nil channel.
+    expect(lines(r.leaks)).toEqual([14, 30]);
+    expect(scheduleText(r.leaks[1]!.steps)).toMatch(/func: blocks sending on a nil channel \(30\)$/);
+  });
 });

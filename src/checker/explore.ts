@@ -600,15 +600,20 @@ function panics(st: State, p: Proc): boolean {
   return n.t === 'close' && n.ch.k === 'nil';
 }
 
+function guessedNil(v: Val): boolean {
+  return v.k === 'nil' && !!v.g;
+}
+
 /** Whether something outside the group (a timer, a context, a channel that escaped) may still complete the goroutine's wait. */
 function canBeWoken(st: State, p: Proc): boolean {
   const n = p.need!;
   const open = (v: Val) => v.k === 'unk' || (v.k === 'chan' && st.chans[v.id]!.esc);
   switch (n.t) {
-    // A nil channel here is usually one the model refined from an unknown (`if ch == nil`):
-    // not a proof that the program blocks, so the goroutine is not counted as stuck.
-    case 'send': case 'recv': return open(n.ch) || n.ch.k === 'nil';
-    case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch)) || (n.cases.length > 0 && n.cases.every((c) => c.ch.k === 'nil'));
+    // A nil channel the model refined from an unknown (`if ch == nil`) is a guess, not a proof
+    // that the program blocks: the goroutine is not counted as stuck. One that is nil because
+    // nothing ever made it (`var ch chan int`, a field never set) blocks forever.
+    case 'send': case 'recv': return open(n.ch) || guessedNil(n.ch);
+    case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch)) || (n.cases.length > 0 && n.cases.every((c) => c.ch.k === 'nil') && n.cases.some((c) => guessedNil(c.ch)));
     case 'lock': case 'rlock': return n.m.k !== 'mu' || !!st.mus[n.m.id]!.esc;
     case 'wgwait': return n.wg.k !== 'wg' || Number.isNaN(st.wgs[n.wg.id]);
     case 'condwait': return !n.reg || n.cond.k !== 'obj' || st.objs[n.cond.id]!.esc;

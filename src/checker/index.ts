@@ -10,7 +10,7 @@ import type { Node } from '../semantics/syntax.js';
 import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
-import { ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
+import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { explore, porStats, stepHistogram, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
@@ -153,7 +153,7 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; sy
   // group is stepped over, so a test that calls a helper without arguments would explore
   // nothing. (Counting a lock taken above as well, for sync-leak, found one more GoKer kernel
   // but tripled minio's groups.)
-  const fromAbove = (n: Node) => /\bmake\(\s*chan\b/.test(n.text);
+  const fromAbove = (n: Node) => CHANNEL_MADE.test(n.text);
   const have = new Set(direct.map(key));
   const makers = new Set(decls.filter((d) => !starts.has(key(d)) && fromAbove(d)).map(declName));
   const above = new Set(callersOf(makers).filter(([, c]) => !starts.has(key(c)) && fromAbove(c)).map(([from]) => key(from)));
@@ -253,7 +253,7 @@ function run(pkg: PackageSemantics): CheckerResult {
   const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0, steps: 0 };
   // Only channels made in the group (and, when asked, its locks, WaitGroups and Conds) can be proven stuck.
   const sync = syncWanted.has(pkg);
-  if (!pkg.files.some((f) => f.text.includes('make(chan') || f.text.includes('make( chan') || (sync && SYNC_WAIT.test(f.text)))) return out;
+  if (!pkg.files.some((f) => /\bchan\b/.test(f.text) || (sync && SYNC_WAIT.test(f.text)))) return out;
   const m = new Machine(pkg);
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
@@ -350,13 +350,18 @@ export function reportedNode(leak: LeakReport): Node {
 /** What both channel rules report for a leak: who is stuck, on what, the schedule and the related places. */
 export function leakEvidence(leak: LeakReport): {
   who: string; ch: string; exit: ReturnType<typeof partnerExit>;
+  /** The goroutine waits on a nil channel (declared, never made): nothing can ever make it ready. */
+  nil: boolean;
   steps: { node: Node; message: string; thread: string }[]; related: { node: Node; message: string }[];
 } {
-  const exit = partnerExit(leak);
+  const nil = leak.chans.length === 0 && leak.kind !== 'lock' && leak.kind !== 'rlock' && leak.kind !== 'wgwait' && leak.kind !== 'condwait';
+  // On a nil channel no one is its partner: the goroutine is stuck whoever returns.
+  const exit = nil ? null : partnerExit(leak);
   return {
     who: leak.goStmt ? `goroutine started at line ${lineOf(leak.goStmt)}` : leak.proc,
-    ch: leak.chans.map((c) => c.name).join(' or '),
+    ch: nil ? channelText(leak.op) : leak.chans.map((c) => c.name).join(' or '),
     exit,
+    nil,
     steps: leak.steps.map((s) => ({ node: s.node, message: s.message, thread: s.thread })),
     related: [
       ...leak.makeNodes.map((n, i) => ({ node: n, message: `${leak.chans[i]!.name} is made here` })),
@@ -364,6 +369,16 @@ export function leakEvidence(leak: LeakReport): {
       ...(exit ? [{ node: exit.node, message: `${exit.owner} returns here` }] : []),
     ],
   };
+}
+
+/** The channel expression of a send, receive or range (`ch` of `<-ch`), or the select for a select. */
+function channelText(op: Node): string {
+  const n = op.type === 'send_statement' ? op.childForFieldName('channel')
+    : op.type === 'unary_expression' ? op.childForFieldName('operand')
+    : op.type === 'range_clause' ? op.childForFieldName('right')
+    : op.type === 'receive_statement' ? op.childForFieldName('right')?.childForFieldName('operand')
+    : null;
+  return n ? n.text.split('\n')[0]!.slice(0, 60) : 'every channel of the select';
 }
 
 function within(inner: Node, outer: Node): boolean {

@@ -28,10 +28,12 @@ import type { Binding } from '../semantics/scopes.js';
 import { evalCount } from '../semantics/channels.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
-import { cloneState, compact, stateKey, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
+import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
+/** A channel made (`make(chan T)`) or declared as a variable (`var ch chan T`, nil until assigned), in a function's text. */
+export const CHANNEL_MADE = /\bmake\(\s*chan\b|\bvar\s+\w+(?:\s*,\s*\w+)*\s+(?:<-\s*)?chan\b/;
 /** A call of Lock or RLock, in a function's text. */
 export const LOCK_CALL = /\.R?Lock\(\)/;
 
@@ -499,9 +501,37 @@ export class Machine {
 
   private readonly makes = new Map<number, boolean>();
 
-  /** Whether a function, or a package-local function it calls, makes a channel: a group without one has nothing to prove. */
+  /**
+   * Whether a function, or a package-local function it calls, makes a
+   * channel or declares one it never makes (`var ch chan T`: nil, on which a
+   * goroutine blocks forever): a group without either has nothing to prove.
+   */
   makesChannel(f: number): boolean {
-    return this.throughCalls(this.makes, f, (node) => /\bmake\(\s*chan\b/.test(node.text));
+    return this.throughCalls(this.makes, f, (node) => CHANNEL_MADE.test(node.text) || this.buildsChannelHolder(node));
+  }
+
+  private chanHolders: Set<string> | null = null;
+
+  /**
+   * Whether a function builds a value of a package struct type with a
+   * channel field (`&Server{}`, `new(Server)`, `var s Server`): a field the
+   * group never sets is a nil channel.
+   */
+  private buildsChannelHolder(node: Node): boolean {
+    if (!this.chanHolders) {
+      this.chanHolders = new Set();
+      for (const [type, fields] of this.pkg.structFields) {
+        if ([...fields.values()].some((t) => t?.type === 'channel_type')) this.chanHolders.add(type);
+      }
+    }
+    if (!this.chanHolders.size) return false;
+    for (const t of node.descendantsOfType(['composite_literal', 'call_expression', 'var_spec'])) {
+      const type = t.type === 'composite_literal' ? t.childForFieldName('type')
+        : t.type === 'var_spec' ? t.childForFieldName('type')
+        : t.childForFieldName('function')?.text === 'new' ? t.childForFieldName('arguments')?.namedChild(0) : null;
+      if (type?.type === 'type_identifier' && this.chanHolders.has(type.text)) return true;
+    }
+    return false;
   }
 
   /**
@@ -1899,7 +1929,7 @@ export class Machine {
         for (const [x, y] of [[l, r], [r, l]] as const) {
           if (x.cell === undefined || x.v.k !== 'unk') continue;
           if (op === '==' || op === '!=') {
-            if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
+            if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, GUESSED_NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
             if (y.v.k === 'int' || y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
@@ -2123,7 +2153,10 @@ export class Machine {
     }
     if (sel) {
       const recv = this.ev(c, sel.operand);
-      if (recv.k === 'obj' && c.st.objs[recv.id]!.type === BACKGROUND) return sel.field === 'Done' || sel.field === 'Err' ? NIL : UNK;
+      // Background's Done is nil: a select case on it never fires. A goroutine waiting on it alone is
+      // not reported (GUESSED_NIL): one handed context.Background() is usually meant to run as long
+      // as the program does.
+      if (recv.k === 'obj' && c.st.objs[recv.id]!.type === BACKGROUND) return sel.field === 'Done' ? GUESSED_NIL : sel.field === 'Err' ? NIL : UNK;
       const rt = recv.k === 'obj' ? c.st.objs[recv.id]!.type : null;
       if (recv.k === 'obj' && (rt === TEST_CONTEXT || rt === CANCEL_CONTEXT)) return sel.field === 'Done' ? c.st.cells[c.st.objs[recv.id]!.fields['done']!]! : UNK;
     }

@@ -18,7 +18,8 @@ export type Val =
   | { k: 'bool'; v: boolean }
   /** A string constant (a literal without escapes, a `const`, their concatenation). */
   | { k: 'str'; v: string }
-  | { k: 'nil' }
+  /** nil; `g`: a guess, an unknown the search took to be nil on one arm of `x == nil`. */
+  | { k: 'nil'; g?: 1 }
   /** A channel made by a `make` the group executed. */
   | { k: 'chan'; id: number }
   /** A struct value or pointer made in the group (`&T{}`, `new(T)`, `var t T`). */
@@ -191,6 +192,8 @@ export const GONE = -1;
 
 export const UNK: Val = { k: 'unk' };
 export const NIL: Val = { k: 'nil' };
+/** nil taken for an unknown on one arm of `x == nil`. */
+export const GUESSED_NIL: Val = { k: 'nil', g: 1 };
 
 /**
  * The state renumbered canonically: cells, objects, channels, mutexes,
