@@ -1693,4 +1693,112 @@ func Forever() {
     expect(lines(r.leaks)).toEqual([14, 30]);
     expect(scheduleText(r.leaks[1]!.steps)).toMatch(/func: blocks sending on a nil channel \(30\)$/);
   });
+
+  it('keeps entries stored under keys it cannot compute: a range reaches them, a lookup hands them out', () => {
+    const r = check(`package p
+
+type hub struct {
+	subs map[string]chan int
+}
+
+func (h *hub) add(id string) chan int {
+	ch := make(chan int)
+	h.subs[id] = ch
+	return ch
+}
+
+func (h *hub) closeAll() {
+	for _, ch := range h.subs {
+		close(ch)
+	}
+}
+
+func Run(a, b string) {
+	h := &hub{subs: map[string]chan int{}}
+	c1 := h.add(a)
+	c2 := h.add(b)
+	go func() { <-c1 }()
+	go func() { <-c2 }()
+	h.closeAll()
+}
+
+func Leak(a, b string) {
+	h := &hub{subs: map[string]chan int{}}
+	c1 := h.add(a)
+	go func() { <-c1 }()
+}
+
+func Lookup(a string) {
+	h := &hub{subs: map[string]chan int{}}
+	h.add(a)
+	go func() { <-h.subs[a] }()
+	close(h.subs[a])
+}
+`);
+    // Run's closeAll ranges over both subscribers and closes them; Leak's subscriber is left
+    // waiting; Lookup's lookup by an unknown key may be any entry, so the entries go outside.
+    expect(lines(r.leaks)).toEqual([31]);
+  });
+
+  it('locks through a mutex embedded in an anonymous struct field', () => {
+    const r = check(`package p
+
+import "sync"
+
+type store struct {
+	mu struct {
+		sync.RWMutex
+		n int
+	}
+}
+
+func (s *store) read() {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.peek()
+}
+
+func (s *store) peek() {
+	s.mu.RLock()
+	s.mu.RUnlock()
+}
+
+func (s *store) write() {
+	s.mu.Lock()
+	s.mu.n++
+	s.mu.Unlock()
+}
+
+func Race() {
+	s := &store{}
+	go s.read()
+	go s.write()
+}
+`, { sync: true });
+    // read holds the read lock, write waits for the write lock, and peek's RLock waits behind it.
+    expect(lines(r.leaks)).toEqual([19, 24]);
+  });
+
+  it('takes printing and testing reports as keeping nothing they are handed', () => {
+    const r = check(`package p
+
+import (
+	"fmt"
+	"log"
+	"testing"
+)
+
+type job struct{ done chan struct{} }
+
+func Run(t *testing.T) {
+	j := &job{done: make(chan struct{})}
+	fmt.Println(j)
+	log.Printf("%v", j.done)
+	t.Logf("%v", j)
+	go func() { <-j.done }()
+}
+`, { file: 'p_test.go' });
+    // Printed, j and its channel are still the group's alone: the goroutine waits forever.
+    expect(lines(r.leaks)).toEqual([16]);
+  });
 });

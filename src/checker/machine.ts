@@ -34,6 +34,24 @@ import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type D
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
 /** A channel made (`make(chan T)`) or declared as a variable (`var ch chan T`, nil until assigned), in a function's text. */
 export const CHANNEL_MADE = /\bmake\(\s*chan\b|\bvar\s+\w+(?:\s*,\s*\w+)*\s+(?:<-\s*)?chan\b/;
+/**
+ * Standard-library functions that keep none of their arguments (by package
+ * path, a pattern of names): printing (fmt.Errorf's %w keeps its operand, so
+ * it is not here), unsafe's conversions, strings, strconv, math.
+ */
+const KEEPS_NOTHING: Record<string, RegExp> = {
+  fmt: /^(?:S|F)?Print(?:f|ln)?$/,
+  log: /^(?:Print|Fatal|Panic)(?:f|ln)?$/,
+  unsafe: /^/,
+  strings: /^/,
+  strconv: /^/,
+  math: /^/,
+  errors: /^Is$/,
+};
+/** The methods of testing.T/B/F that report and keep nothing (Fatal and Skip also end the test; that is handled where the call is a statement). */
+const TESTING_REPORTS = new Set(['Log', 'Logf', 'Error', 'Errorf', 'Fatal', 'Fatalf', 'Skip', 'Skipf']);
+/** The type of an object of an anonymous struct type, followed by the site of its struct_type node. */
+const ANON_STRUCT = '#anon:';
 /** A call of Lock or RLock, in a function's text. */
 export const LOCK_CALL = /\.R?Lock\(\)/;
 
@@ -65,6 +83,8 @@ const ATOMIC_INTS = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr']);
 const MAX_SLICE = 8;
 /** Entries a map made in the group may hold before it is any map. */
 const MAX_MAP = 8;
+/** Entries a map keeps under keys the model cannot compute (a registry's first subscribers) before it opens. */
+const UNKNOWN_KEYS = 3;
 
 export interface FnInfo {
   node: Node;
@@ -555,10 +575,30 @@ export class Machine {
     if (r === undefined) {
       const isSync = (t: Node) => ['Mutex', 'RWMutex', 'WaitGroup'].includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
       r = [...(this.pkg.structFields.get(type)?.values() ?? [])].some(isSync)
-        || ['Mutex', 'RWMutex', 'WaitGroup'].some((f) => { const e = embeddedSync(this.pkg, type, f); return !!e && e.parent?.type !== 'pointer_type'; });
+        || ['Mutex', 'RWMutex', 'WaitGroup'].some((f) => { const e = this.embeddedSync(type, f); return !!e && e.parent?.type !== 'pointer_type'; });
       this.lockables.set(type, r);
     }
     return r;
+  }
+
+  /**
+   * The `sync.Mutex`/`RWMutex`/`WaitGroup` type node a struct type embeds as
+   * `field`, for a named struct type or an anonymous one (`mu struct {
+   * sync.RWMutex; ... }`, an object of type `#anon:<site>`). Null if none.
+   */
+  embeddedSync(type: string | null, field: string): Node | null {
+    if (!type) return null;
+    const anon = type.startsWith(ANON_STRUCT) ? this.sites[Number(type.slice(ANON_STRUCT.length))] : null;
+    const g = anon ? null : this.pkg.globals.get(type);
+    const st = anon ?? (g?.kind === 'type' ? g.type : null);
+    if (st?.type !== 'struct_type') return null;
+    for (const fd of st.descendantsOfType('field_declaration')) {
+      if (fd.parent?.parent?.startIndex !== st.startIndex || fd.childrenForFieldName('name').length) continue;
+      let t = fd.childForFieldName('type');
+      if (t?.type === 'pointer_type') t = t.namedChild(0);
+      if (t?.type === 'qualified_type' && t.childForFieldName('name')?.text === field && this.pkg.importPathOf(t.childForFieldName('package')!, 'sync')) return t;
+    }
+    return null;
   }
 
   private readonly syncWaits = new Map<number, boolean>();
@@ -693,8 +733,14 @@ export class Machine {
   // ---------------------------------------------------------------- maps
   // A map made in the group is an object of type `#map:<site of its type>`
   // whose fields are its entries, keyed `i<n>`/`b<0|1>`/`s<text>` while the keys
-  // are known integers, booleans or string constants. Any other key, or escaping, makes it open
-  // (`#mapx:`): entries from outside, reads unknown, range any number of times.
+  // are known integers, booleans or string constants. An entry stored under a
+  // key the model cannot compute (`subs[id] = ch`) is kept as `u<n>`, a key of
+  // its own (distinct keys, as a registry's are): a range visits it with the
+  // others, so a shutdown that ranges over the map and closes every channel
+  // reaches the goroutines waiting on them. A lookup or delete that could hit
+  // such an entry cannot say which: the entries' values go to the outside.
+  // Escaping, or an unknown key deleted, makes the map open (`#mapx:`): entries
+  // from outside, reads unknown, range any number of times.
 
   newMap(st: State, typeNode: Node | null): Val & { k: 'obj' } {
     const o = this.newObj(st, `#map:${typeNode ? this.site(typeNode) : -1}`) as Val & { k: 'obj' };
@@ -714,6 +760,30 @@ export class Machine {
   openMap(st: State, id: number): void {
     const o = st.objs[id]!;
     if (o.type) o.type = o.type.replace(/^#map:/, '#mapx:');
+    this.spillUnknownKeys(st, id);
+  }
+
+  /** The values stored under keys the model could not compute, handed to the outside: a read by key may return any of them. */
+  spillUnknownKeys(st: State, id: number): void {
+    const o = st.objs[id]!;
+    for (const [k, cell] of Object.entries(o.fields)) if (k[0] === 'u') this.escape(st, st.cells[cell]!);
+  }
+
+  /** Whether a map holds entries under keys the model could not compute. */
+  private hasUnknownKeys(st: State, id: number): boolean {
+    return Object.keys(st.objs[id]!.fields).some((k) => k[0] === 'u');
+  }
+
+  /**
+   * A new entry's key for a key the model cannot compute, or null (the map
+   * then opens): when the value holds nothing of the group (kept, it would
+   * only make a loop's iterations differ), or past a few such entries.
+   */
+  private unknownKey(st: State, id: number, v: Val): string | null {
+    if (this.untracked(st, v)) return null;
+    const keys = Object.keys(st.objs[id]!.fields);
+    const n = keys.filter((k) => k[0] === 'u').length;
+    return keys.length >= MAX_MAP || n >= UNKNOWN_KEYS ? null : `u${n}`;
   }
 
   mapKey(k: Val): string | null {
@@ -724,6 +794,7 @@ export class Machine {
   }
 
   keyVal(key: string): Val {
+    if (key[0] === 'u') return UNK;
     return key[0] === 'i' ? { k: 'int', v: Number(key.slice(1)) } : key[0] === 's' ? { k: 'str', v: key.slice(1) } : { k: 'bool', v: key === 'b1' };
   }
 
@@ -737,6 +808,7 @@ export class Machine {
       if (n === undefined) { n = this.strKeys.size; this.strKeys.set(key, n); }
       return 2 ** 40 + n;
     }
+    if (key[0] === 'u') return 2 ** 41 + Number(key.slice(1));
     return key[0] === 'i' ? Number(key.slice(1)) : key === 'b1' ? 1 : 0;
   }
 
@@ -821,7 +893,8 @@ export class Machine {
       case 'pointer_type': case 'slice_type': case 'map_type': case 'channel_type': case 'function_type': case 'interface_type':
         return NIL;
       case 'parenthesized_type': return this.zeroOf(st, t.namedChild(0), depth + 1);
-      case 'struct_type': return this.newObj(st, null);
+      // An anonymous struct (`mu struct { sync.RWMutex; ... }`): typed by where it is declared, for its embedded lock.
+      case 'struct_type': return this.newObj(st, `${ANON_STRUCT}${this.site(t)}`);
       case 'qualified_type': {
         const q = this.pkg.qualifiedName(t, 'sync');
         if (q?.name === 'Mutex' || q?.name === 'RWMutex') { st.mus.push({ w: 0, r: 0 }); return { k: 'mu', id: st.mus.length - 1 }; }
@@ -1643,7 +1716,7 @@ export class Machine {
       }
       const m = this.mapOf(c.st, o.v);
       if (m && !m.open) {
-        const key = this.mapKey(i);
+        const key = this.mapKey(i) ?? this.unknownKey(c.st, m.id, v);
         if (key) {
           const obj = c.st.objs[m.id]!;
           const cell = obj.fields[key];
@@ -1752,7 +1825,7 @@ export class Machine {
             const m = this.pkg.methods.get(`${obj.type}.${sel.field}`);
             if (m) return { v: { k: 'fn', f: this.fnOf(m), env: null, recv: o } };
           }
-          const zero = ft ? this.zeroOf(c.st, ft) : embeddedSync(this.pkg, obj.type, sel.field) ? this.zeroOf(c.st, embeddedSync(this.pkg, obj.type, sel.field)) : UNK;
+          const zero = ft ? this.zeroOf(c.st, ft) : this.embeddedSync(obj.type, sel.field) ? this.zeroOf(c.st, this.embeddedSync(obj.type, sel.field)) : UNK;
           cell = this.newCell(c.st, obj.esc && (zero.k === 'nil' || zero.k === 'unk') ? UNK : zero);
           obj.fields[sel.field] = cell;
         }
@@ -1828,6 +1901,7 @@ export class Machine {
           const cell = key ? c.st.objs[m.id]!.fields[key] : undefined;
           let r: Val[];
           if (cell !== undefined) r = [c.st.cells[cell]!, { k: 'bool', v: true }];
+          else if (!m.open && this.hasUnknownKeys(c.st, m.id)) { this.spillUnknownKeys(c.st, m.id); r = [UNK, UNK]; }
           else if (!m.open && key) r = [this.zeroOf(c.st, m.valueType), { k: 'bool', v: false }];
           else r = [UNK, UNK];
           return multi ? { k: 'tup', vs: r } : r[0]!;
@@ -1987,8 +2061,8 @@ export class Machine {
       for (const x of elems) {
         const kn = x.type === 'keyed_element' ? x.childForFieldName('key') ?? x.namedChildren[0] : null;
         const kx = kn?.type === 'literal_element' ? kn.namedChild(0) : kn;
-        const key = kx ? this.mapKey(this.ev(c, kx)) : null;
         const v = valueOf(x);
+        const key = (kx ? this.mapKey(this.ev(c, kx)) : null) ?? this.unknownKey(c.st, m.id, v);
         if (key) obj.fields[key] = this.newCell(c.st, v);
         else { this.openMap(c.st, m.id); this.escape(c.st, v); }
       }
@@ -2162,6 +2236,8 @@ export class Machine {
     }
     const { fn, args: vals } = this.callee(c, e);
     if (fn) throw new NeedSignal({ t: 'call', key, fn, args: vals });
+    // A test's report (`t.Errorf("%v", s)`) formats what it is handed and keeps none of it.
+    if (sel && TESTING_REPORTS.has(sel.field) && this.isTestingT(sel.operand)) { this.formatOperands(c, sel.field, args, key); return UNK; }
     // Code outside the model: it may keep or use whatever it is handed, and unlock a mutex
     // handed to it as such (`release(&c.mu)`, a sync.Locker).
     for (const v of vals) { this.escape(c.st, v); if (v.k === 'mu') c.st.mus[v.id]!.esc = 1; }
@@ -2184,7 +2260,7 @@ export class Machine {
       for (const field of ['Mutex', 'RWMutex', 'WaitGroup']) {
         // Only the embedded value's own methods are promoted through it: `c.f()` on a struct
         // embedding a Mutex calls the func in field f.
-        if (!SYNC_METHODS[field]!.has(method) || !embeddedSync(this.pkg, type, field)) continue;
+        if (!SYNC_METHODS[field]!.has(method) || !this.embeddedSync(type, field)) continue;
         const fv = this.evRefField(c, v, field);
         if (fv.k === 'mu' || fv.k === 'wg') return fv;
       }
@@ -2196,7 +2272,7 @@ export class Machine {
     const obj = c.st.objs[o.id]!;
     let cell = obj.fields[field];
     if (cell === undefined) {
-      cell = this.newCell(c.st, this.zeroOf(c.st, embeddedSync(this.pkg, obj.type, field)));
+      cell = this.newCell(c.st, this.zeroOf(c.st, this.embeddedSync(obj.type, field)));
       obj.fields[field] = cell;
     }
     return c.st.cells[cell]!;
@@ -2245,7 +2321,7 @@ export class Machine {
         if (v.k === 'slice') return { k: 'int', v: v.n };
         if (v.k === 'nil') return { k: 'int', v: 0 };
         const m = this.mapOf(c.st, v);
-        if (m) return m.open ? UNK : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
+        if (m) return m.open ? UNK : this.hasUnknownKeys(c.st, m.id) ? { k: 'unk', nn: 1, pos: 1 } : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
         if (v.k === 'unk' && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
         return UNK;
       }
@@ -2289,7 +2365,8 @@ export class Machine {
         const m = this.mapOf(c.st, mv);
         if (m && !m.open) {
           const key = this.mapKey(k);
-          if (key) delete c.st.objs[m.id]!.fields[key];
+          // A key the model cannot compute, or any key where entries are under such keys: which entry goes is not known.
+          if (key && !this.hasUnknownKeys(c.st, m.id)) delete c.st.objs[m.id]!.fields[key];
           else this.openMap(c.st, m.id);
         }
         return NIL;
@@ -2381,6 +2458,9 @@ export class Machine {
     // context.Background() is never cancelled: its Done channel is nil.
     if (path === 'context' && (name === 'Background' || name === 'TODO')) return this.newObj(c.st, BACKGROUND);
     if (path === 'fmt' || path === 'log') this.formatOperands(c, name, args, key);
+    // Functions that read their arguments and keep none of them: printing, conversions, string and
+    // number helpers. Handed a value, they cannot close, send on or unlock anything of it later.
+    if (KEEPS_NOTHING[path]?.test(name)) { for (const a of args) this.ev(c, a); return UNK; }
     if ((path === 'errors' && name === 'New') || (path === 'fmt' && name === 'Errorf')) {
       // A new error value each call (fmt.Errorf's %w keeps its operand: the arguments go outside).
       for (const a of args) this.escape(c.st, this.ev(c, a));
@@ -2422,7 +2502,7 @@ export class Machine {
    * before the call; the others change nothing the search looks at.
    */
   private formatOperands(c: Ctx, name: string, args: Node[], key: string): void {
-    const f = /^(?:Print|Sprint|Fprint|Append|Fatal|Panic)(ln|f)?$/.exec(name) ?? (name === 'Errorf' ? ['', 'f'] : null);
+    const f = /^(?:Print|Sprint|Fprint|Append|Fatal|Panic|Log|Error|Skip)(ln|f)?$/.exec(name);
     if (!f) return;
     let operands = args;
     if (f[1] === 'f' || name.startsWith('Fprint') || name.startsWith('Append')) {
@@ -2591,19 +2671,6 @@ function namedType(t: Node | null | undefined): string | null {
 }
 
 /** The type node of an embedded sync field (`sync.Mutex` embedded in T), or null. */
-function embeddedSync(pkg: PackageSemantics, type: string | null, field: string): Node | null {
-  if (!type) return null;
-  const g = pkg.globals.get(type);
-  const st = g?.kind === 'type' ? g.type : null;
-  if (st?.type !== 'struct_type') return null;
-  for (const fd of st.descendantsOfType('field_declaration')) {
-    if (fd.childrenForFieldName('name').length) continue;
-    let t = fd.childForFieldName('type');
-    if (t?.type === 'pointer_type') t = t.namedChild(0);
-    if (t?.type === 'qualified_type' && t.childForFieldName('name')?.text === field && pkg.importPathOf(t.childForFieldName('package')!, 'sync')) return t;
-  }
-  return null;
-}
 
 function compare(op: string, l: Val, r: Val, st?: State): boolean | null {
   if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) return null;
