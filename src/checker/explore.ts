@@ -86,7 +86,7 @@ export type SyncKind = 'lock' | 'rlock' | 'wgwait' | 'condwait';
  */
 export type BoundKind = 'states' | 'steps' | 'settle' | 'goroutines' | 'depth';
 
-interface Budget { steps: number; bounded: boolean; bound?: BoundKind }
+interface Budget { steps: number; max: number; bounded: boolean; bound?: BoundKind }
 
 export interface GroupResult {
   leaks: Leak[];
@@ -117,10 +117,11 @@ interface Trans {
   apply: (s: State) => { run: number[]; events: Event[] } | null;
 }
 
-export function explore(m: Machine, root: number): GroupResult {
+/** Explores the group rooted at `root`, within `maxSteps` local steps (all goroutines together). */
+export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): GroupResult {
   const init = emptyState();
   m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, [], -1, m.fns[root]!.name);
-  const budget: Budget = { steps: 0, bounded: false };
+  const budget: Budget = { steps: 0, max: maxSteps, bounded: false };
   const leaks = new Map<number, Leak>();
   // Breadth first: a bound cuts the deepest schedules, and each witness is a shortest one.
   const queue: (Pending | null)[] = settle(m, init, [0], null, budget);
@@ -226,8 +227,8 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       break;
     }
     if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
-    if (++budget.steps > MAX_TOTAL_STEPS || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
-      budget.bound = budget.steps > MAX_TOTAL_STEPS ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
+    if (++budget.steps > budget.max || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
+      budget.bound = budget.steps > budget.max ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
       if (TRACE) process.stderr.write(`  bound: ${budget.bound}\n`);
       budget.bounded = true;
       return out;

@@ -11,7 +11,7 @@ import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
-import { explore, porStats, stepHistogram, type BoundKind, type Leak } from './explore.js';
+import { explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -260,7 +260,8 @@ function run(pkg: PackageSemantics): CheckerResult {
   const { roots, syncRoots, starts } = findRoots(pkg);
   // Asked for locks: the callers that make a Cond or WaitGroup for the goroutines below, and a
   // function that starts no goroutine and takes a lock it may already hold, are groups of their own.
-  const syncOnly = new Set(sync ? [...syncRoots, ...relockRoots(pkg, m, new Set([...starts, ...roots.map((r) => declKey(pkg, r))]))] : []);
+  const relock = new Set(sync ? relockRoots(pkg, m, new Set([...starts, ...roots.map((r) => declKey(pkg, r))])) : []);
+  const syncOnly = new Set([...(sync ? syncRoots : []), ...relock]);
   for (const root of [...roots, ...syncOnly]) {
     const f = m.fnOf(root);
     const channels = m.makesChannel(f);
@@ -272,7 +273,8 @@ function run(pkg: PackageSemantics): CheckerResult {
     const t0 = trace ? Date.now() : 0;
     let r;
     try {
-      r = explore(m, f);
+      // A function that starts no goroutine has paths, not interleavings: a fifth of the budget.
+      r = explore(m, f, relock.has(root) ? MAX_TOTAL_STEPS / 5 : MAX_TOTAL_STEPS);
     } catch (e) {
       // Code nested thousands deep (generated, or fuzzed) is given up, as a group past the bound is.
       if (!(e instanceof ExprTooDeep)) throw e;
