@@ -53,7 +53,14 @@ function traceStep(m: Machine, st: State, pid: number) {
   stepHistogram.set(k, (stepHistogram.get(k) ?? 0) + 1);
 }
 /** A state to explore, with its visited-set key once computed (each is computed once). */
-interface Pending { st: State; trail: Trail | null; key?: string }
+interface Pending {
+  st: State;
+  trail: Trail | null;
+  key?: string;
+  /** The state this one was reached from, and this one's key with its loop counters left out (see counterCycle). */
+  up?: Pending;
+  shape?: string;
+}
 const keyOf = (n: Pending) => (n.key ??= stateKey(n.st));
 
 export interface Leak {
@@ -132,8 +139,12 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
     const pending = queue[head]!;
     const { st, trail } = pending;
     queue[head++] = null;
-    const key = keyOf(pending);
+    let key = keyOf(pending);
     if (visited.has(key)) continue;
+    if (counterCycle(m, pending)) {
+      key = pending.key = stateKey(st);
+      if (visited.has(key)) continue;
+    }
     visited.add(key);
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
@@ -156,7 +167,7 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
         if (!r) continue;
         let tr = trail;
         for (const e of r.events) tr = { ev: e, prev: tr };
-        next.push(...settle(m, s2, r.run, tr, budget));
+        for (const n of settle(m, s2, r.run, tr, budget)) { n.up = pending; next.push(n); }
         if (budget.bounded) break;
       }
       return next;
@@ -591,6 +602,51 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
       chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap })), witness: events,
     });
   }
+}
+
+/** The cells of the loop counters that only their loop's clause reads (Machine.pureCounters), in every frame. */
+function counterCells(m: Machine, st: State): number[] {
+  const out: number[] = [];
+  for (const p of st.procs) {
+    if (p.done) continue;
+    for (const fr of p.frames) {
+      for (const b of m.pureCounters(fr.f)) { const c = fr.env[b]; if (c !== undefined) out.push(c); }
+    }
+  }
+  return out;
+}
+
+/**
+ * A state that an earlier state on its own path equals but for loop counters
+ * nothing else reads (`for i := 0; i < 100000; i++ { mu.Lock(); ...;
+ * mu.Unlock() }`) closes a cycle: the moves between the two can be made again
+ * and again, each time coming back to the same state with the counters
+ * further on, so every count the loop's clause may still see is reachable,
+ * the one that ends the loop among them. The counters are then held unknown
+ * (their clause may end the loop or go on) and the search does not unroll a
+ * loop whose body changes nothing else. True when it changed the state.
+ */
+function counterCycle(m: Machine, n: Pending): boolean {
+  const cells = counterCells(m, n.st);
+  if (!cells.length) return false;
+  const shapeOf = (x: Pending) => {
+    if (x.shape === undefined) {
+      const own = x === n ? cells : counterCells(m, x.st);
+      x.shape = stateKey({ ...x.st, cells: x.st.cells.map((v, i) => (own.includes(i) && (v.k === 'int' || v.k === 'unk') ? UNK : v)) });
+    }
+    return x.shape;
+  };
+  const shape = shapeOf(n);
+  for (let a = n.up; a; a = a.up) {
+    if (a.st.cells.length !== n.st.cells.length || shapeOf(a) !== shape) continue;
+    let changed = false;
+    for (const c of cells) {
+      const v = n.st.cells[c]!;
+      if (v.k === 'int' && JSON.stringify(a.st.cells[c]) !== JSON.stringify(v)) { n.st.cells[c] = UNK; changed = true; }
+    }
+    return changed;
+  }
+  return false;
 }
 
 /** Whether a goroutine's next operation panics: a send on a closed channel, a close of a closed or nil one. */

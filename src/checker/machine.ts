@@ -601,6 +601,35 @@ export class Machine {
     return null;
   }
 
+  private readonly counters = new Map<number, number[]>();
+
+  /**
+   * Binding ids of the loop counters of a function that nothing but their
+   * loop's clause reads (`for i := 0; i < 100000; i++ { mu.Lock(); ... }`):
+   * such a counter decides only when the loop ends.
+   */
+  pureCounters(f: number): number[] {
+    let out = this.counters.get(f);
+    if (!out) {
+      out = [];
+      const node = this.fns[f]!.node;
+      for (const loop of node.descendantsOfType('for_statement')) {
+        const clause = loop.namedChildren.find((x) => x.type === 'for_clause');
+        const init = clause?.childForFieldName('initializer');
+        if (!clause || init?.type !== 'short_var_declaration') continue;
+        const body = loop.childForFieldName('body');
+        for (const id of init.childForFieldName('left')?.namedChildren ?? []) {
+          if (id.type !== 'identifier') continue;
+          const b = this.pkg.resolve(id);
+          if (!b || !body || body.descendantsOfType('identifier').some((x) => x.text === id.text && this.pkg.resolve(x) === b)) continue;
+          out.push(this.bid(b));
+        }
+      }
+      this.counters.set(f, out);
+    }
+    return out;
+  }
+
   private readonly syncWaits = new Map<number, boolean>();
 
   /** Whether a function, or a package-local function it calls (through an interface, or a receiver whose type is not known: any method of the package by that name), calls Lock, RLock or Wait (a group sync-leak looks at). */
