@@ -1842,4 +1842,21 @@ func Counted() {
     expect(lines(r.leaks)).toEqual([19]);
     expect(r.bounded).toBe(0);
   });
+
+  it('roots a group at a function that starts its goroutines with wg.Go alone', () => {
+    const r = check(`package p
+
+import "sync"
+
+func First() int {
+	out := make(chan int)
+	var wg sync.WaitGroup
+	wg.Go(func() { out <- 1 })
+	wg.Go(func() { out <- 2 })
+	return <-out
+}
+`);
+    // One receive for two senders: one of them waits forever.
+    expect(lines(r.leaks).sort((a, b) => a - b)).toEqual([8, 9]);
+  });
 });

@@ -83,7 +83,7 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
 function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
   const roots: Node[] = [];
   const seen = new Set<string>();
-  for (const { node } of pkg.allNodesOfType('go_statement')) {
+  for (const node of goStarts(pkg)) {
     const top = pkg.topLevelDecl(node);
     if (!top || (top.type !== 'function_declaration' && top.type !== 'method_declaration')) continue;
     const k = declKey(pkg, top);
@@ -132,7 +132,7 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; sy
     return out;
   };
   const starts = new Set(direct.map(key));
-  for (const { node } of pkg.allNodesOfType('go_statement')) { const t = pkg.topLevelDecl(node); if (t) starts.add(key(t)); }
+  for (const node of goStarts(pkg)) { const t = pkg.topLevelDecl(node); if (t) starts.add(key(t)); }
   const byKey = new Map(decls.map((d) => [key(d), d]));
   // Functions that reach a `go` through package-local calls: to a fixpoint, asking at each
   // round only about the calls of the names that joined.
@@ -165,6 +165,22 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; sy
   const chosen = new Set(roots);
   const syncRoots = callers.filter((d) => !chosen.has(d) && /\bsync\.(?:NewCond\(|WaitGroup\b)/.test(d.text));
   return { roots, syncRoots, starts };
+}
+
+/**
+ * What starts a goroutine: a `go` statement, and a call of a `Go` method
+ * handed a function (`wg.Go(f)` of Go 1.25's WaitGroup; read from the text,
+ * so an errgroup's `g.Go` roots a group too, where the model takes it as
+ * outside code: its Wait returns the goroutines' first error, which the model
+ * does not follow).
+ */
+function goStarts(pkg: PackageSemantics): Node[] {
+  const out = pkg.allNodesOfType('go_statement').map((x) => x.node);
+  for (const { node } of pkg.allNodesOfType('call_expression')) {
+    const f = unparen(node.childForFieldName('function')!);
+    if (f.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Go' && (node.childForFieldName('arguments')?.namedChildCount ?? 0) === 1) out.push(node);
+  }
+  return out;
 }
 
 /** Where a declaration is, as the root sets key it: file index and offset. */

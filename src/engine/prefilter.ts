@@ -124,7 +124,8 @@ export function fileMayReport(text: string, needs: Needs): boolean {
   for (const lit of needs.literals) if (text.includes(lit)) return true;
   // In a comment or a string too: more parses, never a finding less.
   if (needs.lockCall && LOCK_TEXT.test(text)) return true;
-  return needs.goStatement && hasGoKeyword(text);
+  // `wg.Go(f)` (Go 1.25's WaitGroup): the leak checker starts a goroutine there too.
+  return needs.goStatement && (hasGoKeyword(text) || text.includes('.Go('));
 }
 
 /**
