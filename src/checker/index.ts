@@ -372,7 +372,7 @@ export function leakEvidence(leak: LeakReport): {
   nil: boolean;
   steps: { node: Node; message: string; thread: string }[]; related: { node: Node; message: string }[];
 } {
-  const nil = leak.chans.length === 0 && leak.kind !== 'lock' && leak.kind !== 'rlock' && leak.kind !== 'wgwait' && leak.kind !== 'condwait';
+  const nil = leak.chans.length === 0 && !SYNC_KINDS.has(leak.kind);
   // On a nil channel no one is its partner: the goroutine is stuck whoever returns.
   const exit = nil ? null : partnerExit(leak);
   return {

@@ -36,11 +36,12 @@ export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
 export const CHANNEL_MADE = /\bmake\(\s*chan\b|\bvar\s+\w+(?:\s*,\s*\w+)*\s+(?:<-\s*)?chan\b/;
 /**
  * Standard-library functions that keep none of their arguments (by package
- * path, a pattern of names): printing (fmt.Errorf's %w keeps its operand, so
- * it is not here), unsafe's conversions, strings, strconv, math.
+ * path, a pattern of names): printing (fmt.Errorf's %w keeps its operand, and
+ * Fprint writes to a writer that may be the group's, so neither is here),
+ * unsafe's conversions, strings, strconv, math.
  */
 const KEEPS_NOTHING: Record<string, RegExp> = {
-  fmt: /^(?:S|F)?Print(?:f|ln)?$/,
+  fmt: /^S?Print(?:f|ln)?$/,
   log: /^(?:Print|Fatal|Panic)(?:f|ln)?$/,
   unsafe: /^/,
   strings: /^/,
@@ -2489,7 +2490,9 @@ export class Machine {
     if (path === 'fmt' || path === 'log') this.formatOperands(c, name, args, key);
     // Functions that read their arguments and keep none of them: printing, conversions, string and
     // number helpers. Handed a value, they cannot close, send on or unlock anything of it later.
-    if (KEEPS_NOTHING[path]?.test(name)) { for (const a of args) this.ev(c, a); return UNK; }
+    // A function value is not kept either, but it may be called there and then (`strings.Map(f, s)`):
+    // such a call is outside code as any other.
+    if (KEEPS_NOTHING[path]?.test(name) && !args.map((a) => this.ev(c, a)).some((v) => v.k === 'fn')) return UNK;
     if ((path === 'errors' && name === 'New') || (path === 'fmt' && name === 'Errorf')) {
       // A new error value each call (fmt.Errorf's %w keeps its operand: the arguments go outside).
       for (const a of args) this.escape(c.st, this.ev(c, a));
