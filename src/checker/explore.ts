@@ -15,6 +15,7 @@
 // reach cannot make it wrong. The bound only costs the leaks it did not reach.
 import { Machine, COND_TYPE, type Event } from './machine.js';
 import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNBOUNDED, UNK, type Need, type Proc, type State, type Val } from './state.js';
+import type { Node } from '../semantics/syntax.js';
 
 /** States explored per group before stopping (with the leaks seen so far). */
 export const MAX_STATES = 2_000;
@@ -312,11 +313,19 @@ function completeCase(pid: number, succ: number, key: string) {
   };
 }
 
+/** The channel expression of a send, receive or range site (`ch` of `<-ch`); null for anything else (a select). */
+export function channelOperand(n: Node): Node | null {
+  return n.type === 'send_statement' ? n.childForFieldName('channel')
+    : n.type === 'unary_expression' ? n.childForFieldName('operand')
+    : n.type === 'receive_statement' ? n.childForFieldName('right')?.childForFieldName('operand') ?? null
+    : n.type === 'range_clause' ? n.childForFieldName('right')
+    : null;
+}
+
 function chanText(m: Machine, s: State, ch: Val, site: number): string {
   if (ch.k === 'chan') return s.chans[ch.id]!.name;
   const n = m.sites[site]!;
-  const op = n.type === 'send_statement' ? n.childForFieldName('channel') : n.type === 'unary_expression' ? n.childForFieldName('operand') : n.type === 'receive_statement' ? n.childForFieldName('right')?.childForFieldName('operand') : n.type === 'range_clause' ? n.childForFieldName('right') : null;
-  return (op ?? n).text.split('\n')[0]!.slice(0, 60);
+  return (channelOperand(n) ?? n).text.split('\n')[0]!.slice(0, 60);
 }
 
 function altsOf(m: Machine, p: Proc): Alt[] {

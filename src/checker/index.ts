@@ -11,7 +11,7 @@ import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
-import { explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
+import { channelOperand, explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -83,7 +83,8 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
 function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
   const roots: Node[] = [];
   const seen = new Set<string>();
-  for (const node of goStarts(pkg)) {
+  const starting = goStarts(pkg);
+  for (const node of starting) {
     const top = pkg.topLevelDecl(node);
     if (!top || (top.type !== 'function_declaration' && top.type !== 'method_declaration')) continue;
     const k = declKey(pkg, top);
@@ -92,7 +93,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; s
     if (isProgramLifetime(pkg, top)) continue;
     roots.push(top);
   }
-  const callers = callerRoots(pkg, roots);
+  const callers = callerRoots(pkg, roots, starting);
   return { roots: [...roots, ...callers.roots], syncRoots: callers.syncRoots, starts: callers.starts };
 }
 
@@ -101,7 +102,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; s
  * (`TestX` calling `s.Start()` which has the `go`) and make a channel
  * there, or call a function that starts none and makes one.
  */
-function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
+function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
   const key = (n: Node) => declKey(pkg, n);
   const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
   const declName = (d: Node) => d.childForFieldName('name')?.text ?? '';
@@ -132,7 +133,7 @@ function callerRoots(pkg: PackageSemantics, direct: Node[]): { roots: Node[]; sy
     return out;
   };
   const starts = new Set(direct.map(key));
-  for (const node of goStarts(pkg)) { const t = pkg.topLevelDecl(node); if (t) starts.add(key(t)); }
+  for (const node of starting) { const t = pkg.topLevelDecl(node); if (t) starts.add(key(t)); }
   const byKey = new Map(decls.map((d) => [key(d), d]));
   // Functions that reach a `go` through package-local calls: to a fixpoint, asking at each
   // round only about the calls of the names that joined.
@@ -391,11 +392,7 @@ export function leakEvidence(leak: LeakReport): {
 
 /** The channel expression of a send, receive or range (`ch` of `<-ch`), or the select for a select. */
 function channelText(op: Node): string {
-  const n = op.type === 'send_statement' ? op.childForFieldName('channel')
-    : op.type === 'unary_expression' ? op.childForFieldName('operand')
-    : op.type === 'range_clause' ? op.childForFieldName('right')
-    : op.type === 'receive_statement' ? op.childForFieldName('right')?.childForFieldName('operand')
-    : null;
+  const n = channelOperand(op);
   return n ? n.text.split('\n')[0]!.slice(0, 60) : 'every channel of the select';
 }
 
