@@ -1891,3 +1891,80 @@ func Mapped() {
     expect(lines(r.leaks)).toEqual([]);
   });
 });
+
+describe('leak checker: conversions and timeouts', () => {
+  it('runs the methods of the type a conversion views an object as, and its own after converting back', () => {
+    const r = check(`package p
+
+type T struct{ ch chan int }
+
+func (t *T) Send() { t.ch <- 1 }
+
+type quiet T
+
+func (q *quiet) Send() {}
+
+func View() {
+	t := &T{ch: make(chan int)}
+	go func() { <-t.ch }()
+	q := (*quiet)(t)
+	q.Send()
+}
+
+func Back() {
+	t := &T{ch: make(chan int)}
+	go func() { <-t.ch }()
+	q := (*quiet)(t)
+	(*T)(q).Send()
+}
+`);
+    // quiet's Send sends nothing: View's receiver waits forever. Back converts back and sends.
+    expect(lines(r.leaks)).toEqual([13]);
+  });
+
+  it('takes a timeout of math.MaxInt64 as none, and an hour as one that fires', () => {
+    const r = check(`package p
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+func Never() {
+	ctx, cancel := context.WithTimeout(context.Background(), math.MaxInt64)
+	defer cancel()
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+}
+
+func Shifted() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(1<<63-1))
+	defer cancel()
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+}
+
+func Hour() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+}
+`);
+    // Only the hour can run out before the send, and its sender then waits forever.
+    expect(lines(r.leaks)).toEqual([35]);
+  });
+});

@@ -49,6 +49,16 @@ const KEEPS_NOTHING: Record<string, RegExp> = {
   math: /^/,
   errors: /^Is$/,
 };
+/** math's integer limits (in doubles: near 2^63 they are not exact, but their order is). */
+const MATH_LIMITS: Record<string, number> = {
+  MaxInt: 2 ** 63 - 1, MaxInt64: 2 ** 63 - 1, MaxInt32: 2 ** 31 - 1, MaxInt16: 2 ** 15 - 1, MaxInt8: 127,
+  MaxUint: 2 ** 64 - 1, MaxUint64: 2 ** 64 - 1, MaxUint32: 2 ** 32 - 1, MaxUint16: 2 ** 16 - 1, MaxUint8: 255,
+};
+/**
+ * A timeout of a century or more never fires in a program's life: `context.WithTimeout(ctx,
+ * math.MaxInt64)` is a way to say "no timeout" (minio's locks), not a deadline.
+ */
+const NEVER_FIRES_NS = 100 * 365 * 24 * 3600 * 1e9;
 /** The methods of testing.T/B/F that report and keep nothing (Fatal and Skip also end the test; that is handled where the call is a statement). */
 const TESTING_REPORTS = new Set(['Log', 'Logf', 'Error', 'Errorf', 'Fatal', 'Fatalf', 'Skip', 'Skipf']);
 /** The type of an object of an anonymous struct type, followed by the site of its struct_type node. */
@@ -1840,6 +1850,7 @@ export class Machine {
       const path = this.pkg.importPathOf(sel.operand);
       // The files are those of the build for this platform: runtime.GOOS and GOARCH are its constants.
       if (path === 'runtime' && (sel.field === 'GOOS' || sel.field === 'GOARCH')) return { v: { k: 'str', v: sel.field === 'GOOS' ? BUILD.goos : BUILD.goarch } };
+      if (path === 'math' && MATH_LIMITS[sel.field] !== undefined) return { v: { k: 'int', v: MATH_LIMITS[sel.field]! } };
       if (path) return { v: { k: 'unk', nn: 1 } };
       let o = this.outsideObject(c, this.evRef(c, sel.operand));
       if (o.k === 'obj') o = this.holder(c.st, o, sel.field);
@@ -1852,7 +1863,7 @@ export class Machine {
         let cell = obj.fields[sel.field];
         if (cell === undefined) {
           if (!ft && obj.type) {
-            const m = this.pkg.methods.get(`${obj.type}.${sel.field}`);
+            const m = this.pkg.methods.get(`${o.as ?? obj.type}.${sel.field}`);
             if (m) return { v: { k: 'fn', f: this.fnOf(m), env: null, recv: o } };
           }
           const zero = ft ? this.zeroOf(c.st, ft) : this.embeddedSync(obj.type, sel.field) ? this.zeroOf(c.st, this.embeddedSync(obj.type, sel.field)) : UNK;
@@ -1883,6 +1894,20 @@ export class Machine {
     c.st.cells[r.cell] = o;
     return o;
   }
+
+  /**
+   * `(*drlocker)(m)`: a conversion to another package type keeps the object (its fields, its
+   * identity) and changes the methods its calls run; converting back to its own type ends the view.
+   */
+  private converted(st: State, to: string | null, v: Val): Val {
+    if (v.k !== 'obj' || !to) return v;
+    if (to === st.objs[v.id]!.type) return { k: 'obj', id: v.id };
+    // Only a type with methods of its own changes what a call runs (an interface does not).
+    this.typesWithMethods ??= new Set([...this.pkg.methods.keys()].map((k) => k.slice(0, k.indexOf('.'))));
+    return this.typesWithMethods.has(to) ? { k: 'obj', id: v.id, as: to } : v;
+  }
+
+  private typesWithMethods: Set<string> | null = null;
 
   private evDepth = 0;
 
@@ -1957,7 +1982,7 @@ export class Machine {
         // `x.(*T)` panics on a nil interface: what it yields is not nil (a typed nil pointer aside).
         return o.k === 'unk' ? { k: 'unk', nn: 1 } : o;
       }
-      case 'type_conversion_expression': return this.ev(c, e.childForFieldName('operand')!);
+      case 'type_conversion_expression': return this.converted(c.st, namedType(e.childForFieldName('type')), this.ev(c, e.childForFieldName('operand')!));
       default: return UNK;
     }
   }
@@ -2150,10 +2175,11 @@ export class Machine {
     if (sel && !this.pkg.importPathOf(sel.operand)) {
       const ref = this.evRef(c, sel.operand);
       let recv = this.outsideObject(c, ref);
-      if (recv.k === 'obj') recv = this.holder(c.st, recv, sel.field);
+      const viewed = recv.k === 'obj' && recv.as ? this.pkg.methods.get(`${recv.as}.${sel.field}`) : undefined;
+      if (recv.k === 'obj' && !viewed) recv = this.holder(c.st, recv, sel.field);
       if (recv.k === 'obj') {
         const type = c.st.objs[recv.id]!.type;
-        const m = type ? this.pkg.methods.get(`${type}.${sel.field}`) : null;
+        const m = viewed ?? (type ? this.pkg.methods.get(`${type}.${sel.field}`) : null);
         if (m) fn = { k: 'fn', f: this.fnOf(m), env: null, recv };
         else fn = this.evRef(c, f).v;
       } else if (recv.k === 'unk') {
@@ -2187,10 +2213,12 @@ export class Machine {
       const b = this.builtin(c, e, f.text, args, key);
       if (b) return b;
     }
-    if (f.type === 'identifier' && this.pkg.resolve(f)?.kind === 'type') return args[0] ? this.ev(c, args[0]) : UNK;
+    if (f.type === 'identifier' && this.pkg.resolve(f)?.kind === 'type') return args[0] ? this.converted(c.st, f.text, this.ev(c, args[0])) : UNK;
     if (f.type !== 'identifier' && f.type !== 'selector_expression' && f.type !== 'func_literal' && f.type !== 'call_expression' && f.type !== 'index_expression') {
       // A conversion to a composite type: `[]byte(s)`, `(*T)(p)`.
-      return args[0] ? this.ev(c, args[0]) : UNK;
+      const op = f.type === 'unary_expression' ? unparen(f.childForFieldName('operand')!) : null;
+      const to = op?.type === 'identifier' && this.pkg.resolve(op)?.kind === 'type' ? op.text : null;
+      return args[0] ? this.converted(c.st, to, this.ev(c, args[0])) : UNK;
     }
     const sel = selectorParts(f);
     if (sel) {
@@ -2443,16 +2471,18 @@ export class Machine {
    * `ctx, cancel := context.WithCancel(parent)`: a context whose Done channel
    * belongs to the group and is closed by `cancel()` (or by cancelling its
    * parent), so a goroutine's `<-ctx.Done()` cannot fire before the cancel
-   * runs. A parent from outside, or a deadline, may close it at any moment:
+   * runs. A parent from outside, or a deadline (one that can come: see NEVER_FIRES_NS), may close it at any moment:
    * the channel is then outside's as well.
    */
   private cancelContext(c: Ctx, e: Node, name: string, args: Node[]): Val {
     const parent = args[0] ? this.ev(c, args[0]) : UNK;
-    for (const a of args.slice(1)) this.ev(c, a);
+    const rest = args.slice(1).map((a) => this.ev(c, a));
     const pt = parent.k === 'obj' ? c.st.objs[parent.id]!.type : null;
     const known = pt === BACKGROUND || ((pt === TEST_CONTEXT || pt === CANCEL_CONTEXT) && !c.st.objs[(parent as { id: number }).id]!.esc);
+    const timeout = /^WithTimeout/.test(name) ? rest[0] : undefined;
+    const cancelOnly = /^WithCancel/.test(name) || (timeout?.k === 'int' && timeout.v >= NEVER_FIRES_NS);
     const ch: Val = { k: 'chan', id: c.st.chans.length };
-    c.st.chans.push({ cap: 0, buf: [], closed: false, esc: !known || !/^WithCancel/.test(name), site: this.site(e), name: 'ctx.Done()' });
+    c.st.chans.push({ cap: 0, buf: [], closed: false, esc: !known || !cancelOnly, site: this.site(e), name: 'ctx.Done()' });
     const o = this.newObj(c.st, CANCEL_CONTEXT) as Val & { k: 'obj' };
     c.st.objs[o.id]!.fields['done'] = this.newCell(c.st, ch);
     c.st.objs[o.id]!.fields['parent'] = this.newCell(c.st, parent);
@@ -2472,6 +2502,8 @@ export class Machine {
   }
 
   private external(c: Ctx, e: Node, path: string, name: string, args: Node[], key: string): Val {
+    // A conversion to time.Duration keeps the number.
+    if (path === 'time' && name === 'Duration' && args.length === 1) return this.ev(c, args[0]!);
     if (path === 'time' && name === 'AfterFunc' && args[1]) {
       // The function runs later in a goroutine of its own.
       const fn = this.ev(c, args[1]);
@@ -2744,6 +2776,9 @@ function arith(op: string, l: Val, r: Val): Val {
     case '*': return { k: 'int', v: l.v * r.v };
     case '/': return r.v === 0 ? UNK : { k: 'int', v: Math.trunc(l.v / r.v) };
     case '%': return r.v === 0 ? UNK : { k: 'int', v: l.v % r.v };
+    // As Go's integers, not JavaScript's 32-bit shifts: `1<<63 - 1` is math.MaxInt64 (in a double).
+    case '<<': return r.v >= 0 && r.v <= 64 ? { k: 'int', v: l.v * 2 ** r.v } : UNK;
+    case '>>': return r.v >= 0 && r.v <= 64 ? { k: 'int', v: Math.floor(l.v / 2 ** r.v) } : UNK;
     default: return UNK;
   }
 }

@@ -22,8 +22,11 @@ export type Val =
   | { k: 'nil'; g?: 1 }
   /** A channel made by a `make` the group executed. */
   | { k: 'chan'; id: number }
-  /** A struct value or pointer made in the group (`&T{}`, `new(T)`, `var t T`). */
-  | { k: 'obj'; id: number }
+  /**
+   * A struct value or pointer made in the group (`&T{}`, `new(T)`, `var t T`); `as`: the type a
+   * conversion gave it (`(*drlocker)(m)`), whose methods its calls run. Its fields stay the object's.
+   */
+  | { k: 'obj'; id: number; as?: string }
   /** A Mutex or RWMutex; `rd`: the Locker RWMutex.RLocker returns (Lock is RLock). */
   | { k: 'mu'; id: number; rd?: 1 }
   | { k: 'wg'; id: number }
@@ -244,7 +247,7 @@ export function compact(s: State, dropDone = true): State {
           out.objs.push({ type: o.type, fields, esc: o.esc });
           for (const k of Object.keys(o.fields).sort()) fields[k] = cell(o.fields[k]!);
         }
-        return { k: 'obj', id: c };
+        return v.as ? { k: 'obj', id: c, as: v.as } : { k: 'obj', id: c };
       }
       case 'mu': {
         let c = ids.mu.get(v.id);
