@@ -1968,3 +1968,69 @@ func Hour() {
     expect(lines(r.leaks)).toEqual([35]);
   });
 });
+
+describe('leak checker: an external test package read with the package it tests', () => {
+  const lockSrc = `package lock
+
+import "sync"
+
+// Gate lets one holder in at a time; Enter blocks while another holds it.
+type Gate struct{ mu sync.Mutex }
+
+func New() *Gate { return &Gate{} }
+
+func (g *Gate) Enter() { g.mu.Lock() }
+
+func (g *Gate) Leave() { g.mu.Unlock() }
+`;
+  const testSrc = `package lock_test
+
+import (
+	"testing"
+
+	lk "example.com/lock"
+)
+
+func TestGate(t *testing.T) {
+	g := lk.New()
+	in := make(chan bool)
+	g.Enter()
+	go func() {
+		g.Enter()
+		in <- true
+		in <- true
+	}()
+	select {
+	case <-in:
+		t.Fatal("two holders")
+	default:
+	}
+	g.Leave()
+	<-in
+	<-in
+}
+`;
+  function checkPair(files: Record<string, string>) {
+    const dir = join(tempRoot, `p${tempPackages++}`, 'lock');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, src] of Object.entries(files)) writeFileSync(join(dir, name), src);
+    const loaded = loadPackageOf(join(dir, 'lock_test.go'), { tests: true, maxFileSize: 1 << 20, build: hostBuildContext() });
+    if ('error' in loaded) throw new Error(loaded.error);
+    return checkPackage(loaded.pkg);
+  }
+
+  it('runs the tested package\'s methods: a second Enter waits for Leave', () => {
+    // Read alone, lk's Enter is outside code that may return at once: the goroutine sends
+    // before the select, the test stops at t.Fatal, and the second send waits forever.
+    // Read with package lock, Enter waits for the test's Leave, and both sends are received.
+    const alone = checkPair({ 'lock_test.go': testSrc });
+    const joined = checkPair({ 'lock_test.go': testSrc, 'lock.go': lockSrc });
+    expect(lines(alone.leaks)).toEqual([16]);
+    expect(lines(joined.leaks)).toEqual([]);
+  });
+
+  it('keeps to its own files when the tested package declares one of its names', () => {
+    const clash = checkPair({ 'lock_test.go': testSrc + '\nfunc New() {}\n', 'lock.go': lockSrc });
+    expect(lines(clash.leaks)).toEqual([16]);
+  });
+});

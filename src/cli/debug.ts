@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { admitTagged, readSource, groupPackages, headerOf, type LoadOptions, type LoadedFile } from '../engine/load.js';
 import { parseGo } from '../engine/parser.js';
 import { PackageSemantics, type SourceFile } from '../semantics/package.js';
+import { withTested } from '../engine/undertest.js';
 import { readImports } from '../semantics/imports.js';
 import { FUNCTION_TYPES, lineOf, packageLevelNames, type Node } from '../semantics/syntax.js';
 import { channelUses, goroutine } from '../semantics/leaks.js';
@@ -28,16 +29,19 @@ export function loadPackageOf(file: string, opts: LoadOptions): { pkg: PackageSe
   const dir = dirname(abs);
   const siblings = readdirSync(dir).filter((n) => n.endsWith('.go')).map((n) => resolve(dir, n)).filter((p) => p !== abs);
   const self = me;
-  const read = siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f): f is LoadedFile => !!f && f.packageName === self.packageName);
+  // Its package's siblings, and those of the package an external test package tests (undertest.ts).
+  const tested = self.packageName.endsWith('_test') ? self.packageName.slice(0, -'_test'.length) : null;
+  const read = siblings.map((p) => readSource(p, { ...opts, tests: true }, notices)).filter((f): f is LoadedFile => !!f && (f.packageName === self.packageName || f.packageName === tested));
   // The siblings the lint would take with it: a tagged one that redeclares a name of the others stays out.
   // The named file itself is always in, as if its tags were set.
   const names = (f: LoadedFile) => packageLevelNames((f.tree ??= parseGo(f.text)).rootNode);
   const loaded = [self, ...admitTagged([{ ...self, needsTags: undefined }, ...read], names).files.filter((f) => f.path !== self.path)];
   const unit = groupPackages(loaded).find((u) => u.name === self.packageName)!;
-  const files: SourceFile[] = unit.files.map((f) => {
+  const own: SourceFile[] = unit.files.map((f) => {
     const tree = f.tree ?? parseGo(f.text);
     return { path: f.path, text: f.text, tree, root: tree.rootNode, imports: readImports(tree.rootNode), generated: f.generated, isTest: f.isTest };
   });
+  const files = unit.tested?.length ? withTested(unit, own) : own;
   return { pkg: new PackageSemantics(files, unit.name), target: files.find((f) => f.path === abs)! };
 }
 

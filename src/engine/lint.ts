@@ -13,6 +13,7 @@ import type { Finding, Location, Notice, FileEdit } from './finding.js';
 import { compareFindings } from './finding.js';
 import { admitTagged, groupPackages, readSource, type LoadOptions, type LoadedFile, type PackageUnit } from './load.js';
 import { parseGo } from './parser.js';
+import { withTested } from './undertest.js';
 import { fileMayReport, mayContain, mayHaveDirective, needsOf, ruleAppliesTo } from './prefilter.js';
 import { PackageSemantics, INDEXED_TYPES, type SourceFile } from '../semantics/package.js';
 import { readImports } from '../semantics/imports.js';
@@ -334,17 +335,20 @@ function parseFile(f: LoadedFile, notices: Notice[]): { tree: Parser.Tree; root:
 }
 
 export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<LintResult, 'findings' | 'notices' | 'unusedDirectives' | 'stats'>): void {
-  const files: SourceFile[] = [];
+  const own: SourceFile[] = [];
   for (const f of unit.files) {
     const parsed = parseFile(f, result.notices);
     if (!parsed) continue;
     const { tree, root } = parsed;
-    files.push({ path: f.path, text: f.text, tree, root, imports: readImports(root), generated: f.generated, isTest: f.isTest });
+    own.push({ path: f.path, text: f.text, tree, root, imports: readImports(root), generated: f.generated, isTest: f.isTest });
   }
-  result.stats.parsedFiles += files.length;
-  for (const f of files) result.stats.parsedBytes += f.text.length;
-  if (files.length === 0) return;
-  const pkg = new PackageSemantics(files, unit.name);
+  result.stats.parsedFiles += own.length;
+  for (const f of own) result.stats.parsedBytes += f.text.length;
+  if (own.length === 0) return;
+  const all = unit.tested?.length ? withTested(unit, own) : own;
+  // The files of a tested package read with its external tests are declarations only.
+  const files = all.filter((f) => !f.underTest);
+  const pkg = new PackageSemantics(all, unit.name);
   const gate = opts.prefilter !== false;
   const raw: { file: SourceFile; rule: EnabledRule; d: ReportDescriptor }[] = [];
   for (const file of files) {
@@ -408,7 +412,7 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
   for (const { file: reportFile, rule, d } of raw) {
     const file = pkg.fileOf(d.node);
     void reportFile;
-    if (file.generated) continue; // facts count, findings in generated code are not actionable
+    if (file.generated || file.underTest) continue; // facts count, findings in generated code are not actionable
     if (opts.reportOnly && !opts.reportOnly.has(file.path)) continue;
     const loc = locate(pkg, d.node);
     const key = `${rule.rule.meta.id}:${loc.file}:${loc.line}:${loc.column}`;

@@ -27,6 +27,8 @@ export interface PackageUnit {
   dir: string;
   name: string;
   files: LoadedFile[];
+  /** Of an external test package (`foo_test`), the files of the package it tests, in the same directory (undertest.ts). */
+  tested?: LoadedFile[];
 }
 
 export interface LoadOptions {
@@ -126,6 +128,9 @@ export function groupPackages(files: LoadedFile[]): PackageUnit[] {
     let unit = byKey.get(key);
     if (!unit) { unit = { dir, name: f.packageName, files: [] }; byKey.set(key, unit); }
     unit.files.push(f);
+  }
+  for (const unit of byKey.values()) {
+    if (unit.name.endsWith('_test')) unit.tested = byKey.get(`${unit.dir}\0${unit.name.slice(0, -'_test'.length)}`)?.files;
   }
   return [...byKey.values()].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -22,6 +22,12 @@ export interface SourceFile {
   /** `// Code generated ... DO NOT EDIT.`: facts count, findings are not reported. */
   generated: boolean;
   isTest: boolean;
+  /**
+   * A file of the package an external test package tests, read with it for
+   * its declarations (engine/undertest.ts): nothing is reported in it and no
+   * analysis starts from it.
+   */
+  underTest?: true;
 }
 
 /** Node types gathered per file in one traversal; rules' visitor keys must be among them. */
