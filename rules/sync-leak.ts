@@ -13,7 +13,11 @@
  * interleaves them at every synchronisation. A function that starts none but
  * takes a lock and, further on, takes one again (itself or in a function it
  * calls) is run on its own: a goroutine that locks a mutex it holds waits
- * forever, whoever its caller is. A finding is a reachable state
+ * forever, whoever its caller is. So is a function that calls, on one
+ * variable, code that can return holding a lock (a path of its control flow
+ * from the lock to the return that never unlocks), and then code that locks
+ * again, or the same call in a loop: `Stop` forgets the unlock on its first
+ * call's path, and the second `Stop` waits forever. A finding is a reachable state
  * where the goroutine is blocked on a primitive of the group and no
  * goroutine still running can release it, with the schedule that leads
  * there. Locks and WaitGroups handed to code outside the package are
@@ -43,7 +47,7 @@ export default defineRule({
       condwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can signal it',
     },
     docs: {
-      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait` or `Cond.Wait` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path, a mutex locked twice by the same goroutine (again in a function it calls, or in the `String` method `fmt` calls to format it, with or without a `go` statement around), two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return.',
+      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait` or `Cond.Wait` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path (in a goroutine, or in a method that returns holding it and is called again), a mutex locked twice by the same goroutine (again in a function it calls, or in the `String` method `fmt` calls to format it, with or without a `go` statement around), two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return.',
       whyItLeaks: 'Go\'s mutexes are not reentrant and never time out: a goroutine waiting for a lock that will not be released waits for the life of the process, and so does every goroutine that then waits for it (the request handlers queued behind a stuck cache lock). A `WaitGroup` whose counter stays above zero blocks `Wait` the same way.',
       example: [
         'func (c *Cache) Refresh(fetch func() error) {',

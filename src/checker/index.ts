@@ -199,7 +199,7 @@ function declKey(pkg: PackageSemantics, n: Node): string {
  * such a function is explored on its own, its receiver and parameters from
  * outside. The text only chooses where to look; the search decides.
  */
-function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>): Node[] {
+function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots: Set<string>): Node[] {
   // fmt and log call an operand's String or Error method (see Machine.formatOperands).
   const stringLocks = ['String', 'Error'].some((n) => (pkg.methodsByName.get(n) ?? []).some((d) => m.locks(m.fnOf(d))));
   const locking = (call: Node) => {
@@ -211,9 +211,14 @@ function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>): Node
     return m.anyMethod(call, (g) => m.locks(g));
   };
   const out: Node[] = [];
+  const returnsLocked = new Map<Node, boolean>();
   for (const d of [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node)) {
     const body = d.childForFieldName('body');
-    if (!body || !LOCK_CALL.test(body.text) || skip.has(declKey(pkg, d)) || isProgramLifetime(pkg, d)) continue;
+    if (!body || roots.has(declKey(pkg, d)) || isProgramLifetime(pkg, d)) continue;
+    if (!LOCK_CALL.test(body.text) || skip.has(declKey(pkg, d))) {
+      if (locksAgainThroughCalls(pkg, body, returnsLocked)) out.push(d);
+      continue;
+    }
     const calls = body.descendantsOfType('call_expression');
     const assigns = body.descendantsOfType(['short_var_declaration', 'assignment_statement']);
     const again = calls.some((lock) => {
@@ -238,6 +243,64 @@ function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>): Node
     if (again) out.push(d);
   }
   return out;
+}
+
+/**
+ * A function whose body takes no lock itself but calls, on one variable,
+ * package code that may return holding a lock (mayReturnLocked) and then
+ * code that locks, or the same call again in a loop (`for i := 0; i < 3;
+ * i++ { te.srv.GracefulStop() }`): the second call may wait on the lock the
+ * first left held. Such a function may start goroutines through its calls;
+ * it is explored as a group of its own all the same.
+ */
+function locksAgainThroughCalls(pkg: PackageSemantics, body: Node, memo: Map<Node, boolean>): boolean {
+  const calls = body.descendantsOfType('call_expression');
+  const holderOf = (call: Node): string | null => {
+    const f = unparen(call.childForFieldName('function')!);
+    const r = f.type === 'selector_expression' ? rootIdent(f.childForFieldName('operand')!) : null;
+    return r?.text ?? null;
+  };
+  return calls.some((first) => {
+    const g = pkg.calleeDecl(first);
+    if (!g) return false;
+    let locked = memo.get(g);
+    if (locked === undefined) { locked = mayReturnLocked(pkg, g); memo.set(g, locked); }
+    const holder = locked ? holderOf(first) : null;
+    if (!holder) return false;
+    if (insideLoop(first, body)) return true;
+    return calls.some((second) => second.startIndex > first.endIndex && holderOf(second) === holder && !!pkg.calleeDecl(second) && LOCK_CALL.test(pkg.calleeDecl(second)!.text));
+  });
+}
+
+/**
+ * Whether a function can return holding a lock it took: from a statement
+ * that locks a holder (`s.mu.Lock()`) its control-flow graph reaches the
+ * return on a path through no statement that unlocks it, and no unlock of it
+ * is deferred. A lock helper does so by design, and a method that forgets an
+ * unlock on one path by mistake; the search of its caller tells them apart.
+ */
+function mayReturnLocked(pkg: PackageSemantics, d: Node): boolean {
+  const body = d.childForFieldName('body');
+  if (!body || !LOCK_CALL.test(body.text)) return false;
+  const g = pkg.cfgOf(d);
+  return g.nodes.some((n) => {
+    const call = n.kind === 'stmt' && n.ast?.type === 'expression_statement' ? unparen(n.ast.namedChild(0)!) : null;
+    if (!call || call.type !== 'call_expression' || !isLockCall(call)) return false;
+    const f = unparen(call.childForFieldName('function')!);
+    const holder = f.childForFieldName('operand')!.text;
+    const unlock = `${holder}.${f.childForFieldName('field')!.text === 'RLock' ? 'RUnlock' : 'Unlock'}(`;
+    if (body.text.includes(`defer ${unlock}`)) return false;
+    return !!g.pathToExit(n, (m) => !!m.ast?.text.includes(unlock));
+  });
+}
+
+/** Whether a node lies in a loop of the function body `body` (not in a closure within it). */
+function insideLoop(n: Node, body: Node): boolean {
+  for (let p = n.parent; p && p.startIndex >= body.startIndex && p !== body; p = p.parent) {
+    if (p.type === 'func_literal') return false;
+    if (p.type === 'for_statement') return true;
+  }
+  return false;
 }
 
 /** The variable an expression starts from: `c` of `c.mu`, `c.sub.f()`, `&c.x`, `(*c).y`. */
@@ -277,7 +340,8 @@ function run(pkg: PackageSemantics): CheckerResult {
   const { roots, syncRoots, starts } = findRoots(pkg);
   // Asked for locks: the callers that make a Cond or WaitGroup for the goroutines below, and a
   // function that starts no goroutine and takes a lock it may already hold, are groups of their own.
-  const relock = new Set(sync ? relockRoots(pkg, m, new Set([...starts, ...roots.map((r) => declKey(pkg, r))])) : []);
+  const rootKeys = new Set(roots.map((r) => declKey(pkg, r)));
+  const relock = new Set(sync ? relockRoots(pkg, m, new Set([...starts, ...rootKeys]), rootKeys) : []);
   const syncOnly = new Set([...(sync ? syncRoots : []), ...relock]);
   for (const root of [...roots, ...syncOnly]) {
     // The package an external test package tests is analysed from its own lint.
