@@ -2034,3 +2034,26 @@ func TestGate(t *testing.T) {
     expect(lines(clash.leaks)).toEqual([16]);
   });
 });
+
+describe('leak checker: loops between two synchronisations', () => {
+  it('goes round a local loop whose counter nothing else reads once, then takes the count as unknown', () => {
+    const r = check(`package p
+
+type Source interface{ Next() error }
+
+func Drain(src Source) {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	for i := 0; ; i++ {
+		if err := src.Next(); err != nil {
+			break
+		}
+	}
+}
+`);
+    // Unrolled, the loop runs until the local bound and Drain is taken as spinning: the
+    // witness would be a Drain that never ends. Its count unknown, the loop ends.
+    expect(lines(r.leaks)).toEqual([7]);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/Drain: Drain returns \(13\)/);
+  });
+});

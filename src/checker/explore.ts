@@ -223,10 +223,38 @@ function privateMoves(st: State, trans: Trans[]): Trans[] | null {
   return null;
 }
 
+/** A path a settle follows; `heads`: the shape of the state at each loop head it came through (widenCounters). */
+interface SettleWork { st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, string> }
+
+/**
+ * counterCycle's argument within one run between synchronisations: a loop
+ * that comes back to its head in the state it left it in, but for counters
+ * nothing else reads (`for i := 0; ; i++ { if _, err := s.Recv(); err != nil
+ * { break } }`), can go round any number of times: the counters are held
+ * unknown from there, instead of the loop being unrolled until the local
+ * bound marks the goroutine as spinning. `heads` is copied on write, so the
+ * paths a branch makes each keep their own.
+ */
+function widenCounters(m: Machine, w: SettleWork, pid: number): void {
+  const p = w.st.procs[pid]!;
+  const fr = top(p);
+  // The counters of this loop, in this frame: the rest of the state is what must come back.
+  const cells = m.loopCounters(fr.f, fr.pc).flatMap((b) => (fr.env[b] !== undefined ? [fr.env[b]!] : []));
+  if (!cells.length) return;
+  const at = `${pid}:${p.frames.length}:${fr.pc}`;
+  const blanked = { ...w.st, cells: w.st.cells.map((v, i) => (cells.includes(i) && (v.k === 'int' || v.k === 'unk') ? UNK : v)) };
+  const shape = stateKey(compact(blanked, false));
+  if (w.heads?.get(at) === shape) {
+    for (const c of cells) if (w.st.cells[c]!.k === 'int') w.st.cells[c] = UNK;
+    return;
+  }
+  w.heads = new Map(w.heads ?? []).set(at, shape);
+}
+
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
 function settle(m: Machine, st: State, run: number[], trail: Trail | null, budget: Budget): Pending[] {
   const out: Pending[] = [];
-  const work: { st: State; run: number[]; trail: Trail | null; steps: number }[] = [{ st, run: [...run], trail, steps: 0 }];
+  const work: SettleWork[] = [{ st, run: [...run], trail, steps: 0 }];
   // Cells a state may hold before its garbage is collected: twice what survived the last collection.
   let gcAt = GC_CELLS;
   const seen = new Set<string>();
@@ -262,7 +290,8 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     if (w.steps > MAX_LOCAL_STEPS) { w.st.procs[pid]!.spin = 1; }
     switch (r.k) {
       case 'cont': case 'park': case 'end':
-        work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps });
+        if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenCounters(m, w, pid);
+        work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads });
         break;
       case 'discard':
         break;
@@ -280,7 +309,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
             if (seen.has(key)) continue;
             seen.add(key);
           }
-          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps });
+          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps, heads: w.heads });
         }
         break;
       }
