@@ -599,6 +599,16 @@ export class Machine {
    */
   embeddedSync(type: string | null, field: string): Node | null {
     if (!type) return null;
+    const key = `${type}\0${field}`;
+    let r = this.embeddedSyncs.get(key);
+    if (r === undefined) { r = this.findEmbeddedSync(type, field); this.embeddedSyncs.set(key, r); }
+    return r;
+  }
+
+  /** Asked at every lock and field read: the struct's fields are walked once per type and name. */
+  private readonly embeddedSyncs = new Map<string, Node | null>();
+
+  private findEmbeddedSync(type: string, field: string): Node | null {
     const anon = type.startsWith(ANON_STRUCT) ? this.sites[Number(type.slice(ANON_STRUCT.length))] : null;
     const g = anon ? null : this.pkg.globals.get(type);
     const st = anon ?? (g?.kind === 'type' ? g.type : null);
