@@ -24,7 +24,7 @@ export const MAX_LOCAL_STEPS = 1_000;
 /** Local steps of one settle (all the local paths between two states). */
 export const MAX_SETTLE_STEPS = 2_000;
 /** Goroutines a state may hold (finished ones included until the next compaction). */
-export const MAX_PROCS = 24;
+export const MAX_PROCS = 64;
 /** Local steps of one settle after which its branches are deduplicated. */
 const DEDUPE_AFTER = 200;
 /** Cells a state holds before a settle collects its garbage (a loop declaring a variable per iteration). */
@@ -152,7 +152,8 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
     // A goroutine about to send on or close a closed channel panics, and the panic ends the
     // program: nothing waits forever on this path, and nothing runs after it.
     if (st.procs.some((p) => !p.done && panics(st, p))) continue;
-    const trans = transitions(m, st);
+    const twins = FULL_INTERLEAVING ? null : twinsOf(m, st);
+    const trans = twins ? transitions(m, st).filter((t) => movesFor(t, twins)) : transitions(m, st);
     if (TRACE_STATES) process.stderr.write(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
     if (!trans.some((t) => !t.env) && !st.assumed) {
@@ -188,6 +189,37 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
     for (const n of next) queue.push(n);
   }
   return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
+}
+
+/**
+ * Symmetry. Goroutines started by the same `go` statement that stand at the
+ * same place with the same values in every variable their code reads (N
+ * workers ranging over one channel; `go func(id int) { ... }(i)` whose body
+ * never reads id) are interchangeable: whatever one of them does next,
+ * another doing it leads to the same state up to which copy is which, and
+ * canonicalOrder makes those one state. Only the first of each such set moves
+ * (a move between two of them is kept). Returns each other copy's first, or
+ * null when no two goroutines are alike.
+ */
+function twinsOf(m: Machine, st: State): Map<number, number> | null {
+  const first = new Map<string, number>();
+  let out: Map<number, number> | null = null;
+  for (const p of st.procs) {
+    if (p.done || p.goSite < 0) continue;
+    const key = `${p.goSite}|${m.localKey(st, p)}`;
+    const f = first.get(key);
+    if (f === undefined) first.set(key, p.id);
+    else (out ??= new Map()).set(p.id, f);
+  }
+  return out;
+}
+
+/** Whether a move stays under twinsOf: made by the first of its set, or between two of one set. */
+function movesFor(t: Trans, twins: Map<number, number>): boolean {
+  if (t.by === undefined) return true;
+  const set = (pid: number) => twins.get(pid) ?? pid;
+  if (t.with !== undefined && set(t.with) === set(t.by)) return true;
+  return !twins.has(t.by) && (t.with === undefined || !twins.has(t.with));
 }
 
 /**

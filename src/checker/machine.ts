@@ -624,6 +624,31 @@ export class Machine {
 
   private readonly counters = new Map<number, number[]>();
 
+  /**
+   * A goroutine's place and what its code can see there, for twinsOf: each
+   * frame's node, pending results and deferred calls, and the values of the
+   * variables its function reads (a parameter it never reads does not make
+   * two copies differ). Values that hold cells of their own (closures) keep
+   * the copies apart.
+   */
+  localKey(st: State, p: Proc): string {
+    return JSON.stringify([p.spin, p.unwind, p.need, p.frames.map((fr) => [fr.f, fr.pc, fr.exiting, fr.retAt, fr.site, this.readsOf(fr.f).map((b) => (fr.env[b] === undefined ? null : st.cells[fr.env[b]!])), fr.memo, fr.defers, fr.ret, fr.iters])]);
+  }
+
+  /** Binding ids a function's code reads or writes (its nested closures' too), sorted. */
+  private readsOf(f: number): number[] {
+    let out = this.reads.get(f);
+    if (!out) {
+      const ids = new Set<number>();
+      for (const x of this.fns[f]!.node.descendantsOfType('identifier')) { const b = this.pkg.resolve(x); if (b) ids.add(this.bid(b)); }
+      out = [...ids].sort((a, b) => a - b);
+      this.reads.set(f, out);
+    }
+    return out;
+  }
+
+  private readonly reads = new Map<number, number[]>();
+
   /** The pure counters (pureCounters) of the loop whose head is node `pc` of function `f`. */
   loopCounters(f: number, pc: number): number[] {
     const pure = this.pureCounters(f);
