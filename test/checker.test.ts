@@ -11,6 +11,8 @@ import { KNOWN_FP, goFiles, lintRuleOver } from './helpers/fixtures.js';
 import { parseFixture } from '../scripts/oracle.js';
 import { loadPackageOf } from '../src/cli/debug.js';
 import { checkPackage, scheduleText, wantSyncLeaks } from '../src/checker/index.js';
+import { parseGo } from '../src/engine/parser.js';
+import { testedQualifier } from '../src/engine/undertest.js';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
 describe('leak checker over the channel fixtures', () => {
@@ -2027,6 +2029,12 @@ func TestGate(t *testing.T) {
     const joined = checkPair({ 'lock_test.go': testSrc, 'lock.go': lockSrc });
     expect(lines(alone.leaks)).toEqual([16]);
     expect(lines(joined.leaks)).toEqual([]);
+  });
+
+  it('leaves the standard library\'s own tests as they are: the model knows sync by what it does', () => {
+    const src = (path: string) => parseGo(`package sync_test\n\nimport (\n\t. "${path}"\n\t"testing"\n)\n`).rootNode;
+    expect(testedQualifier(src('sync'), '/go/src/sync', 'sync')).toBeNull();
+    expect(testedQualifier(src('example.com/sync'), '/src/sync', 'sync')).toBe('.');
   });
 
   it('keeps to its own files when the tested package declares one of its names', () => {

@@ -37,6 +37,9 @@ export function testedQualifier(root: Node, dir: string, testedName: string): st
         // The directory's name ends its import path, or (the module's root, whose directory is
         // named as the checkout is) the path's last element names the package.
         if (path.split('/').pop() !== base && defaultImportName(path) !== testedName) continue;
+        // The standard library's own tests (sync_test, io_test) stay as they are: the model knows
+        // sync, time, context and kin by what they do, not by their implementation.
+        if (isStandardLibrary(path)) return null;
         const name = spec.childForFieldName('name');
         // Without an alias, the qualifier is the imported package's own name (`clientv3` for `.../client/v3`).
         found.push(!name ? testedName : name.type === 'dot' ? '.' : name.text);
@@ -44,6 +47,18 @@ export function testedQualifier(root: Node, dir: string, testedName: string): st
     }
   }
   return found.length === 1 && found[0] !== '_' ? found[0]! : null;
+}
+
+/** Top-level directories of Go's standard library: an import path starting with one of them (and no dot) is the library's. */
+const STD_ROOTS = new Set([
+  'archive', 'bufio', 'builtin', 'bytes', 'cmp', 'compress', 'container', 'context', 'crypto', 'database', 'debug', 'embed',
+  'encoding', 'errors', 'expvar', 'flag', 'fmt', 'go', 'hash', 'html', 'image', 'index', 'internal', 'io', 'iter', 'log',
+  'maps', 'math', 'mime', 'net', 'os', 'path', 'plugin', 'reflect', 'regexp', 'runtime', 'slices', 'sort', 'strconv',
+  'strings', 'structs', 'sync', 'syscall', 'testing', 'text', 'time', 'unicode', 'unique', 'unsafe', 'vendor', 'weak',
+]);
+
+function isStandardLibrary(path: string): boolean {
+  return STD_ROOTS.has(path.split('/')[0]!);
 }
 
 /**
