@@ -413,7 +413,7 @@ describe('--stats', () => {
 
 func Many() {
 	ch := make(chan int)
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 100; i++ {
 		go func() { ch <- i }()
 	}
 	<-ch
