@@ -197,7 +197,9 @@ function declKey(pkg: PackageSemantics, n: Node): string {
  * any call, for a package-level mutex). Go's mutexes are not reentrant: a
  * goroutine that locks a mutex it holds waits forever, whoever called it, so
  * such a function is explored on its own, its receiver and parameters from
- * outside. The text only chooses where to look; the search decides.
+ * outside. So is a function that takes the lock again through two calls
+ * (locksAgainThroughCalls), whether or not its calls start goroutines. The
+ * text only chooses where to look; the search decides.
  */
 function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots: Set<string>): Node[] {
   // fmt and log call an operand's String or Error method (see Machine.formatOperands).
@@ -212,11 +214,14 @@ function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots
   };
   const out: Node[] = [];
   const returnsLocked = new Map<Node, boolean>();
-  for (const d of [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node)) {
+  const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
+  // Only a call of a name some function that locks has can return holding a lock: the others are not resolved.
+  const lockingNames = new Set(decls.filter((d) => LOCK_CALL.test(d.childForFieldName('body')?.text ?? '')).map((d) => d.childForFieldName('name')?.text ?? ''));
+  for (const d of decls) {
     const body = d.childForFieldName('body');
     if (!body || roots.has(declKey(pkg, d)) || isProgramLifetime(pkg, d)) continue;
     if (!LOCK_CALL.test(body.text) || skip.has(declKey(pkg, d))) {
-      if (locksAgainThroughCalls(pkg, body, returnsLocked)) out.push(d);
+      if (locksAgainThroughCalls(pkg, body, lockingNames, returnsLocked)) out.push(d);
       continue;
     }
     const calls = body.descendantsOfType('call_expression');
@@ -253,8 +258,11 @@ function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots
  * first left held. Such a function may start goroutines through its calls;
  * it is explored as a group of its own all the same.
  */
-function locksAgainThroughCalls(pkg: PackageSemantics, body: Node, memo: Map<Node, boolean>): boolean {
-  const calls = body.descendantsOfType('call_expression');
+function locksAgainThroughCalls(pkg: PackageSemantics, body: Node, lockingNames: Set<string>, memo: Map<Node, boolean>): boolean {
+  const calls = body.descendantsOfType('call_expression').filter((call) => {
+    const f = unparen(call.childForFieldName('function')!);
+    return lockingNames.has(f.type === 'selector_expression' ? f.childForFieldName('field')?.text ?? '' : f.text);
+  });
   const holderOf = (call: Node): string | null => {
     const f = unparen(call.childForFieldName('function')!);
     const r = f.type === 'selector_expression' ? rootIdent(f.childForFieldName('operand')!) : null;
@@ -356,7 +364,7 @@ function run(pkg: PackageSemantics): CheckerResult {
     const t0 = trace ? Date.now() : 0;
     let r;
     try {
-      // A function that starts no goroutine has paths, not interleavings: a fifth of the budget.
+      // A relock root is mostly one goroutine, with paths but few interleavings: a fifth of the budget.
       r = explore(m, f, relock.has(root) ? MAX_TOTAL_STEPS / 5 : MAX_TOTAL_STEPS);
     } catch (e) {
       // Code nested thousands deep (generated, or fuzzed) is given up, as a group past the bound is.

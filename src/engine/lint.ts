@@ -412,7 +412,8 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
   for (const { file: reportFile, rule, d } of raw) {
     const file = pkg.fileOf(d.node);
     void reportFile;
-    if (file.generated || file.underTest) continue; // facts count, findings in generated code are not actionable
+    // Facts count; findings in generated code are not actionable, and a tested package is linted on its own.
+    if (file.generated || file.underTest) continue;
     if (opts.reportOnly && !opts.reportOnly.has(file.path)) continue;
     const loc = locate(pkg, d.node);
     const key = `${rule.rule.meta.id}:${loc.file}:${loc.line}:${loc.column}`;
