@@ -466,11 +466,43 @@ export class Machine {
    */
   private unknownResults(f: number): Val {
     const res = this.fns[f]!.node.childForFieldName('result');
-    if (!res || res.type !== 'parameter_list') return UNK;
+    const made = this.madeResults(f);
+    const unknown = (i: number): Val => (made[i] ? { k: 'unk', nn: 1 } : UNK);
+    if (!res || res.type !== 'parameter_list') return unknown(0);
     const types = res.namedChildren.filter((d) => d.type === 'parameter_declaration').flatMap((d) => Array(Math.max(1, d.childrenForFieldName('name').length)).fill(d.childForFieldName('type')?.text ?? ''));
-    if (types.length < 2 || types[types.length - 1] !== 'error') return UNK;
+    if (types.length < 2) return unknown(0);
+    if (types[types.length - 1] !== 'error') return { k: 'tup', vs: types.map((_, i) => unknown(i)) };
     return { k: 'tup', vs: types.map((_, i) => (i === types.length - 1 ? UNK : { k: 'unk', nn: 1 })) };
   }
+
+  /**
+   * Per result, whether every return statement of the function gives it a
+   * value made there and then (`&T{...}`, `new(T)`, `make(...)`, a literal):
+   * a skipped constructor's result is then unknown but not nil, and `if g
+   * == nil { return }` after it is not a way the code goes.
+   */
+  private madeResults(f: number): boolean[] {
+    let out = this.made.get(f);
+    if (!out) {
+      const body = this.fns[f]!.node.childForFieldName('body');
+      const returns = body ? body.descendantsOfType('return_statement').filter((r) => sameNode(enclosingFunction(r), this.fns[f]!.node)) : [];
+      const made = (e: Node | undefined): boolean => {
+        const x = e ? unparen(e) : null;
+        if (!x) return false;
+        if (x.type === 'unary_expression' && x.child(0)?.type === '&') return unparen(x.childForFieldName('operand')!).type === 'composite_literal';
+        if (x.type === 'composite_literal' || x.type === 'func_literal' || x.type.endsWith('_literal')) return true;
+        const fn = x.type === 'call_expression' ? unparen(x.childForFieldName('function')!) : null;
+        return fn?.type === 'identifier' && (fn.text === 'new' || fn.text === 'make') && !this.pkg.resolve(fn);
+      };
+      const lists = returns.map((r) => r.namedChild(0)?.type === 'expression_list' ? r.namedChild(0)!.namedChildren : r.namedChildren);
+      const width = Math.max(0, ...lists.map((l) => l.length));
+      out = returns.length ? Array.from({ length: width }, (_, i) => lists.every((l) => made(l[i]))) : [];
+      this.made.set(f, out);
+    }
+    return out;
+  }
+
+  private readonly made = new Map<number, boolean[]>();
 
   /**
    * Whether a function returns only booleans or integers, or ends its
