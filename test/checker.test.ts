@@ -2113,3 +2113,38 @@ func Maybe(ok bool) {
     expect(lines(r.leaks)).toEqual([27]);
   });
 });
+
+describe('leak checker: loop counters', () => {
+  it('runs a loop with a small constant bound round by round, so it sends no more than it says', () => {
+    // Three sends into a buffer of `cap`, the receiver leaving on a timeout.
+    const sender = (name: string, cap: number) => `
+func ${name}(d time.Duration) {
+	errc := make(chan error, ${cap})
+	go func() {
+		for i := 0; i < 3; i++ {
+			errc <- get()
+		}
+	}()
+	timeout := time.NewTimer(d)
+	for {
+		select {
+		case <-errc:
+		case <-timeout.C:
+			return
+		}
+	}
+}
+`;
+    const r = check(`package p
+
+import (
+	"errors"
+	"time"
+)
+
+func get() error { return errors.New("x") }
+${sender('Fits', 3)}${sender('Overflows', 2)}`);
+    // Three sends fit a buffer of three whenever Fits returns; a buffer of two does not hold them.
+    expect(lines(r.leaks)).toEqual([31]);
+  });
+});

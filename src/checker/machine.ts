@@ -68,6 +68,10 @@ export const LOCK_CALL = /\.R?Lock\(\)/;
 
 /** Frames one goroutine may stack; deeper calls are treated as calls to unknown code. */
 const MAX_FRAMES = 10;
+
+/** A loop whose counter its condition compares with a constant this small runs round by round (Machine.smallConstantBound). */
+const EXACT_LOOP_ROUNDS = 64;
+
 /** Small values a symbolic length or bound is tried with: the same value wherever it is used. */
 export const SMALL_VALUES = [0, 1, 2, 3];
 /** Values an integer compared with a small constant is tried with: the small values and a negative one. */
@@ -714,12 +718,33 @@ export class Machine {
           if (id.type !== 'identifier') continue;
           const b = this.pkg.resolve(id);
           if (!b || !body || body.descendantsOfType('identifier').some((x) => x.text === id.text && this.pkg.resolve(x) === b)) continue;
+          if (this.smallConstantBound(clause.childForFieldName('condition'), b)) continue;
           out.push(this.bid(b));
         }
       }
       this.counters.set(f, out);
     }
     return out;
+  }
+
+  /**
+   * Whether a loop's condition compares its counter with a constant of at
+   * most EXACT_LOOP_ROUNDS (`i < 3`, `i < numReq`): such a loop is run round
+   * by round. Held unknown, its counter would let the loop go past its end,
+   * making operations the code never makes (a fourth send into a buffer of
+   * three), and unrolling it costs no more than that many rounds.
+   */
+  private smallConstantBound(cond: Node | null, b: Binding): boolean {
+    const c = cond ? unparen(cond) : null;
+    if (c?.type !== 'binary_expression') return false;
+    const op = c.child(1)?.type ?? '';
+    const l = c.childForFieldName('left');
+    const r = c.childForFieldName('right');
+    if (!l || !r || !['<', '<=', '>', '>=', '!='].includes(op)) return false;
+    const isCounter = (x: Node) => unparen(x).type === 'identifier' && this.pkg.resolve(unparen(x)) === b;
+    const limit = isCounter(l) ? r : isCounter(r) ? l : null;
+    const n = limit ? evalCount(this.pkg, limit) : null;
+    return n?.kind === 'const' && n.n >= 0 && n.n <= EXACT_LOOP_ROUNDS;
   }
 
   private readonly syncWaits = new Map<number, boolean>();
