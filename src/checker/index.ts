@@ -159,13 +159,25 @@ function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): {
   const makers = new Set(decls.filter((d) => !starts.has(key(d)) && fromAbove(d)).map(declName));
   const above = new Set(callersOf(makers).filter(([, c]) => !starts.has(key(c)) && fromAbove(c)).map(([from]) => key(from)));
   const callers = decls.filter((d) => starts.has(key(d)) && !have.has(key(d)) && !isProgramLifetime(pkg, d));
-  const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)));
+  // A caller handed a channel by a function that starts its goroutines (a generator,
+  // `for v := range gen()`) holds the other end: it may leave before the senders do.
+  const generators = new Set(decls.filter((d) => starts.has(key(d)) && returnsChannel(d)).map(declName));
+  const consumers = new Set(callersOf(generators).filter(([, c]) => starts.has(key(c)) && returnsChannel(c)).map(([from]) => key(from)));
+  const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)) || consumers.has(key(d)));
   // For sync-leak, the same for a condition variable or WaitGroup made above the goroutines that
   // wait on it or count on it (`p := &Plugin{cond: sync.NewCond(&mu)}; testActive(p)`): both are
   // rarer than locks, which a caller taking one would make every caller of a locking method.
   const chosen = new Set(roots);
   const syncRoots = callers.filter((d) => !chosen.has(d) && /\bsync\.(?:NewCond\(|WaitGroup\b)/.test(d.text));
   return { roots, syncRoots, starts };
+}
+
+/** Whether a declaration returns a channel (`func gen() <-chan T`, `(chan T, error)`). */
+function returnsChannel(d: Node): boolean {
+  const r = d.childForFieldName('result');
+  if (!r) return false;
+  if (r.type === 'channel_type') return true;
+  return r.type === 'parameter_list' && r.namedChildren.some((p) => p.childForFieldName('type')?.type === 'channel_type');
 }
 
 /**

@@ -25,7 +25,7 @@ import { callArgs, enclosingFunction, intLiteralValue, sameNode, selectorParts, 
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
-import { evalCount } from '../semantics/channels.js';
+import { evalCount, isChannelExpr } from '../semantics/channels.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
 import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
@@ -784,7 +784,25 @@ export class Machine {
    * or a call that ends the goroutine: read from the text, then through calls.
    */
   synchronises(f: number): boolean {
-    return this.throughCalls(this.syncs, f, (node) => SYNC_TEXT.test(node.text), (call) => this.callsFunctionValue(call) || this.anyMethod(call, (g) => this.synchronises(g)));
+    return this.throughCalls(this.syncs, f, (node) => SYNC_TEXT.test(node.text) || this.rangesOverChannel(node), (call) => this.callsFunctionValue(call) || this.anyMethod(call, (g) => this.synchronises(g)));
+  }
+
+  /**
+   * Whether code ranges over a channel, the one receive no token shows
+   * (`for j := range jobs`): a chan-typed variable, parameter or field, a
+   * `make(chan ...)`, or a call of a package-local function that returns a
+   * channel (a generator).
+   */
+  private rangesOverChannel(node: Node): boolean {
+    return node.descendantsOfType('range_clause').some((r) => {
+      const e = r.childForFieldName('right');
+      if (!e) return false;
+      if (isChannelExpr(this.pkg, e)) return true;
+      const x = unparen(e);
+      if (x.type !== 'call_expression') return false;
+      const res = this.pkg.calleeDecl(x)?.childForFieldName('result');
+      return res?.type === 'channel_type' || (res?.type === 'parameter_list' && res.namedChildren.length === 1 && res.namedChildren[0]!.childForFieldName('type')?.type === 'channel_type');
+    });
   }
 
   private readonly lockers = new Map<number, boolean>();
@@ -1907,7 +1925,23 @@ export class Machine {
       const n = evalCount(this.pkg, lit);
       if (n.kind === 'const') return { v: { k: 'int', v: n.n } };
     }
+    // A sentinel (`var errClosed = errors.New("closed")`), a value made at
+    // start-up or by a local constructor: which one is unknown, nil it is not.
+    if (b.value && this.madeValue(b.value)) return { v: { k: 'unk', nn: 1 }, setting: 1 };
     return { v: UNK, setting: 1 };
+  }
+
+  /** Whether an initialiser makes its value: `&T{}`, a literal, `new`, `make`, errors.New, fmt.Errorf, a package-local constructor (madeResults). */
+  private madeValue(e: Node): boolean {
+    const x = unparen(e);
+    if (x.type === 'unary_expression' && x.child(0)?.type === '&') return unparen(x.childForFieldName('operand')!).type === 'composite_literal';
+    if (x.type === 'composite_literal' || x.type === 'func_literal') return true;
+    if (x.type !== 'call_expression') return false;
+    const fn = unparen(x.childForFieldName('function')!);
+    if (fn.type === 'identifier' && (fn.text === 'new' || fn.text === 'make') && !this.pkg.resolve(fn)) return true;
+    if (this.pkg.isCallTo(x, 'errors', 'New') || this.pkg.isCallTo(x, 'fmt', 'Errorf')) return true;
+    const callee = this.pkg.calleeDecl(x);
+    return !!callee && this.madeResults(this.fnOf(callee))[0] === true;
   }
 
   private writtenGlobals: Set<Binding> | null = null;
@@ -1957,7 +1991,7 @@ export class Machine {
       // The files are those of the build for this platform: runtime.GOOS and GOARCH are its constants.
       if (path === 'runtime' && (sel.field === 'GOOS' || sel.field === 'GOARCH')) return { v: { k: 'str', v: sel.field === 'GOOS' ? BUILD.goos : BUILD.goarch } };
       if (path === 'math' && MATH_LIMITS[sel.field] !== undefined) return { v: { k: 'int', v: MATH_LIMITS[sel.field]! } };
-      if (path) return { v: { k: 'unk', nn: 1 } };
+      if (path) return { v: { k: 'unk', nn: 1, q: `${path}.${sel.field}` } };
       let o = this.outsideObject(c, this.evRef(c, sel.operand));
       if (o.k === 'obj') o = this.holder(c.st, o, sel.field);
       if (o.k === 'obj' && c.st.objs[o.id]!.type === COND_TYPE && (sel.field === 'Wait' || sel.field === 'Signal' || sel.field === 'Broadcast')) {
@@ -2867,6 +2901,8 @@ export function equalVals(l: Val, r: Val, st?: State): boolean | null {
     if (x.k === 'obj' && y.k === 'unk' && st.objs[x.id]?.type === FRESH_ERROR && !st.objs[x.id]!.esc) return false;
   }
   if (l.k === 'nil' && r.k === 'nil') return true;
+  // Two names of another package: one name is one value; two are two, as an enum's constants are.
+  if (l.k === 'unk' && r.k === 'unk' && l.q && r.q) return l.q === r.q;
   const ref = (v: Val) => v.k === 'chan' || v.k === 'obj' || v.k === 'fn' || v.k === 'mu' || v.k === 'wg';
   if ((l.k === 'nil' && (ref(r) || (r.k === 'unk' && r.nn))) || (r.k === 'nil' && (ref(l) || (l.k === 'unk' && l.nn)))) return false;
   if ((l.k === 'chan' && r.k === 'chan') || (l.k === 'obj' && r.k === 'obj')) return l.id === r.id;
