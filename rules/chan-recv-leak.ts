@@ -78,13 +78,13 @@ export default defineRule({
         '\treturn nil',
         '}',
       ].join('\n'),
-      options: '`engine` (default `"paths"`): `"checker"` reports what the leak checker proves instead, each finding with the schedule that leads to it (experimental: slower, see the README). Fix with `defer close(c)` right after making the channel, or give the receiver a `select` on `ctx.Done()` or a done channel.',
+      options: '`engine` (default `"checker"`): the leak checker proves each finding with the schedule that leads to it; `"paths"` is the earlier engine, ten to twenty times faster on large trees, which counts operations along one function\'s paths and follows only channels that function makes (see the README). Fix with `defer close(c)` right after making the channel, or give the receiver a `select` on `ctx.Done()` or a done channel.',
       incident: 'The forgotten sender: a consumer goroutine started before a network call whose error path returned without sending (the discount-service write-up); a storage server whose worker waited on a result channel left unsent on an error path.',
     },
-    options: { engine: 'paths' },
+    options: { engine: 'checker' },
   },
   create(ctx) {
-    // The leak checker is opt-in while its cost is brought down (see README, Leak checker).
+    // The path engine stays for trees where the checker's cost matters more than what it finds (README, Performance).
     return ctx.options['engine'] === 'checker' ? createFromChecker(ctx) : createFromPaths(ctx);
   },
 });

@@ -25,9 +25,9 @@
  *   - one package of about ten files, as a pre-commit hook lints it (the
  *     CLI on that directory, workers left to the CLI), against `node -e 0`;
  *   - how many functions got a control-flow graph, of how many there are;
- *   - with `--checker` (the channel rules on the leak checker engine, and
- *     sync-leak on, for every timed run): the goroutine groups it explored, and how many hit
- *     its bound (schedules past it are not explored).
+ *   - the goroutine groups the leak checker explored, and how many hit its
+ *     bound (schedules past it are not explored); with `--paths` the channel
+ *     rules run on the path engine instead, for every timed run.
  *
  * Wall time and peak RSS come from GNU time (`/usr/bin/time`) when it is
  * installed; otherwise wall time is measured here and RSS is not shown.
@@ -57,11 +57,11 @@ interface Args {
   runs: number;
   vendor: boolean;
   scaling: boolean;
-  checker: boolean;
+  paths: boolean;
 }
 
 function parseCli(argv: string[]): Args {
-  const a: Args = { dir: '', workers: availableParallelism(), runs: 3, vendor: true, scaling: true, checker: false };
+  const a: Args = { dir: '', workers: availableParallelism(), runs: 3, vendor: true, scaling: true, paths: false };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     const val = () => { const v = argv[++i]; if (v === undefined) usage(`${x} needs a value`); return v!; };
@@ -69,7 +69,7 @@ function parseCli(argv: string[]): Args {
     else if (x === '--runs') a.runs = positiveInt(val(), x);
     else if (x === '--no-vendor') a.vendor = false;
     else if (x === '--no-scaling') a.scaling = false;
-    else if (x === '--checker') a.checker = true;
+    else if (x === '--paths') a.paths = true;
     else if (x === '--help' || x === '-h') usage();
     else if (x.startsWith('-')) usage(`unknown flag ${x}`);
     else a.dir = resolve(x);
@@ -86,7 +86,7 @@ function positiveInt(v: string, flag: string): number {
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write('usage: npm run bench -- DIR [--workers N] [--runs K] [--no-vendor] [--no-scaling] [--checker]\n');
+  process.stderr.write('usage: npm run bench -- DIR [--workers N] [--runs K] [--no-vendor] [--no-scaling] [--paths]\n');
   process.exit(problem ? 2 : 0);
 }
 
@@ -176,8 +176,8 @@ function argsFile(dirs: string[]): string {
 }
 
 /** The real binary, as a user runs it, on the listed package directories (its JSON report goes to a file). */
-const CHECKER_RULES = ['chan-send-leak', 'chan-recv-leak'];
-/** `--config` of every CLI run: the channel rules on the checker engine with --checker, else the defaults. */
+const CHANNEL_RULES = ['chan-send-leak', 'chan-recv-leak'];
+/** `--config` of every CLI run: the channel rules on the path engine with --paths, else the defaults. */
 let configArgs: string[] = [];
 const lintCmd = (list: string, jobs: number) => [CLI, ...configArgs, '--format', 'json', '--output', join(scratch, 'report.json'), '--jobs', String(jobs), '--', ...readFileSync(list, 'utf8').split('\n')];
 const parseCmd = (list: string, jobs: number, count = false) => [SELF, '--child', count ? 'count' : 'parse', list, String(jobs)];
@@ -204,9 +204,9 @@ async function bench(a: Args): Promise<void> {
   const all = argsFile(dirs.map((d) => d.dir));
   const w = a.workers;
   const say = (s: string) => process.stdout.write(s + '\n');
-  if (a.checker) {
-    const config = join(scratch, 'checker.yaml');
-    writeFileSync(config, `rules:\n${CHECKER_RULES.map((r) => `  ${r}: { options: { engine: checker } }\n`).join('')}  sync-leak: on\n`);
+  if (a.paths) {
+    const config = join(scratch, 'paths.yaml');
+    writeFileSync(config, `rules:\n${CHANNEL_RULES.map((r) => `  ${r}: { options: { engine: paths } }\n`).join('')}`);
     configArgs = ['--config', config];
   }
   const vendored = a.vendor && existsSync(join(a.dir, 'vendor'));
@@ -266,7 +266,7 @@ async function bench(a: Args): Promise<void> {
   onePackage(dirs, a.runs, say);
   // Counts, from one in-process run of each.
   const { files: goFiles } = expandPatterns(dirs.map((d) => d.dir), a.dir);
-  const rules = RULES.filter((rule) => rule.meta.enabledByDefault !== false || (a.checker && rule.meta.id === 'sync-leak')).map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), ...(a.checker && CHECKER_RULES.includes(rule.meta.id) ? { engine: 'checker' } : {}) } }));
+  const rules = RULES.filter((rule) => rule.meta.enabledByDefault !== false).map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.options ?? {}), ...(a.paths && CHANNEL_RULES.includes(rule.meta.id) ? { engine: 'paths' } : {}) } }));
   const lint: LintStats = (await lintFiles(goFiles, { tests: true, maxFileSize: 5 * 1048576, build: hostBuildContext(), rules, jobs: w })).stats;
   const parsed = JSON.parse(spawnSync(process.execPath, parseCmd(all, w, true), { maxBuffer: 1 << 26 }).stdout.toString()) as LintStats;
   say(`packages: ${lint.packages}, ${lint.skippedPackages} left unparsed by the prefilter; files parsed by the lint: ${lint.parsedFiles} of ${lint.files} for this platform (${(lint.parsedBytes / 1048576).toFixed(1)} of ${(parsed.parsedBytes / 1048576).toFixed(1)} MB)`);

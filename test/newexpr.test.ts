@@ -161,7 +161,7 @@ describe('go126/ fixtures: new(expr) gets the findings of new(T) plus an assignm
 
   it.each([
     ['', ''],
-    [' (channel rules on the leak checker engine)', 'rules:\n  chan-send-leak: { options: { engine: checker } }\n  chan-recv-leak: { options: { engine: checker } }\n'],
+    [' (channel rules on the path engine)', 'rules:\n  chan-send-leak: { options: { engine: paths } }\n  chan-recv-leak: { options: { engine: paths } }\n'],
   ])('all rules over the go126/ package and over its twins, each copied to a package of its own: the same report%s', (_, config) => {
     // Same file names on both sides, so that the reports compare as text.
     const files: Record<string, string> = config ? { '.golint-leaks.yaml': config } : {};

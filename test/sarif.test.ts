@@ -52,10 +52,10 @@ const odd = tree({
 beforeAll(async () => {
   for (const f of folders) await lintToSarif(f, [`./fixtures/${f}/...`], REPO);
   await lintToSarif('odd', ['./...'], odd);
-  // The channel rules on the leak checker: schedules, one threadFlow per goroutine.
-  const conf = join(work, 'checker.yaml');
-  writeFileSync(conf, 'rules:\n  chan-send-leak: { options: { engine: checker } }\n  chan-recv-leak: { options: { engine: checker } }\n');
-  await lintToSarif('checker', ['--config', conf, '--rules', 'chan-send-leak,chan-recv-leak', './fixtures/chan-send-leak/...', './fixtures/chan-recv-leak/...'], REPO);
+  // The channel rules on the path engine: one path, in the owner's thread.
+  const conf = join(work, 'paths.yaml');
+  writeFileSync(conf, 'rules:\n  chan-send-leak: { options: { engine: paths } }\n  chan-recv-leak: { options: { engine: paths } }\n');
+  await lintToSarif('paths', ['--config', conf, '--rules', 'chan-send-leak,chan-recv-leak', './fixtures/chan-send-leak/...', './fixtures/chan-recv-leak/...'], REPO);
 }, 600_000);
 
 describe('SARIF validates', () => {
@@ -173,9 +173,9 @@ describe('SARIF content', () => {
     expect(lines()).toEqual(linesBefore.map((l) => l + 4));
   });
 
-  it('channel findings carry their path as a codeFlow, with related locations', () => {
+  it('on the path engine, channel findings carry their path as a codeFlow, with related locations', () => {
     for (const rule of ['chan-send-leak', 'chan-recv-leak']) {
-      const results = logs.get(rule)!.runs[0]!.results!.filter((r) => r.ruleId === rule && !r.suppressions?.length);
+      const results = logs.get('paths')!.runs[0]!.results!.filter((r) => r.ruleId === rule && !r.suppressions?.length);
       expect(results.length, rule).toBeGreaterThan(3);
       for (const r of results) {
         const steps = r.codeFlows?.[0]?.threadFlows[0]?.locations ?? [];
@@ -187,8 +187,8 @@ describe('SARIF content', () => {
     }
   });
 
-  it('with the leak checker, a channel finding is a schedule: one threadFlow per goroutine, executionOrder across them', () => {
-    const results = logs.get('checker')!.runs[0]!.results!.filter((r) => !r.suppressions?.length);
+  it('a channel finding is a schedule: one threadFlow per goroutine, executionOrder across them', () => {
+    const results = ['chan-send-leak', 'chan-recv-leak'].flatMap((rule) => logs.get(rule)!.runs[0]!.results!.filter((r) => r.ruleId === rule && !r.suppressions?.length));
     expect(results.length).toBeGreaterThan(30);
     let multi = 0;
     for (const r of results) {
