@@ -2276,3 +2276,41 @@ func Use() int {
     expect(lines(check(src('http.MethodPost')).leaks).sort((a, b) => a - b)).toEqual([19, 35]);
   });
 });
+
+describe('leak checker: counts from outside', () => {
+  it('lets a loop that starts no goroutine run past the small counts, so a consumer leaving at a larger value is reached', () => {
+    const r = check(`package p
+
+func produce(out chan<- int, n int) {
+	for i := 0; i < n; i++ {
+		out <- i
+	}
+	close(out)
+}
+
+func FirstBig(n int) int {
+	ch := make(chan int)
+	go produce(ch, n)
+	for v := range ch {
+		if v > 10 {
+			return v
+		}
+	}
+	return -1
+}
+
+func Sum(n int) int {
+	ch := make(chan int)
+	go produce(ch, n)
+	total := 0
+	for v := range ch {
+		total += v
+	}
+	return total
+}
+`);
+    // FirstBig leaves once a value passes 10, which needs n past the small counts; Sum reads to the close.
+    expect(lines(r.leaks)).toEqual([5]);
+    expect(r.leaks.map((l) => l.rootFn.childForFieldName('name')?.text)).toEqual(['FirstBig']);
+  });
+});

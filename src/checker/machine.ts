@@ -2203,7 +2203,12 @@ export class Machine {
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
-            throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_INTS.filter((v) => !(x.v as { pos?: 1 }).pos || v >= 1).map((v) => ({ k: 'int', v })) });
+            // Or, as the bound of a loop that starts no goroutine, larger than them all: the loop
+            // can then run past the small values, its counter unknown from there (a consumer's
+            // `if v > 10 { return }` on what it sent is reachable). A loop that starts one
+            // goroutine per round keeps to the small counts: each is a goroutine the state holds.
+            const small: Val[] = SMALL_INTS.filter((v) => !(x.v as { pos?: 1 }).pos || v >= 1).map((v) => ({ k: 'int', v }));
+            throw new NeedSignal({ t: 'choose', cell: x.cell, options: this.boundsQuietLoop(e) ? [...small, BIG] : small });
           }
         }
         return both;
@@ -2218,6 +2223,14 @@ export class Machine {
     }
     const v = this.ev(c, e);
     return v.k === 'bool' ? [{ v: v.v, ref: [] }] : both;
+  }
+
+  /** Whether a comparison is the condition of a `for` clause whose body starts no goroutine. */
+  private boundsQuietLoop(cmp: Node): boolean {
+    const clause = cmp.parent;
+    if (clause?.type !== 'for_clause' || !sameNode(clause.childForFieldName('condition'), cmp)) return false;
+    const body = clause.parent?.childForFieldName('body');
+    return !!body && !/\bgo\b/.test(body.text);
   }
 
   private composite(c: Ctx, e: Node): Val {
@@ -2876,8 +2889,15 @@ function namedType(t: Node | null | undefined): string | null {
 
 /** The type node of an embedded sync field (`sync.Mutex` embedded in T), or null. */
 
+/** A number larger than every small value: what a loop count chosen past them is. */
+const BIG: Val = { k: 'unk', nn: 1, pos: 1, big: 1 };
+const SMALL_MAX = SMALL_VALUES[SMALL_VALUES.length - 1]!;
+
 function compare(op: string, l: Val, r: Val, st?: State): boolean | null {
   if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) return null;
+  // A small number against one larger than every small value.
+  if (l.k === 'int' && l.v <= SMALL_MAX && r.k === 'unk' && r.big) return op === '<' || op === '<=' || op === '!=';
+  if (r.k === 'int' && r.v <= SMALL_MAX && l.k === 'unk' && l.big) return op === '>' || op === '>=' || op === '!=';
   if (l.k === 'int' && r.k === 'int') {
     switch (op) {
       case '==': return l.v === r.v;

@@ -14,10 +14,10 @@
 export type Val =
   /**
    * Made outside the model (a parameter, a call we cannot see): anything; `nn` known non-nil, `pos` a
-   * number known to be at least 1; `q` the value another package's name stands for
+   * number known to be at least 1, `big` one larger than every small value (SMALL_VALUES); `q` the value another package's name stands for
    * (`container.WaitConditionRemoved`), equal to the same name and, as an enum's constants are, to no other.
    */
-  | { k: 'unk'; nn?: 1; pos?: 1; q?: string }
+  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1 }
   | { k: 'int'; v: number }
   | { k: 'bool'; v: boolean }
   /** A string constant (a literal without escapes, a `const`, their concatenation). */
