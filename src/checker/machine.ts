@@ -2887,8 +2887,6 @@ function namedType(t: Node | null | undefined): string | null {
   return cur && cur.type === 'type_identifier' ? cur.text : null;
 }
 
-/** The type node of an embedded sync field (`sync.Mutex` embedded in T), or null. */
-
 /** A number larger than every small value: what a loop count chosen past them is. */
 const BIG: Val = { k: 'unk', nn: 1, pos: 1, big: 1 };
 const SMALL_MAX = SMALL_VALUES[SMALL_VALUES.length - 1]!;
