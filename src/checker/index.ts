@@ -10,6 +10,7 @@ import type { Node } from '../semantics/syntax.js';
 import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
+import { returnsChannel } from '../semantics/channels.js';
 import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { channelOperand, explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
@@ -170,14 +171,6 @@ function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): {
   const chosen = new Set(roots);
   const syncRoots = callers.filter((d) => !chosen.has(d) && /\bsync\.(?:NewCond\(|WaitGroup\b)/.test(d.text));
   return { roots, syncRoots, starts };
-}
-
-/** Whether a declaration returns a channel (`func gen() <-chan T`, `(chan T, error)`). */
-function returnsChannel(d: Node): boolean {
-  const r = d.childForFieldName('result');
-  if (!r) return false;
-  if (r.type === 'channel_type') return true;
-  return r.type === 'parameter_list' && r.namedChildren.some((p) => p.childForFieldName('type')?.type === 'channel_type');
 }
 
 /**

@@ -25,7 +25,7 @@ import { callArgs, enclosingFunction, intLiteralValue, sameNode, selectorParts, 
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
-import { evalCount, isChannelExpr } from '../semantics/channels.js';
+import { evalCount, isChannelExpr, returnsChannel } from '../semantics/channels.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
 import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
@@ -490,14 +490,7 @@ export class Machine {
     if (!out) {
       const body = this.fns[f]!.node.childForFieldName('body');
       const returns = body ? body.descendantsOfType('return_statement').filter((r) => sameNode(enclosingFunction(r), this.fns[f]!.node)) : [];
-      const made = (e: Node | undefined): boolean => {
-        const x = e ? unparen(e) : null;
-        if (!x) return false;
-        if (x.type === 'unary_expression' && x.child(0)?.type === '&') return unparen(x.childForFieldName('operand')!).type === 'composite_literal';
-        if (x.type === 'composite_literal' || x.type === 'func_literal' || x.type.endsWith('_literal')) return true;
-        const fn = x.type === 'call_expression' ? unparen(x.childForFieldName('function')!) : null;
-        return fn?.type === 'identifier' && (fn.text === 'new' || fn.text === 'make') && !this.pkg.resolve(fn);
-      };
+      const made = (e: Node | undefined): boolean => !!e && this.madeHere(e);
       const lists = returns.map((r) => r.namedChild(0)?.type === 'expression_list' ? r.namedChild(0)!.namedChildren : r.namedChildren);
       const width = Math.max(0, ...lists.map((l) => l.length));
       out = returns.length ? Array.from({ length: width }, (_, i) => lists.every((l) => made(l[i]))) : [];
@@ -799,9 +792,8 @@ export class Machine {
       if (!e) return false;
       if (isChannelExpr(this.pkg, e)) return true;
       const x = unparen(e);
-      if (x.type !== 'call_expression') return false;
-      const res = this.pkg.calleeDecl(x)?.childForFieldName('result');
-      return res?.type === 'channel_type' || (res?.type === 'parameter_list' && res.namedChildren.length === 1 && res.namedChildren[0]!.childForFieldName('type')?.type === 'channel_type');
+      const callee = x.type === 'call_expression' ? this.pkg.calleeDecl(x) : null;
+      return !!callee && returnsChannel(callee);
     });
   }
 
@@ -1931,14 +1923,20 @@ export class Machine {
     return { v: UNK, setting: 1 };
   }
 
-  /** Whether an initialiser makes its value: `&T{}`, a literal, `new`, `make`, errors.New, fmt.Errorf, a package-local constructor (madeResults). */
-  private madeValue(e: Node): boolean {
+  /** Whether an expression makes its value there and then: `&T{...}`, a literal, `new(T)`, `make(...)`. */
+  private madeHere(e: Node): boolean {
     const x = unparen(e);
     if (x.type === 'unary_expression' && x.child(0)?.type === '&') return unparen(x.childForFieldName('operand')!).type === 'composite_literal';
-    if (x.type === 'composite_literal' || x.type === 'func_literal') return true;
+    if (x.type === 'composite_literal' || x.type === 'func_literal' || x.type.endsWith('_literal')) return true;
+    const fn = x.type === 'call_expression' ? unparen(x.childForFieldName('function')!) : null;
+    return fn?.type === 'identifier' && (fn.text === 'new' || fn.text === 'make') && !this.pkg.resolve(fn);
+  }
+
+  /** Whether an initialiser makes its value: madeHere, errors.New, fmt.Errorf, a package-local constructor (madeResults). */
+  private madeValue(e: Node): boolean {
+    if (this.madeHere(e)) return true;
+    const x = unparen(e);
     if (x.type !== 'call_expression') return false;
-    const fn = unparen(x.childForFieldName('function')!);
-    if (fn.type === 'identifier' && (fn.text === 'new' || fn.text === 'make') && !this.pkg.resolve(fn)) return true;
     if (this.pkg.isCallTo(x, 'errors', 'New') || this.pkg.isCallTo(x, 'fmt', 'Errorf')) return true;
     const callee = this.pkg.calleeDecl(x);
     return !!callee && this.madeResults(this.fnOf(callee))[0] === true;
@@ -2225,12 +2223,27 @@ export class Machine {
     return v.k === 'bool' ? [{ v: v.v, ref: [] }] : both;
   }
 
-  /** Whether a comparison is the condition of a `for` clause whose body starts no goroutine. */
+  /**
+   * Whether a comparison is the condition of a `for` clause whose body starts
+   * no goroutine, by a `go` statement, `wg.Go(f)` or a package-local call
+   * that does (startsGoroutines).
+   */
   private boundsQuietLoop(cmp: Node): boolean {
     const clause = cmp.parent;
     if (clause?.type !== 'for_clause' || !sameNode(clause.childForFieldName('condition'), cmp)) return false;
     const body = clause.parent?.childForFieldName('body');
-    return !!body && !/\bgo\b/.test(body.text);
+    if (!body || startsHere(body)) return false;
+    return body.descendantsOfType('call_expression').every((call) => {
+      const callee = this.pkg.calleeDecl(call);
+      return !callee || !this.startsGoroutines(this.fnOf(callee));
+    });
+  }
+
+  private readonly goStarters = new Map<number, boolean>();
+
+  /** Whether a function, or a package-local function it calls, starts a goroutine. */
+  private startsGoroutines(f: number): boolean {
+    return this.throughCalls(this.goStarters, f, startsHere);
   }
 
   private composite(c: Ctx, e: Node): Val {
@@ -2885,6 +2898,11 @@ function namedType(t: Node | null | undefined): string | null {
   while (cur && (cur.type === 'pointer_type' || cur.type === 'parenthesized_type')) cur = cur.namedChild(0);
   if (cur?.type === 'generic_type') cur = cur.childForFieldName('type');
   return cur && cur.type === 'type_identifier' ? cur.text : null;
+}
+
+/** Whether code has a `go` statement or a `wg.Go(f)` call of its own. */
+function startsHere(code: Node): boolean {
+  return code.descendantsOfType('go_statement').length > 0 || /\.Go\(/.test(code.text);
 }
 
 /** A number larger than every small value: what a loop count chosen past them is. */

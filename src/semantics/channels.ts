@@ -142,6 +142,14 @@ export function literalLength(pkg: PackageSemantics, e: Node): number | null {
   return v.childForFieldName('body')?.namedChildren.filter((c) => c.type !== 'comment').length ?? null;
 }
 
+/** Whether a function declaration returns a channel (`func gen() <-chan T`, `(chan T, error)`). */
+export function returnsChannel(decl: Node): boolean {
+  const r = decl.childForFieldName('result');
+  if (!r) return false;
+  if (r.type === 'channel_type') return true;
+  return r.type === 'parameter_list' && r.namedChildren.some((p) => p.childForFieldName('type')?.type === 'channel_type');
+}
+
 /** Whether an expression is a channel: a local made by make(chan), a chan-typed variable or parameter. */
 export function isChannelExpr(pkg: PackageSemantics, e: Node): boolean {
   const x = unparen(e);
