@@ -823,6 +823,16 @@ export class Machine {
   /** Embedded fields of a local struct type whose type is a local named type: field name (the type name) and type node. */
   embedded(type: string | null): { name: string; type: Node }[] {
     if (!type) return [];
+    let out = this.embeds.get(type);
+    if (!out) this.embeds.set(type, (out = this.embeddedOf(type)));
+    return out;
+  }
+
+  /** embedded and fieldOrder by type name: asked at every field access, read from the tree once. */
+  private readonly embeds = new Map<string, { name: string; type: Node }[]>();
+  private readonly fieldOrders = new Map<string, string[]>();
+
+  private embeddedOf(type: string): { name: string; type: Node }[] {
     const g = this.pkg.globals.get(type);
     const st = g?.kind === 'type' ? g.type : null;
     if (st?.type !== 'struct_type') return [];
@@ -839,6 +849,12 @@ export class Machine {
 
   /** Field names of a struct type in declaration order, embedded fields by their type name. */
   fieldOrder(type: string): string[] {
+    let out = this.fieldOrders.get(type);
+    if (!out) this.fieldOrders.set(type, (out = this.fieldOrderOf(type)));
+    return out;
+  }
+
+  private fieldOrderOf(type: string): string[] {
     const g = this.pkg.globals.get(type);
     const st = g?.kind === 'type' ? g.type : null;
     if (st?.type !== 'struct_type') return [...(this.pkg.structFields.get(type)?.keys() ?? [])];
