@@ -77,7 +77,7 @@ export const SMALL_VALUES = [0, 1, 2, 3];
 /** Values an integer compared with a small constant is tried with: the small values and a negative one. */
 export const SMALL_INTS = [-1, ...SMALL_VALUES];
 /** Text that marks a function as one the search must run (see Machine.synchronises). */
-const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Go|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|\bpanic\(|\bos\.Exit\(|AfterFunc/;
+const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Go|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|AfterFunc/;
 /** The type of the object context.Background() and context.TODO() evaluate to. */
 const BACKGROUND = 'context.Background';
 /** The object `t.Context()` returns. */
@@ -523,7 +523,8 @@ export class Machine {
   private plainType(t: Node | null | undefined): boolean {
     if (!t) return false;
     switch (t.type) {
-      case 'qualified_type': return true;
+      // sync's and context's values are what the model tracks (a Mutex, a cancel context).
+      case 'qualified_type': { const q = this.pkg.qualifiedName(t); return q?.path !== 'sync' && q?.path !== 'context'; }
       case 'type_identifier': {
         if (CONVERSIONS.has(t.text)) return true;
         const g = this.pkg.globals.get(t.text);
@@ -534,7 +535,7 @@ export class Machine {
         this.plainTypes.set(t.text, false); // recursive types: not plain
         const u = g.type;
         const r = u.type === 'struct_type'
-          ? u.descendantsOfType('field_declaration').every((fd) => fd.parent?.parent === u && this.plainType(fd.childForFieldName('type')))
+          ? u.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === u.startIndex).every((fd) => this.plainType(fd.childForFieldName('type')))
           : this.plainType(u);
         this.plainTypes.set(t.text, r);
         return r;
@@ -775,6 +776,10 @@ export class Machine {
    * Whether a function, or a package-local function it calls, has a channel
    * operation, a select, a go statement, a sync method call, a channel make,
    * or a call that ends the goroutine: read from the text, then through calls.
+   * A panic or `os.Exit` does not count: it ends the program, a path the
+   * search drops anyway, so a helper that may panic (`BytesToRev` on a short
+   * key) is stepped over like any other; one that never returns is an abort
+   * in its caller's control-flow graph.
    */
   synchronises(f: number): boolean {
     return this.throughCalls(this.syncs, f, (node) => SYNC_TEXT.test(node.text) || this.rangesOverChannel(node), (call) => this.callsFunctionValue(call) || this.anyMethod(call, (g) => this.synchronises(g)));
