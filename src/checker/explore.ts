@@ -255,32 +255,46 @@ function privateMoves(st: State, trans: Trans[]): Trans[] | null {
   return null;
 }
 
-/** A path a settle follows; `heads`: the shape of the state at each loop head it came through (widenCounters). */
-interface SettleWork { st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, string> }
+/** A path a settle follows; `heads`: the state at each loop head it came through (widenLoop). */
+interface SettleWork { st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, { shape: string; cells: Val[] }> }
 
 /**
  * counterCycle's argument within one run between synchronisations: a loop
- * that comes back to its head in the state it left it in, but for counters
- * nothing else reads (`for i := 0; ; i++ { if _, err := s.Recv(); err != nil
- * { break } }`), can go round any number of times: the counters are held
- * unknown from there, instead of the loop being unrolled until the local
- * bound marks the goroutine as spinning. `heads` is copied on write, so the
- * paths a branch makes each keep their own.
+ * that comes back to its head in the state it left it in, but for integers
+ * (`for i := 1; i < len(b); i++ { sum = sum*31 + int(b[i]) }`, a field
+ * counted up), can go round any number of times: the integers that changed
+ * are held unknown from there, and the next round meets a state already
+ * seen, instead of the loop being unrolled until the local bound marks the
+ * goroutine as spinning (alive, never proven stuck, and every step spent).
+ * A loop run round by round (a small constant bound, exactLoop) keeps its
+ * values. `heads` is copied on write, so the paths a branch makes each keep
+ * their own.
  */
-function widenCounters(m: Machine, w: SettleWork, pid: number): void {
+function widenLoop(m: Machine, w: SettleWork, pid: number): void {
   const p = w.st.procs[pid]!;
   const fr = top(p);
-  // The counters of this loop, in this frame: the rest of the state is what must come back.
-  const cells = m.loopCounters(fr.f, fr.pc).flatMap((b) => (fr.env[b] !== undefined ? [fr.env[b]!] : []));
-  if (!cells.length) return;
-  const at = `${pid}:${p.frames.length}:${fr.pc}`;
-  const blanked = { ...w.st, cells: w.st.cells.map((v, i) => (cells.includes(i) && (v.k === 'int' || v.k === 'unk') ? UNK : v)) };
-  const shape = stateKey(compact(blanked, false));
-  if (w.heads?.get(at) === shape) {
-    for (const c of cells) if (w.st.cells[c]!.k === 'int') w.st.cells[c] = UNK;
+  const depth = p.frames.length;
+  if (m.exactLoop(fr.f, fr.pc)) {
+    // Each round starts the loops inside it, and in what it calls, afresh: a round's counter
+    // is no integer for them to widen.
+    const inside = (k: string) => { const [q, d] = k.split(':'); return Number(q) === pid && Number(d) >= depth; };
+    if (w.heads && [...w.heads.keys()].some(inside)) w.heads = new Map([...w.heads].filter(([k]) => !inside(k)));
     return;
   }
-  w.heads = new Map(w.heads ?? []).set(at, shape);
+  const at = `${pid}:${depth}:${fr.pc}`;
+  // Compacted, the cells of two visits line up (no cell id is held outside the state between steps).
+  w.st = compact(w.st, false);
+  const cells = w.st.cells;
+  const shape = stateKey({ ...w.st, cells: cells.map((v) => (v.k === 'int' || v.k === 'unk' ? UNK : v)) });
+  const before = w.heads?.get(at);
+  if (before?.shape === shape) {
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i]!;
+      if (v.k === 'int' && JSON.stringify(before.cells[i]) !== JSON.stringify(v)) cells[i] = UNK;
+    }
+    return;
+  }
+  w.heads = new Map(w.heads ?? []).set(at, { shape, cells: [...cells] });
 }
 
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
@@ -322,7 +336,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     if (w.steps > MAX_LOCAL_STEPS) { w.st.procs[pid]!.spin = 1; }
     switch (r.k) {
       case 'cont': case 'park': case 'end':
-        if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenCounters(m, w, pid);
+        if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenLoop(m, w, pid);
         work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads });
         break;
       case 'discard':

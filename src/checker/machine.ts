@@ -694,6 +694,23 @@ export class Machine {
   }
 
   /**
+   * Whether the loop whose head is node `pc` of function `f` is run round by
+   * round: its condition bounds a counter its clause declares by a small
+   * constant (smallConstantBound).
+   */
+  exactLoop(f: number, pc: number): boolean {
+    let loop: Node | null = this.fns[f]!.cfg.nodes[pc]?.ast ?? null;
+    while (loop && loop.type !== 'for_statement') loop = loop.parent;
+    const clause = loop?.namedChildren.find((x) => x.type === 'for_clause');
+    const init = clause?.childForFieldName('initializer');
+    if (!clause || init?.type !== 'short_var_declaration') return false;
+    return (init.childForFieldName('left')?.namedChildren ?? []).some((id) => {
+      const b = id.type === 'identifier' ? this.pkg.resolve(id) : null;
+      return !!b && this.smallConstantBound(clause.childForFieldName('condition'), b);
+    });
+  }
+
+  /**
    * Binding ids of the loop counters of a function that nothing but their
    * loop's clause reads (`for i := 0; i < 100000; i++ { mu.Lock(); ... }`):
    * such a counter decides only when the loop ends.
