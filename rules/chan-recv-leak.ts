@@ -42,6 +42,8 @@ export default defineRule({
       scheduleUnclosed: '{who} blocks forever receiving from {ch}: {owner} returns at line {exitLine} without closing it',
       scheduleStuck: '{who} blocks forever receiving from {ch}: no goroutine that can send on or close it is left running',
       scheduleNil: '{who} blocks forever receiving from {ch}, which is nil: nothing ever makes it, and a nil channel is never ready',
+      scheduleSelect: '{who} blocks forever in a select sending on {sends} or receiving from {recvs}: {owner} returns at line {exitLine} without receiving from {sends} or sending on or closing {recvs}',
+      scheduleSelectStuck: '{who} blocks forever in a select sending on {sends} or receiving from {recvs}: no goroutine that can receive from, send on or close them is left running',
     },
     docs: {
       whatItFinds: 'A receive (`<-c`, `v, ok := <-c`, `for range c`, or a `select` whose only case is that receive) in a goroutine on a channel made by the function that started it, where the function can return without sending the value (or, for `range`, without closing the channel).',
@@ -82,6 +84,8 @@ export default defineRule({
       incident: 'The forgotten sender: a consumer goroutine started before a network call whose error path returned without sending (the discount-service write-up); a storage server whose worker waited on a result channel left unsent on an error path.',
     },
     options: { engine: 'checker' },
+    // A goroutine on an object's channel whose builder skips its Close: recv-no-timeout's message names the missing Close.
+    defersTo: ['recv-no-timeout'],
   },
   create(ctx) {
     // The path engine stays for trees where the checker's cost matters more than what it finds (README, Performance).
@@ -144,10 +148,13 @@ function createFromChecker(ctx: RuleContext): Visitors {
     for (const leak of leaks()) {
       if (leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
       const { who, ch, exit, nil, steps, related } = leakEvidence(leak);
+      // A select that also waits to send (`case fp.filec <- f:`) says which way each channel goes.
+      const mixed = leak.chans.some((c) => c.dir === 'send') && leak.chans.some((c) => c.dir === 'recv');
+      const names = (dir: 'send' | 'recv') => leak.chans.filter((c) => c.dir === dir).map((c) => c.name).join(' or ');
       ctx.report({
         node: reportedNode(leak),
-        messageId: nil ? 'scheduleNil' : exit ? (leak.kind === 'range' ? 'scheduleUnclosed' : 'scheduleForgotten') : 'scheduleStuck',
-        data: { who, ch, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0 },
+        messageId: nil ? 'scheduleNil' : mixed ? (exit ? 'scheduleSelect' : 'scheduleSelectStuck') : exit ? (leak.kind === 'range' ? 'scheduleUnclosed' : 'scheduleForgotten') : 'scheduleStuck',
+        data: { who, ch, owner: exit?.owner ?? '', exitLine: exit?.line ?? 0, ...(mixed ? { sends: names('send'), recvs: names('recv') } : {}) },
         steps,
         related,
       });

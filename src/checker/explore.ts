@@ -77,8 +77,8 @@ export interface Leak {
   prim?: string;
   /** For a Lock or RLock: the goroutine holds the mutex itself, for writing (Go's mutexes are not reentrant). */
   self?: boolean;
-  /** The channels it waits on: name, make site, capacity. */
-  chans: { name: string; site: number; cap: number }[];
+  /** The channels it waits on: name, make site, capacity, and whether it waits to send on or receive from each. */
+  chans: { name: string; site: number; cap: number; dir: 'send' | 'recv' }[];
   /** Everything that happened, in order, ending with the block. */
   witness: Event[];
 }
@@ -676,14 +676,15 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
       continue;
     }
     if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;
-    const chans = (n.t === 'select' ? n.cases.map((c) => c.ch) : [n.ch]).flatMap((v) => (v.k === 'chan' ? [st.chans[v.id]!] : []));
+    const waits = n.t === 'select' ? n.cases.map((c) => ({ v: c.ch, dir: c.dir })) : [{ v: n.ch, dir: n.t === 'send' ? 'send' as const : 'recv' as const }];
+    const chans = waits.flatMap(({ v, dir }) => (v.k === 'chan' ? [{ ...st.chans[v.id]!, dir }] : []));
     const kind = n.t === 'select' ? 'select' : n.t === 'send' ? 'send' : n.range ? 'range' : 'recv';
     const verb = kind === 'send' ? 'blocks sending on' : kind === 'select' ? 'blocks in select on' : 'blocks receiving from';
     const names = chans.map((c) => c.name).join(', ') || 'a nil channel';
     events.push({ pid: b.id, name: b.name, site, text: `${verb} ${names}` });
     leaks.set(site, {
       pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind,
-      chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap })), witness: events,
+      chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap, dir: c.dir })), witness: events,
     });
   }
 }

@@ -10,7 +10,7 @@ import type { Node } from '../semantics/syntax.js';
 import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
-import { returnsChannel } from '../semantics/channels.js';
+import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
 import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { channelOperand, explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
@@ -81,7 +81,7 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
  * The group roots; the callers rooted for sync-leak alone; the functions that
  * reach a `go` statement through package-local calls (by declKey).
  */
-function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
+function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string>; holderOnly: Set<string> } {
   const roots: Node[] = [];
   const seen = new Set<string>();
   const starting = goStarts(pkg);
@@ -95,7 +95,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; s
     roots.push(top);
   }
   const callers = callerRoots(pkg, roots, starting);
-  return { roots: [...roots, ...callers.roots], syncRoots: callers.syncRoots, starts: callers.starts };
+  return { roots: [...roots, ...callers.roots], syncRoots: callers.syncRoots, starts: callers.starts, holderOnly: callers.holderOnly };
 }
 
 /**
@@ -103,7 +103,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; s
  * (`TestX` calling `s.Start()` which has the `go`) and make a channel
  * there, or call a function that starts none and makes one.
  */
-function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string> } {
+function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string>; holderOnly: Set<string> } {
   const key = (n: Node) => declKey(pkg, n);
   const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
   const declName = (d: Node) => d.childForFieldName('name')?.text ?? '';
@@ -164,13 +164,19 @@ function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): {
   // `for v := range gen()`) holds the other end: it may leave before the senders do.
   const generators = new Set(decls.filter((d) => starts.has(key(d)) && returnsChannel(d)).map(declName));
   const consumers = new Set(callersOf(generators).filter(([, c]) => starts.has(key(c)) && returnsChannel(c)).map(([from]) => key(from)));
-  const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)) || consumers.has(key(d)));
+  // So does a caller handed an object whose goroutines wait on its channel fields
+  // (`w, err := openWAL(dir); if err != nil { return err }`): it may leave without the
+  // Close that ends them. Every test of such a type is one, so these get a smaller budget.
+  const builders = new Set(decls.filter((d) => starts.has(key(d)) && returnsChannelHolder(pkg, d)).map(declName));
+  const holders = new Set(callersOf(builders).filter(([, c]) => starts.has(key(c)) && returnsChannelHolder(pkg, c)).map(([from]) => key(from)));
+  const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)) || consumers.has(key(d)) || holders.has(key(d)));
+  const holderOnly = new Set(roots.filter((d) => !fromAbove(d) && !above.has(key(d)) && !consumers.has(key(d))).map(key));
   // For sync-leak, the same for a condition variable or WaitGroup made above the goroutines that
   // wait on it or count on it (`p := &Plugin{cond: sync.NewCond(&mu)}; testActive(p)`): both are
   // rarer than locks, which a caller taking one would make every caller of a locking method.
   const chosen = new Set(roots);
   const syncRoots = callers.filter((d) => !chosen.has(d) && /\bsync\.(?:NewCond\(|WaitGroup\b)/.test(d.text));
-  return { roots, syncRoots, starts };
+  return { roots, syncRoots, starts, holderOnly };
 }
 
 /**
@@ -350,7 +356,7 @@ function run(pkg: PackageSemantics): CheckerResult {
   const m = new Machine(pkg);
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
-  const { roots, syncRoots, starts } = findRoots(pkg);
+  const { roots, syncRoots, starts, holderOnly } = findRoots(pkg);
   // Asked for locks: the callers that make a Cond or WaitGroup for the goroutines below, and a
   // function that starts no goroutine and takes a lock it may already hold, are groups of their own.
   const rootKeys = new Set(roots.map((r) => declKey(pkg, r)));
@@ -369,8 +375,9 @@ function run(pkg: PackageSemantics): CheckerResult {
     const t0 = trace ? Date.now() : 0;
     let r;
     try {
-      // A relock root is mostly one goroutine, with paths but few interleavings: a fifth of the budget.
-      r = explore(m, f, relock.has(root) ? MAX_TOTAL_STEPS / 5 : MAX_TOTAL_STEPS);
+      // A relock root is mostly one goroutine, with paths but few interleavings: a fifth of the
+      // budget. So is a caller rooted only for the object a constructor handed it.
+      r = explore(m, f, relock.has(root) || holderOnly.has(declKey(pkg, root)) ? MAX_TOTAL_STEPS / 5 : MAX_TOTAL_STEPS);
     } catch (e) {
       // Code nested thousands deep (generated, or fuzzed) is given up, as a group past the bound is.
       if (!(e instanceof ExprTooDeep)) throw e;

@@ -2015,7 +2015,9 @@ export class Machine {
         if (lit === 'true' || lit === 'false') return { v: { k: 'bool', v: lit === 'true' } };
         if (b.value && (lit === 'interpreted_string_literal' || lit === 'raw_string_literal')) return { v: stringLiteral(unparen(b.value)) };
         const n2 = b.value ? evalCount(this.pkg, b.value) : null;
-        return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : UNK };
+        // One the model cannot compute (`int64(^uint(0) >> 1)`, a typed iota) is still one value:
+        // equal to itself and, as an enum's constants are, to no other constant's name.
+        return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : { k: 'unk', q: `${this.pkg.name}.${b.name}@${b.ident.startIndex}` } };
       }
       if (b.kind === 'var' && b.fn === null) return this.packageVar(b);
       if (b.kind === 'type' || b.fn === null) return { v: UNK };

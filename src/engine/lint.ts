@@ -409,12 +409,15 @@ export function lintPackage(unit: PackageUnit, opts: LintOptions, result: Pick<L
     return d;
   };
   const seen = new Set<string>();
+  const placeKey = (id: string, d: ReportDescriptor) => `${id}:${pkg.fileOf(d.node).path}:${d.node.startIndex}`;
+  const reported = new Set(raw.map(({ rule, d }) => placeKey(rule.rule.meta.id, d)));
   for (const { file: reportFile, rule, d } of raw) {
     const file = pkg.fileOf(d.node);
     void reportFile;
     // Facts count; findings in generated code are not actionable, and a tested package is linted on its own.
     if (file.generated || file.underTest) continue;
     if (opts.reportOnly && !opts.reportOnly.has(file.path)) continue;
+    if (rule.rule.meta.defersTo?.some((other) => reported.has(placeKey(other, d)))) continue;
     const loc = locate(pkg, d.node);
     const key = `${rule.rule.meta.id}:${loc.file}:${loc.line}:${loc.column}`;
     if (seen.has(key)) continue; // one finding per operation, however many paths reach it

@@ -39,6 +39,13 @@ export interface RuleMeta {
   enabledByDefault?: boolean;
   /** Options and their defaults; the config's `rules.<id>.options` must match these keys and types. */
   options?: Record<string, string[] | number | boolean | string>;
+  /**
+   * Rules whose finding on the same operation stands for this rule's: when
+   * one of them, enabled, reports the place this rule reports, this rule's
+   * finding is left out (one finding per blocked operation, the one whose
+   * message says more about it).
+   */
+  defersTo?: string[];
 }
 
 export interface ReportStep {

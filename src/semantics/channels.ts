@@ -150,6 +150,23 @@ export function returnsChannel(decl: Node): boolean {
   return r.type === 'parameter_list' && r.namedChildren.some((p) => p.childForFieldName('type')?.type === 'channel_type');
 }
 
+/**
+ * Whether a declaration returns a struct of the package (or a pointer to
+ * one) with a channel field: `func NewWorker() *Worker` whose goroutines the
+ * caller then talks to through `w.jobs`.
+ */
+export function returnsChannelHolder(pkg: PackageSemantics, decl: Node): boolean {
+  const r = decl.childForFieldName('result');
+  if (!r) return false;
+  const types = r.type === 'parameter_list' ? r.namedChildren.map((p) => p.childForFieldName('type')) : [r];
+  return types.some((t) => {
+    let x = t;
+    while (x && (x.type === 'pointer_type' || x.type === 'parenthesized_type')) x = x.namedChild(0);
+    const fields = x?.type === 'type_identifier' ? pkg.structFields.get(x.text) : undefined;
+    return !!fields && [...fields.values()].some((f) => f.type === 'channel_type');
+  });
+}
+
 /** Whether an expression is a channel: a local made by make(chan), a chan-typed variable or parameter. */
 export function isChannelExpr(pkg: PackageSemantics, e: Node): boolean {
   const x = unparen(e);
