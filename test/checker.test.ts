@@ -10,7 +10,7 @@ import { hostBuildContext } from '../src/engine/buildtags.js';
 import { KNOWN_FP, goFiles, lintRuleOver } from './helpers/fixtures.js';
 import { parseFixture } from '../scripts/oracle.js';
 import { loadPackageOf } from '../src/cli/debug.js';
-import { checkPackage, scheduleText, wantSyncLeaks } from '../src/checker/index.js';
+import { checkPackage, groupRoots, scheduleText, wantSyncLeaks } from '../src/checker/index.js';
 import { parseGo } from '../src/engine/parser.js';
 import { testedQualifier } from '../src/engine/undertest.js';
 
@@ -2323,6 +2323,75 @@ func OpenClosed(dir string) error {
     // OpenClosed closes on every path. newPipe's own group returns the object: silent.
     expect(lines(r.leaks)).toEqual([18]);
     expect(r.leaks[0]!.rootFn.childForFieldName('name')!.text).toBe('Open');
+  });
+
+  it('leaves out a caller that defers the object\'s end before it can return, and a builder that registers the end itself', () => {
+    const file = tempPackage(`package p
+
+import (
+	"errors"
+	"testing"
+)
+
+type pipe struct{ files chan int }
+
+func newPipe() (*pipe, error) {
+	p := &pipe{files: make(chan int)}
+	go func() {
+		for range p.files {
+		}
+	}()
+	return p, nil
+}
+
+func (p *pipe) Close() { close(p.files) }
+
+func newTestPipe(t *testing.T) *pipe {
+	p, _ := newPipe()
+	t.Cleanup(p.Close)
+	return p
+}
+
+func Deferred(dir string) error {
+	p, err := newPipe()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if dir == "" {
+		return errors.New("no dir")
+	}
+	p.files <- 1
+	return nil
+}
+
+func Late(dir string) error {
+	p, err := newPipe()
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		return errors.New("no dir")
+	}
+	defer p.Close()
+	p.files <- 1
+	return nil
+}
+
+func TestPipe(t *testing.T) {
+	p := newTestPipe(t)
+	p.files <- 1
+}
+`, 'p_test.go');
+    const loaded = loadPackageOf(file, { tests: true, maxFileSize: 1 << 20, build: hostBuildContext() });
+    if ('error' in loaded) throw new Error(loaded.error);
+    const names = groupRoots(loaded.pkg).map((d) => d.childForFieldName('name')!.text);
+    // Late returns on an empty dir before its defer; Deferred's only earlier return is on
+    // newPipe's own error; newTestPipe ends the pipe with t.Cleanup, so TestPipe owes nothing.
+    expect(names).toContain('Late');
+    expect(names).not.toContain('Deferred');
+    expect(names).not.toContain('TestPipe');
+    expect(lines(checkPackage(loaded.pkg).leaks)).toEqual([13]);
   });
 
   it('reads a constant it cannot compute as one value, equal to itself', () => {
