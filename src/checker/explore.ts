@@ -256,7 +256,7 @@ function privateMoves(st: State, trans: Trans[]): Trans[] | null {
 }
 
 /** A path a settle follows; `heads`: the state at each loop head it came through (widenLoop). */
-interface SettleWork { st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, { shape: string; cells: Val[] }> }
+interface SettleWork { st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, { shape?: string; cells?: Val[] }> }
 
 /**
  * counterCycle's argument within one run between synchronisations: a loop
@@ -282,15 +282,18 @@ function widenLoop(m: Machine, w: SettleWork, pid: number): void {
     return;
   }
   const at = `${pid}:${depth}:${fr.pc}`;
+  const before = w.heads?.get(at);
+  // Most loop heads are passed once between two synchronisations: the state is compared from
+  // the second visit on, so those cost no compaction.
+  if (!before) { w.heads = new Map(w.heads ?? []).set(at, {}); return; }
   // Compacted, the cells of two visits line up (no cell id is held outside the state between steps).
   w.st = compact(w.st, false);
   const cells = w.st.cells;
   const shape = stateKey({ ...w.st, cells: cells.map((v) => (v.k === 'int' || v.k === 'unk' ? UNK : v)) });
-  const before = w.heads?.get(at);
-  if (before?.shape === shape) {
+  if (before.shape === shape) {
     for (let i = 0; i < cells.length; i++) {
       const v = cells[i]!;
-      if (v.k === 'int' && JSON.stringify(before.cells[i]) !== JSON.stringify(v)) cells[i] = UNK;
+      if (v.k === 'int' && JSON.stringify(before.cells![i]) !== JSON.stringify(v)) cells[i] = UNK;
     }
     return;
   }

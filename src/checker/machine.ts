@@ -699,6 +699,15 @@ export class Machine {
    * constant (smallConstantBound).
    */
   exactLoop(f: number, pc: number): boolean {
+    const k = `${f}:${pc}`;
+    let r = this.exactLoops.get(k);
+    if (r === undefined) this.exactLoops.set(k, (r = this.exactLoopAt(f, pc)));
+    return r;
+  }
+
+  private readonly exactLoops = new Map<string, boolean>();
+
+  private exactLoopAt(f: number, pc: number): boolean {
     let loop: Node | null = this.fns[f]!.cfg.nodes[pc]?.ast ?? null;
     while (loop && loop.type !== 'for_statement') loop = loop.parent;
     const clause = loop?.namedChildren.find((x) => x.type === 'for_clause');
