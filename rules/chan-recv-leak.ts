@@ -7,12 +7,22 @@
  * without `close(jobs)` while workers `range` over it; a done channel is
  * closed only on the happy path.
  *
- * Built on the same facts as chan-send-leak, mirrored: the goroutine's
- * blocking receives (a bare `<-c`, `for range c`, or a `select` with no
- * other case) against the owner's sends and closes along every path from
- * the `go` statement to the exit. A `range` needs a close; a single receive
- * is satisfied by one send or a close. Silent when the channel escapes or
- * another goroutine sends on or closes it.
+ * On the leak checker (the default engine), a finding is a goroutine that
+ * the search leaves blocked in a receive, a `range`, or a `select` with a
+ * receive case, with the schedule that leads there: the goroutines a
+ * function starts share its channels, those of the objects it builds
+ * (`w := newWAL(dir)`, whose pipeline goroutine waits on `w`'s fields until
+ * `Close`), and those handed through calls. Where recv-no-timeout reports
+ * the same operation, its finding (which names the missing `Close`) stands
+ * for both.
+ *
+ * The path engine (`engine: paths`) is built on the same facts as
+ * chan-send-leak, mirrored: the goroutine's blocking receives (a bare `<-c`,
+ * `for range c`, or a `select` with no other case) against the owner's
+ * sends and closes along every path from the `go` statement to the exit. A
+ * `range` needs a close; a single receive is satisfied by one send or a
+ * close. Silent when the channel escapes or another goroutine sends on or
+ * closes it.
  */
 import { defineRule, type ReportStep } from '../src/engine/rule.js';
 import { lineOf, unparen } from '../src/semantics/syntax.js';
@@ -46,7 +56,7 @@ export default defineRule({
       scheduleSelectStuck: '{who} blocks forever in a select sending on {sends} or receiving from {recvs}: no goroutine that can receive from, send on or close them is left running',
     },
     docs: {
-      whatItFinds: 'A receive (`<-c`, `v, ok := <-c`, `for range c`, or a `select` whose only case is that receive) in a goroutine on a channel made by the function that started it, where the function can return without sending the value (or, for `range`, without closing the channel).',
+      whatItFinds: 'A receive (`<-c`, `v, ok := <-c`, `for range c`, or a `select` with a receive case) in a goroutine on a channel made by the function that started it, by a caller above it, or by a constructor whose object the caller holds (`w, err := newWAL(dir)`), where that code can return without sending the value (or, for `range`, without closing the channel). Each finding comes with the schedule that leads to it. Where recv-no-timeout reports the same operation, its finding stands for both.',
       whyItLeaks: 'A receive waits until a value arrives or the channel is closed. If the only function that can send returns early, the goroutine waits forever: the forgotten sender. A `for range` worker needs the channel closed to stop, not just drained.',
       example: [
         'func process(items []string) error {',
