@@ -679,20 +679,6 @@ export class Machine {
 
   private readonly reads = new Map<number, number[]>();
 
-  /** The pure counters (pureCounters) of the loop whose head is node `pc` of function `f`. */
-  loopCounters(f: number, pc: number): number[] {
-    const pure = this.pureCounters(f);
-    if (!pure.length) return [];
-    let loop: Node | null = this.fns[f]!.cfg.nodes[pc]?.ast ?? null;
-    while (loop && loop.type !== 'for_statement') loop = loop.parent;
-    const init = loop?.namedChildren.find((x) => x.type === 'for_clause')?.childForFieldName('initializer');
-    if (init?.type !== 'short_var_declaration') return [];
-    return (init.childForFieldName('left')?.namedChildren ?? []).flatMap((id) => {
-      const b = id.type === 'identifier' ? this.pkg.resolve(id) : null;
-      return b && pure.includes(this.bid(b)) ? [this.bid(b)] : [];
-    });
-  }
-
   /**
    * Whether the loop whose head is node `pc` of function `f` is run round by
    * round: its condition bounds a counter its clause declares by a small
