@@ -2382,15 +2382,37 @@ func TestPipe(t *testing.T) {
 	p := newTestPipe(t)
 	p.files <- 1
 }
+
+func TestClosedAfterOwnError(t *testing.T) {
+	p, err := newPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.files <- 1
+	p.Close()
+}
+
+func TestFatalBeforeClose(t *testing.T) {
+	p, _ := newPipe()
+	if testing.Short() {
+		t.Fatal("short")
+	}
+	p.files <- 1
+	p.Close()
+}
 `, 'p_test.go');
     const loaded = loadPackageOf(file, { tests: true, maxFileSize: 1 << 20, build: hostBuildContext() });
     if ('error' in loaded) throw new Error(loaded.error);
     const names = groupRoots(loaded.pkg).map((d) => d.childForFieldName('name')!.text);
     // Late returns on an empty dir before its defer; Deferred's only earlier return is on
     // newPipe's own error; newTestPipe ends the pipe with t.Cleanup, so TestPipe owes nothing.
+    // A t.Fatal ends the test's goroutine: before Close it leaves the pipe's goroutine behind
+    // (TestFatalBeforeClose), on newPipe's own error there is no pipe (TestClosedAfterOwnError).
     expect(names).toContain('Late');
+    expect(names).toContain('TestFatalBeforeClose');
     expect(names).not.toContain('Deferred');
     expect(names).not.toContain('TestPipe');
+    expect(names).not.toContain('TestClosedAfterOwnError');
     expect(lines(checkPackage(loaded.pkg).leaks)).toEqual([13]);
   });
 

@@ -11,6 +11,7 @@ import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
+import { endsOnEveryPath } from '../semantics/obligation.js';
 import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { channelOperand, explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
@@ -167,22 +168,18 @@ function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): {
   // So does a caller handed an object whose goroutines wait on its channel fields
   // (`w, err := openWAL(dir); if err != nil { return err }`): it may leave without the
   // Close that ends them. Every test of such a type is one, so these get a smaller budget.
-  // A caller that defers a method of each object it builds (`w := newWAL(); defer w.Close()`)
-  // has met that obligation on every path, as go vet's lostcancel takes `defer cancel()`.
+  // A caller that ends each object it builds on every path (`w := newWAL(); defer w.Close()`)
+  // has met that obligation, as go vet's lostcancel takes `defer cancel()` (endsOnEveryPath).
   // A builder that registers the end itself (`t.Cleanup(func() { db.Close() })`) hands none.
   const holds = (d: Node) => starts.has(key(d)) && returnsChannelHolder(pkg, d) && !/\.Cleanup\(/.test(d.text);
   const builders = new Set(decls.filter(holds).map(declName));
-  const built = new Map<string, { from: Node; call: Node }[]>();
+  const holders = new Set<string>();
   for (const name of builders) {
     for (const { call, from } of callsByName.get(name) ?? []) {
       const c = callee(call);
-      if (!c || !holds(c)) continue;
-      let list = built.get(key(from));
-      if (!list) built.set(key(from), (list = []));
-      list.push({ from, call });
+      if (c && holds(c) && !endsOnEveryPath(pkg, call, c)) holders.add(key(from));
     }
   }
-  const holders = new Set([...built].filter(([, calls]) => calls.some(({ from, call }) => !defersMethodOf(from, call))).map(([k]) => k));
   const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)) || consumers.has(key(d)) || holders.has(key(d)));
   const holderOnly = new Set(roots.filter((d) => !fromAbove(d) && !above.has(key(d)) && !consumers.has(key(d))).map(key));
   // For sync-leak, the same for a condition variable or WaitGroup made above the goroutines that
@@ -349,33 +346,6 @@ function rootIdent(n: Node): Node | null {
     if (x) x = unparen(x);
   }
   return x;
-}
-
-/**
- * Whether `fn` defers a method call on the variable the result of `call` is
- * assigned to before any return but one on the call's own error (`w, err :=
- * open(); if err != nil { return err }; defer w.Close()`).
- */
-function defersMethodOf(fn: Node, call: Node): boolean {
-  const assign = call.parent?.type === 'expression_list' ? call.parent.parent : null;
-  if (!assign || (assign.type !== 'short_var_declaration' && assign.type !== 'assignment_statement')) return false;
-  const [first, second] = assign.childForFieldName('left')?.namedChildren ?? [];
-  if (first?.type !== 'identifier' || first.text === '_') return false;
-  const errName = second?.type === 'identifier' ? second.text : null;
-  const defer = fn.descendantsOfType('defer_statement').find((d) => {
-    if (d.startIndex < call.endIndex) return false;
-    const f = d.namedChild(0)?.type === 'call_expression' ? unparen(d.namedChild(0)!.childForFieldName('function')!) : null;
-    return f?.type === 'selector_expression' && rootIdent(f.childForFieldName('operand')!)?.text === first.text;
-  });
-  if (!defer) return false;
-  // A return on the constructor's error leaves no object to end.
-  const onOwnError = (r: Node) => {
-    for (let p = r.parent; p && p.startIndex >= call.endIndex; p = p.parent) {
-      if (p.type === 'if_statement' && errName && new RegExp(`\\b${errName}\\b`).test(p.childForFieldName('condition')?.text ?? '')) return true;
-    }
-    return false;
-  };
-  return fn.descendantsOfType('return_statement').every((r) => r.startIndex < call.endIndex || r.startIndex > defer.startIndex || onOwnError(r));
 }
 
 /** `x.Lock()`, `x.mu.RLock()`. */

@@ -92,13 +92,32 @@ function resultType(fn: Node): string | null {
 }
 
 /**
- * A path in the caller from the constructor call to an exit that neither
- * calls an ending method on the object nor lets it go. The call must bind
- * the object to a local (`t := newTailer()`, `t, err := newTailer()`);
- * anything else hands it on. Returns inside `if err != nil` on the
- * constructor's own error are its failure, with no object to end.
+ * Whether a caller ends, on every path, the object a constructor call
+ * returns: it binds it to a local and no path from there to an exit skips
+ * both a call of one of the type's ending methods (named like Close or
+ * Stop, isEndName; a deferred one counts where the defer stands) and handing
+ * the object on (skippingPath). The leak checker leaves such callers out of
+ * the groups it roots for the object; one that stores it elsewhere
+ * (`w.fp = newFilePipeline()`) or may leave without ending it keeps its group.
  */
-function skippingPath(pkg: PackageSemantics, call: Node, endNames: Set<string>): { caller: Node; path: CfgNode[]; exit: Node | null } | null {
+export function endsOnEveryPath(pkg: PackageSemantics, call: Node, ctor: Node): boolean {
+  const type = resultType(ctor);
+  if (!type || !boundObject(pkg, call)) return false;
+  const endNames = new Set<string>();
+  for (const key of pkg.methods.keys()) {
+    const name = key.slice(type.length + 1);
+    if (key.startsWith(`${type}.`) && isEndName(name)) endNames.add(name);
+  }
+  // A test's t.Fatal ends its goroutine and leaves the object's goroutines behind: an abort counts as a way out.
+  return endNames.size > 0 && !skippingPath(pkg, call, endNames, true);
+}
+
+/**
+ * The local a constructor call's object is bound to (`t := newTailer()`, `t,
+ * err := newTailer()`), with the function that binds it and its error, or
+ * null: anything else hands the object on.
+ */
+function boundObject(pkg: PackageSemantics, call: Node): { caller: Node; stmt: Node; obj: Binding; err: Binding | null } | null {
   const caller = enclosingFunction(call);
   if (!caller) return null;
   const { parent, child } = parentSkippingParens(call);
@@ -110,6 +129,21 @@ function skippingPath(pkg: PackageSemantics, call: Node, endNames: Set<string>):
   const obj = left[0]?.type === 'identifier' ? pkg.resolve(left[0]) : null;
   if (!obj || obj.fn === null || !sameNode(obj.fn, caller) || obj.kind !== 'var') return null;
   const err = left[1]?.type === 'identifier' && left[1].text !== '_' ? pkg.resolve(left[1]) : null;
+  return { caller, stmt, obj, err };
+}
+
+/**
+ * A path in the caller from the constructor call to an exit (with `aborts`,
+ * also to an abort: t.Fatal, panic) that neither calls an ending method on
+ * the object nor lets it go. The call must bind the object to a local
+ * (boundObject). Returns (and with `aborts`, calls that never return) inside
+ * `if err != nil` on the constructor's own error are its failure, with no
+ * object to end.
+ */
+function skippingPath(pkg: PackageSemantics, call: Node, endNames: Set<string>, aborts = false): { caller: Node; path: CfgNode[]; exit: Node | null } | null {
+  const bound = boundObject(pkg, call);
+  if (!bound) return null;
+  const { caller, stmt, obj, err } = bound;
   const cfg = pkg.cfgOf(caller);
   const start = cfg.nodeOf(stmt);
   if (!start) return null;
@@ -122,8 +156,9 @@ function skippingPath(pkg: PackageSemantics, call: Node, endNames: Set<string>):
     const n = cfg.nodeOf(ref);
     if (n) stops.add(n.id);
   }
-  const failure = err ? errorReturns(pkg, caller, err) : new Set<number>();
-  const path = cfg.pathToExit(start, (n) => stops.has(n.id) || failure.has(n.id));
+  const failure = err ? errorReturns(pkg, caller, err, aborts) : new Set<number>();
+  const blocked = (n: CfgNode) => stops.has(n.id) || failure.has(n.id);
+  const path = cfg.pathToExit(start, blocked) ?? (aborts ? cfg.pathTo(start, cfg.abort, blocked) : null);
   if (!path) return null;
   const last = path[path.length - 2];
   return { caller, path, exit: last?.ast?.type === 'return_statement' ? last.ast : null };
@@ -144,8 +179,8 @@ function objectUse(ref: Node, endNames: Set<string>, caller: Node): 'field' | 'e
   return 'handed';
 }
 
-/** Return statements in the true branch of `if err != nil` on the constructor's own error. */
-function errorReturns(pkg: PackageSemantics, caller: Node, err: Binding): Set<number> {
+/** Return statements (with `aborts`, also calls that never return) in the true branch of `if err != nil` on the constructor's own error. */
+function errorReturns(pkg: PackageSemantics, caller: Node, err: Binding, aborts = false): Set<number> {
   const cfg = pkg.cfgOf(caller);
   const out = new Set<number>();
   for (const ref of err.refs) {
@@ -156,6 +191,11 @@ function errorReturns(pkg: PackageSemantics, caller: Node, err: Binding): Set<nu
     const body = ifs.childForFieldName('consequence');
     for (const r of body?.descendantsOfType('return_statement') ?? []) {
       const n = cfg.nodeOf(r);
+      if (n) out.add(n.id);
+    }
+    if (!aborts) continue;
+    for (const c of body?.descendantsOfType('call_expression') ?? []) {
+      const n = pkg.isNoReturnCall(c) ? cfg.nodeOf(c) : null;
       if (n) out.add(n.id);
     }
   }
