@@ -696,13 +696,20 @@ export class Machine {
   private exactLoopAt(f: number, pc: number): boolean {
     let loop: Node | null = this.fns[f]!.cfg.nodes[pc]?.ast ?? null;
     while (loop && loop.type !== 'for_statement') loop = loop.parent;
-    const clause = loop?.namedChildren.find((x) => x.type === 'for_clause');
+    const c = loop ? this.clauseCounters(loop) : null;
+    return !!c && c.counters.some(({ b }) => this.smallConstantBound(c.clause.childForFieldName('condition'), b));
+  }
+
+  /** A `for` clause that declares its counters (`for i := 0; ...`): the clause, and each counter's identifier and binding. */
+  private clauseCounters(loop: Node): { clause: Node; counters: { id: Node; b: Binding }[] } | null {
+    const clause = loop.namedChildren.find((x) => x.type === 'for_clause');
     const init = clause?.childForFieldName('initializer');
-    if (!clause || init?.type !== 'short_var_declaration') return false;
-    return (init.childForFieldName('left')?.namedChildren ?? []).some((id) => {
+    if (!clause || init?.type !== 'short_var_declaration') return null;
+    const counters = (init.childForFieldName('left')?.namedChildren ?? []).flatMap((id) => {
       const b = id.type === 'identifier' ? this.pkg.resolve(id) : null;
-      return !!b && this.smallConstantBound(clause.childForFieldName('condition'), b);
+      return b ? [{ id, b }] : [];
     });
+    return { clause, counters };
   }
 
   /**
@@ -716,15 +723,12 @@ export class Machine {
       out = [];
       const node = this.fns[f]!.node;
       for (const loop of node.descendantsOfType('for_statement')) {
-        const clause = loop.namedChildren.find((x) => x.type === 'for_clause');
-        const init = clause?.childForFieldName('initializer');
-        if (!clause || init?.type !== 'short_var_declaration') continue;
+        const c = this.clauseCounters(loop);
+        if (!c) continue;
         const body = loop.childForFieldName('body');
-        for (const id of init.childForFieldName('left')?.namedChildren ?? []) {
-          if (id.type !== 'identifier') continue;
-          const b = this.pkg.resolve(id);
-          if (!b || !body || body.descendantsOfType('identifier').some((x) => x.text === id.text && this.pkg.resolve(x) === b)) continue;
-          if (this.smallConstantBound(clause.childForFieldName('condition'), b)) continue;
+        for (const { id, b } of c.counters) {
+          if (!body || body.descendantsOfType('identifier').some((x) => x.text === id.text && this.pkg.resolve(x) === b)) continue;
+          if (this.smallConstantBound(c.clause.childForFieldName('condition'), b)) continue;
           out.push(this.bid(b));
         }
       }
