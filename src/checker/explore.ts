@@ -61,6 +61,8 @@ interface Pending {
   /** The state this one was reached from, and this one's key with its loop counters left out (see counterCycle). */
   up?: Pending;
   shape?: string;
+  /** The moves asleep here (see successors). */
+  sleep?: Sleeper[];
 }
 const keyOf = (n: Pending) => (n.key ??= stateKey(n.st));
 
@@ -123,7 +125,18 @@ interface Trans {
   by?: number;
   with?: number;
   apply: (s: State) => { run: number[]; events: Event[] } | null;
+  /** With by and with, which move of theirs this is: the operation's site and what the move does there. */
+  site: number;
+  tag: string;
+  /** What the move touches: the channels, mutexes, WaitGroups and Conds (reach's names), and the goroutines it changes. */
+  objs: string[];
+  who?: number[];
+  /** Set once its settle is known to have touched what every goroutine shares (a sync.Once's first run). */
+  shared?: boolean;
 }
+
+/** A move asleep in a state (see explore): who makes it, where, and how. */
+interface Sleeper { by: number; with?: number; site: number; tag: string }
 
 /** Explores the group rooted at `root`, within `maxSteps` local steps (all goroutines together). */
 export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): GroupResult {
@@ -134,26 +147,39 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
   // Breadth first: a bound cuts the deepest schedules, and each witness is a shortest one.
   const queue: (Pending | null)[] = settle(m, init, [0], null, budget);
   let head = 0;
-  const visited = new Set<string>();
+  // Each visited state, with the moves that were asleep in it when it was expanded.
+  const visited = new Map<string, Sleeper[]>();
   let states = 0;
   while (head < queue.length && !budget.bounded) {
     const pending = queue[head]!;
     const { st, trail } = pending;
     queue[head++] = null;
     let key = keyOf(pending);
-    if (visited.has(key)) continue;
-    if (counterCycle(m, pending)) {
+    let seen = visited.get(key);
+    if (!seen && counterCycle(m, pending)) {
       key = pending.key = stateKey(st);
-      if (visited.has(key)) continue;
+      seen = visited.get(key);
     }
-    visited.add(key);
+    const sleep = pending.sleep ?? [];
+    if (seen) {
+      // Reached again with fewer moves asleep: those it slept through the first time, and sleeps
+      // through no longer, are made now (with nothing asleep after them).
+      const woken = seen.filter((u) => !sleep.some((z) => sameMove(z, u)));
+      if (!woken.length) continue;
+      visited.set(key, seen.filter((u) => sleep.some((z) => sameMove(z, u))));
+      const trans = transitions(m, st).filter((t) => woken.some((u) => isMove(t, u)));
+      for (const n of successors(m, pending, trans, [], budget)) queue.push(n);
+      continue;
+    }
+    visited.set(key, sleep);
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
     if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
     // A goroutine about to send on or close a closed channel panics, and the panic ends the
     // program: nothing waits forever on this path, and nothing runs after it.
     if (st.procs.some((p) => !p.done && panics(st, p))) continue;
+    const all = transitions(m, st);
     const twins = FULL_INTERLEAVING ? null : twinsOf(m, st);
-    const trans = twins ? transitions(m, st).filter((t) => movesFor(t, twins)) : transitions(m, st);
+    const trans = twins ? all.filter((t) => movesFor(t, twins)) : all;
     if (TRACE_STATES) process.stderr.write(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
     if (!trans.some((t) => !t.env) && !st.assumed) {
@@ -161,35 +187,90 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
       checkLeaks(m, st, trail, leaks);
       if (TRACE && leaks.size > before) process.stderr.write(`  leak found at step ${budget.steps}, state ${states}\n`);
     }
-    const successors = (ts: Trans[]): Pending[] => {
-      const next: Pending[] = [];
-      for (const t of ts) {
-        const s2 = cloneState(st);
-        const r = t.apply(s2);
-        if (!r) continue;
-        let tr = trail;
-        for (const e of r.events) tr = { ev: e, prev: tr };
-        for (const n of settle(m, s2, r.run, tr, budget)) { n.up = pending; next.push(n); }
-        if (budget.bounded) break;
-      }
-      return next;
-    };
-    const mine = FULL_INTERLEAVING ? null : privateMoves(st, trans);
+    const asleep = FULL_INTERLEAVING ? [] : all.filter((t) => sleep.some((u) => isMove(t, u)));
+    const awake = (ts: Trans[]) => ts.filter((t) => !asleep.includes(t));
+    // The reduction to one goroutine's moves holds when every one of them is made here: with
+    // one asleep, the cycle check below would miss the state it leads back to.
+    const private_ = FULL_INTERLEAVING ? null : privateMoves(st, trans);
+    const mine = private_?.some((t) => asleep.includes(t)) ? null : private_;
     let next: Pending[];
     if (mine) {
       porStats.reduced++;
-      next = successors(mine);
+      next = successors(m, pending, awake(mine), asleep, budget);
       // A reduced step that comes back to a state already explored may be the same goroutine
       // going round a loop forever while the others wait for their turn: there, every
       // goroutine moves (so every cycle of the reduced search has a state that expands fully).
-      if (next.some((n) => visited.has(keyOf(n)))) porStats.cycles++, next.push(...successors(trans.filter((t) => !mine.includes(t))));
+      if (next.some((n) => visited.has(keyOf(n)))) porStats.cycles++, next.push(...successors(m, pending, awake(trans.filter((t) => !mine.includes(t))), [...asleep, ...mine], budget));
     } else {
-      next = successors(trans);
+      next = successors(m, pending, awake(trans), asleep, budget);
     }
     for (const n of next) queue.push(n);
   }
   return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
 }
+
+/**
+ * The states the moves `ts` lead to from `from`, each settled. Sleep sets
+ * (Godefroid): a move independent of the one just made (another goroutine's,
+ * on other channels, mutexes and WaitGroups) leads from the new state where
+ * making it first and then this one led already, so it sleeps there, and in
+ * the states after it until a move it depends on wakes it. `before` are the
+ * moves already made from `from` (or asleep in it); a move sleeps after those
+ * after it in `ts` too. Every state is still reached; the settles that only
+ * reached one again by another order of two independent moves are not run.
+ * That rests on what privateMoves rests on: between two synchronisations a
+ * goroutine touches nothing another one uses without synchronising. A move
+ * whose settle ran a sync.Once (whose first caller wins) or that the outside
+ * makes depends on every move.
+ */
+function successors(m: Machine, from: Pending, ts: Trans[], before: Trans[], budget: Budget): Pending[] {
+  const next: Pending[] = [];
+  const made = [...before];
+  for (const t of ts) {
+    const s2 = cloneState(from.st);
+    for (const p of s2.procs) p.from = p.id;
+    const onces = m.onceRuns;
+    const r = t.apply(s2);
+    if (!r) continue;
+    let tr = from.trail;
+    for (const e of r.events) tr = { ev: e, prev: tr };
+    const settled = settle(m, s2, r.run, tr, budget);
+    if (m.onceRuns !== onces) t.shared = true;
+    const sleeps = FULL_INTERLEAVING ? [] : made.filter((u) => independent(u, t));
+    for (const n of settled) {
+      n.up = from;
+      if (sleeps.length) n.sleep = carried(sleeps, n.st);
+      next.push(n);
+    }
+    made.push(t);
+    if (budget.bounded) break;
+  }
+  return next;
+}
+
+/** Whether two moves commute and neither can take the other away: different goroutines, different primitives, neither the outside's. */
+function independent(u: Trans, t: Trans): boolean {
+  if (u.env || t.env || u.shared || t.shared) return false;
+  if (u.who!.some((p) => t.who!.includes(p))) return false;
+  return !u.objs.some((o) => t.objs.includes(o));
+}
+
+/** The moves `ts` (numbered in the state they were made from) as they stand in `st`, which numbers its goroutines anew. */
+function carried(ts: Trans[], st: State): Sleeper[] {
+  const id = new Map<number, number>();
+  for (const p of st.procs) if (p.from !== undefined) id.set(p.from, p.id);
+  const out: Sleeper[] = [];
+  for (const t of ts) {
+    const by = id.get(t.by!);
+    const w = t.with === undefined ? undefined : id.get(t.with);
+    if (by === undefined || (t.with !== undefined && w === undefined)) continue;
+    out.push(w === undefined ? { by, site: t.site, tag: t.tag } : { by, with: w, site: t.site, tag: t.tag });
+  }
+  return out;
+}
+
+const sameMove = (a: Sleeper, b: Sleeper) => a.by === b.by && a.with === b.with && a.site === b.site && a.tag === b.tag;
+const isMove = (t: Trans, u: Sleeper) => !t.env && sameMove({ by: t.by!, with: t.with, site: t.site, tag: t.tag }, u);
 
 /**
  * Symmetry. Goroutines started by the same `go` statement that stand at the
@@ -442,25 +523,26 @@ function transitions(m: Machine, st: State): Trans[] {
       if (ch.k !== 'chan') {
         // A channel from outside: the outside world may be ready, or never; what is sent on it
         // is the outside's (a connection registered with a hub that may close its channel).
-        out.push({ env: true, apply: (s) => { if (a.dir === 'send') m.escape(s, a.v); a.complete(s, a.dir === 'recv' ? { k: 'tup', vs: [UNK, { k: 'bool', v: true }] } : NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
-        if (a.dir === 'recv' && a.range) out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} is closed`)] }; } });
+        out.push({ env: true, site: a.site, tag: 'env', objs: [], apply: (s) => { if (a.dir === 'send') m.escape(s, a.v); a.complete(s, a.dir === 'recv' ? { k: 'tup', vs: [UNK, { k: 'bool', v: true }] } : NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+        if (a.dir === 'recv' && a.range) out.push({ env: true, site: a.site, tag: 'envclose', objs: [], apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} is closed`)] }; } });
         continue;
       }
       const c = st.chans[ch.id]!;
+      const objs = [`c${ch.id}`];
       if (a.dir === 'send') {
         if (c.closed) continue; // a send on a closed channel panics: the program ends
         if (c.buf.length < c.cap) {
           // A buffer of unknown size may be full: a select's default stays possible.
           if (c.cap !== UNBOUNDED) internalCase = true;
           // A value buffered in a channel the outside holds is the outside's to receive.
-          out.push({ env: false, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); if (c.esc) m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+          out.push({ env: false, site: a.site, tag: 'bsend', objs, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); if (c.esc) m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
         } else if (c.cap === 0) {
           for (const [qid, qalts] of alts) {
             if (qid === pid) continue;
             for (const b of qalts) {
               if (b.dir !== 'recv' || b.ch.k !== 'chan' || b.ch.id !== ch.id) continue;
               const q = st.procs[qid]!;
-              out.push({ env: false, by: pid, with: qid, apply: (s) => {
+              out.push({ env: false, by: pid, with: qid, site: a.site, tag: `hand${b.site}`, objs, apply: (s) => {
                 a.complete(s, NIL);
                 b.complete(s, { k: 'tup', vs: [a.v, { k: 'bool', v: true }] });
                 return { run: [pid, qid], events: [ev(p, a.site, a.text(m, s)), ev(q, b.site, b.text(m, s))] };
@@ -468,28 +550,29 @@ function transitions(m: Machine, st: State): Trans[] {
             }
           }
         }
-        if (c.esc) out.push({ env: true, apply: (s) => { m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (received outside)`)] }; } });
+        if (c.esc) out.push({ env: true, site: a.site, tag: 'env', objs, apply: (s) => { m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (received outside)`)] }; } });
       } else {
         if (c.buf.length > 0) {
           internalCase = true;
-          out.push({ env: false, apply: (s) => { const v = s.chans[ch.id]!.buf.shift()!; a.complete(s, { k: 'tup', vs: [v, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+          out.push({ env: false, site: a.site, tag: 'brecv', objs, apply: (s) => { const v = s.chans[ch.id]!.buf.shift()!; a.complete(s, { k: 'tup', vs: [v, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
         } else if (c.closed) {
           internalCase = true;
-          out.push({ env: false, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (closed)`)] }; } });
+          out.push({ env: false, site: a.site, tag: 'crecv', objs, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (closed)`)] }; } });
         }
         // Pairs with blocked senders are made from the sender's side.
         if (c.esc) {
-          out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [UNK, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (sent outside)`)] }; } });
-          if (a.range) out.push({ env: true, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} closed outside`)] }; } });
+          out.push({ env: true, site: a.site, tag: 'env', objs, apply: (s) => { a.complete(s, { k: 'tup', vs: [UNK, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (sent outside)`)] }; } });
+          if (a.range) out.push({ env: true, site: a.site, tag: 'envclose', objs, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} closed outside`)] }; } });
         }
       }
     }
     if (need.t === 'select' && need.dflt >= 0 && !internalCase) {
       const succ = need.dflt;
-      out.push({ env: false, apply: (s) => { const q = s.procs[pid]!; const fr = top(q); fr.pc = succ; fr.memo = {}; q.need = null; return { run: [pid], events: [] }; } });
+      // Whether the default may be taken depends on every channel the select waits on.
+      out.push({ env: false, site: need.site, tag: 'dflt', objs: waitsOn(p), apply: (s) => { const q = s.procs[pid]!; const fr = top(q); fr.pc = succ; fr.memo = {}; q.need = null; return { run: [pid], events: [] }; } });
     }
     const simple = (env: boolean, f: (s: State) => boolean, text: string) =>
-      out.push({ env, apply: (s) => { if (!f(s)) return null; completeAt(pid, (need as { key: string }).key)(s, NIL); return { run: [pid], events: text ? [ev(p, need.site, text)] : [] }; } });
+      out.push({ env, site: need.site, tag: need.t, objs: waitsOn(p), apply: (s) => { if (!f(s)) return null; completeAt(pid, (need as { key: string }).key)(s, NIL); return { run: [pid], events: text ? [ev(p, need.site, text)] : [] }; } });
     switch (need.t) {
       case 'close': {
         const ch = need.ch;
@@ -521,7 +604,9 @@ function transitions(m: Machine, st: State): Trans[] {
       }
       case 'condwait': {
         if (need.reg) break; // woken only by a signal transition
-        out.push({ env: false, apply: (s) => {
+        const cond = st.objs[(need.cond as Val & { k: 'obj' }).id];
+        const lock = cond?.fields['L'] !== undefined ? st.cells[cond.fields['L']]! : UNK;
+        out.push({ env: false, site: need.site, tag: 'cwait', objs: [...waitsOn(p), ...(lock.k === 'mu' ? [`m${lock.id}`] : [])], apply: (s) => {
           const q = s.procs[pid]!;
           const w = q.need as Need & { t: 'condwait' };
           const o = w.cond.k === 'obj' ? s.objs[w.cond.id]! : null;
@@ -543,9 +628,9 @@ function transitions(m: Machine, st: State): Trans[] {
           q.need = { t: 'lock', m: l, key: w.key, site: w.site };
         };
         const verb = need.all ? 'broadcasts' : 'signals';
-        if (need.all || waiters.length === 0) simple(false, (s) => { for (const q of waiters) wake(s, q); return true; }, `${verb} ${receiverText(m, need.site)}`);
+        if (need.all || waiters.length === 0) { simple(false, (s) => { for (const q of waiters) wake(s, q); return true; }, `${verb} ${receiverText(m, need.site)}`); out.at(-1)!.who = [pid, ...waiters]; }
         else for (const qid of waiters) {
-          out.push({ env: false, apply: (s) => { wake(s, qid); completeAt(pid, need.key)(s, NIL); return { run: [pid], events: [ev(p, need.site, `${verb} ${receiverText(m, need.site)} (wakes ${st.procs[qid]!.name})`)] }; } });
+          out.push({ env: false, by: pid, with: qid, site: need.site, tag: 'sig', objs: waitsOn(p), apply: (s) => { wake(s, qid); completeAt(pid, need.key)(s, NIL); return { run: [pid], events: [ev(p, need.site, `${verb} ${receiverText(m, need.site)} (wakes ${st.procs[qid]!.name})`)] }; } });
         }
         break;
       }
@@ -558,7 +643,11 @@ function transitions(m: Machine, st: State): Trans[] {
       }
       default: break;
     }
-    for (let i = first; i < out.length; i++) out[i]!.by ??= pid;
+    for (let i = first; i < out.length; i++) {
+      const t = out[i]!;
+      t.by ??= pid;
+      t.who ??= t.with === undefined ? [pid] : [pid, t.with];
+    }
   }
   return out;
 }

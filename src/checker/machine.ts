@@ -270,6 +270,8 @@ export class Machine {
   private readonly bindingIds = new Map<Binding, number>();
   /** Goroutines started by the last steps, for the scheduler to run. */
   spawned: number[] = [];
+  /** Counts the sync.Once values run: a settle that runs one does what its first caller alone does. */
+  onceRuns = 0;
   /**
    * Set while evaluating a value that is only observed, never branched on
    * (a channel's capacity): an unknown stays unknown instead of being
@@ -1802,6 +1804,7 @@ export class Machine {
         const o = local.once as Val & { k: 'once' };
         if (st.onces[o.id]) { fr.memo[local.key] = NIL; return CONT; }
         st.onces[o.id] = 1;
+        this.onceRuns++;
         const f = local.fn as Val & { k: 'fn' };
         p.frames.push(this.newFrame(st, f, [], local.key));
         return CONT;

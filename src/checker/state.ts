@@ -142,6 +142,12 @@ export interface Proc {
   need: Need | null;
   /** The `go` statement (site), -1 for the root. */
   goSite: number;
+  /**
+   * Its id in the state the last move was made from, which compaction and
+   * canonicalOrder renumber: the search maps what sleeps across a move by it.
+   * Not part of the state's behaviour (stateKey leaves it out).
+   */
+  from?: number;
 }
 
 export interface State {
@@ -345,5 +351,5 @@ export function canonicalOrder(s: State): State {
 
 export function stateKey(s: State): string {
   // Names and ids are for the witness; the behaviour is the rest.
-  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, ...rest }) => rest) });
+  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, ...rest }) => rest) });
 }
