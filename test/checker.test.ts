@@ -1285,6 +1285,105 @@ ${pair('a')}${pair('b')}${pair('c')}	<-done
 
   });
 
+  it('settles workers started together as their combinations, not every product of their paths', () => {
+    const r = check(`package p
+
+import "os"
+
+func Barrier() {
+	donec := make(chan struct{})
+	for i := 0; i < 9; i++ {
+		go func() {
+			f, err := os.Open("a")
+			if err != nil {
+				return
+			}
+			defer f.Close()
+			if _, err := f.Stat(); err != nil {
+				return
+			}
+			<-donec
+		}()
+	}
+	close(donec)
+}
+`);
+    // Each worker returns on one of two errors or waits on donec: 3^9 paths through the settle
+    // that starts them, past its bound, but ten ways for nine workers to stand when it ends.
+    expect(r.bounded).toBe(0);
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('holds a parameter to one value wherever it was passed (one unknown, one value)', () => {
+    const r = check(`package p
+
+func Run(qs []int) {
+	errc := make(chan error)
+	start(qs, errc)
+	for range qs {
+		<-errc
+	}
+}
+
+func start(qs []int, errc chan error) {
+	for range qs {
+		go func() { errc <- nil }()
+	}
+}
+`);
+    // start runs one goroutine per element and Run receives once per element: the length the
+    // search picks for start's qs is the length of Run's. Picked apart, two senders would meet
+    // one receive (the previous build reported both ends).
+    expect(r.bounded).toBe(0);
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('ends a test at st.t.Fatalf, a *testing.T held in a helper struct', () => {
+    const r = check(`package p
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+type tester struct {
+	t   *testing.T
+	frc chan int
+}
+
+func (st *tester) read() (int, error) {
+	go func() {
+		st.frc <- 1
+	}()
+	select {
+	case v := <-st.frc:
+		return v, nil
+	case <-time.After(time.Second):
+		return 0, errors.New("timeout")
+	}
+}
+
+func (st *tester) want() int {
+	v, err := st.read()
+	if err != nil {
+		st.t.Fatalf("read: %v", err)
+	}
+	return v
+}
+
+func TestTwice(t *testing.T) {
+	st := &tester{t: t, frc: make(chan int, 1)}
+	st.want()
+	st.want()
+}
+`, { file: 'p_test.go' });
+    // The first read that times out ends the test; its goroutine's value fits the buffer. The
+    // previous build let the test go on to a second read, whose goroutine then found it full.
+    expect(r.bounded).toBe(0);
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
   it('steps over an if whose arms leave the state as they found it, without splitting on what it tested', () => {
     const names = 'abcdefghijkl'.split('');
     const r = check(`package p

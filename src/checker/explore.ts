@@ -141,7 +141,12 @@ interface Sleeper { by: number; with?: number; site: number; tag: string }
 /** Explores the group rooted at `root`, within `maxSteps` local steps (all goroutines together). */
 export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): GroupResult {
   const init = emptyState();
-  m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, [], -1, m.fns[root]!.name);
+  // The root's parameters are unknowns, each one value: a length or count chosen where the root
+  // or a function it passes the value to reads it holds everywhere (one unknown, one value).
+  const params = m.fns[root]!.params;
+  const args: Val[] = [];
+  for (let i = 0; i < params.length && !params[i]!.variadic; i++) args.push({ k: 'unk', s: i + 1 });
+  m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, args, -1, m.fns[root]!.name);
   const budget: Budget = { steps: 0, max: maxSteps, bounded: false };
   const leaks = new Map<number, Leak>();
   // Breadth first: a bound cuts the deepest schedules, and each witness is a shortest one.
@@ -389,14 +394,30 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
   let gcAt = GC_CELLS;
   const seen = new Set<string>();
   let steps = 0;
+  let branched = false;
   while (work.length) {
     const w = work.pop()!;
+    let next = false;
     while (w.run.length) {
       const p = w.st.procs[w.run[0]!]!;
-      if (p.done || p.need || p.spin) { w.run.shift(); w.steps = 0; continue; }
+      if (p.done || p.need || p.spin) { w.run.shift(); w.steps = 0; next = true; continue; }
       break;
     }
     if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
+    if (next && branched) {
+      // Between two goroutines of one settle (workers a loop started): paths on which the ones
+      // run so far ended the same way, in whatever order of the copies, go on as one. Without
+      // this, nine workers that each may fail cost 3^9 paths instead of their 55 combinations.
+      const perm: number[] = [];
+      const canon = compact(canonicalOrder(w.st, perm), false);
+      const run = w.run.map((id) => perm[id] ?? id);
+      const key = `${run.join(',')}|${stateKey(canon)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      w.st = canon;
+      w.run = run;
+      w.heads = undefined;
+    }
     if (++budget.steps > budget.max || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
       budget.bound = budget.steps > budget.max ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
       if (TRACE) process.stderr.write(`  bound: ${budget.bound}\n`);
@@ -421,11 +442,20 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     switch (r.k) {
       case 'cont': case 'park': case 'end':
         if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenLoop(m, w, pid);
+        else if (r.k === 'cont' && branched && m.atJoin(w.st, pid)) {
+          // Where the arms of an if or a switch meet, paths that arrive in one state (the arm
+          // changed nothing that is still live) go on as one.
+          w.st = compact(w.st, false);
+          const key = `${w.run.join(',')}|${stateKey(w.st)}`;
+          if (seen.has(key)) break;
+          seen.add(key);
+        }
         work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads });
         break;
       case 'discard':
         break;
       case 'branch': {
+        branched = true;
         // A loop that branches on something unknown comes back to states it has seen: at
         // the head of a loop whose count is unknown (a `range` over an outside map) from the
         // first step, elsewhere past a few hundred steps, paths that meet again are followed once.

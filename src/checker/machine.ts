@@ -1278,6 +1278,13 @@ export class Machine {
     return kind === 'loopHead' || kind === 'range';
   }
 
+  /** Whether goroutine `pid` of `st` stands where two control-flow paths meet (after an if, a switch). */
+  atJoin(st: State, pid: number): boolean {
+    const fr = st.procs[pid]?.frames.at(-1);
+    const node = fr && !fr.exiting ? this.fns[fr.f]!.cfg?.nodes[fr.pc] : undefined;
+    return !!node && node.pred.length > 1 && !Object.keys(fr!.memo).length;
+  }
+
   private loopBody(fi: FnInfo, head: number): Set<number> {
     let s = fi.loopBodies.get(head);
     if (!s) {
@@ -1770,7 +1777,13 @@ export class Machine {
       }
       case 'choose': {
         const cell = local.cell;
-        return { k: 'branch', alts: local.options.map((o) => (s: State) => { s.cells[cell] = o; }) };
+        const was = st.cells[cell]!;
+        const sym = was.k === 'unk' ? was.s : undefined;
+        return { k: 'branch', alts: local.options.map((o) => (s: State) => {
+          s.cells[cell] = o;
+          // The same unknown, copied into other variables, is the value chosen there too.
+          if (sym !== undefined) s.cells.forEach((v, i) => { if (v.k === 'unk' && v.s === sym) s.cells[i] = o; });
+        }) };
       }
       case 'call': {
         const f = local.fn as Val & { k: 'fn' };

@@ -15,9 +15,11 @@ export type Val =
   /**
    * Made outside the model (a parameter, a call we cannot see): anything; `nn` known non-nil, `pos` a
    * number known to be at least 1, `big` one larger than every small value (SMALL_VALUES); `q` the value another package's name stands for
-   * (`container.WaitConditionRemoved`), equal to the same name and, as an enum's constants are, to no other.
+   * (`container.WaitConditionRemoved`), equal to the same name and, as an enum's constants are, to no other;
+   * `s` a symbol: one unknown wherever it was copied (the root's parameter `qs` and the `qs` of a function
+   * it was passed to), so that the value the search chooses for it in one variable holds in all of them.
    */
-  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1 }
+  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1; s?: number }
   | { k: 'int'; v: number }
   | { k: 'bool'; v: boolean }
   /** A string constant (a literal without escapes, a `const`, their concatenation). */
@@ -329,8 +331,9 @@ export function compact(s: State, dropDone = true): State {
  * and 2 has not. Ordering each such set by control state (function, node,
  * what it waits on) before compacting lets the visited set see that, so N
  * identical workers cost their combinations, not their permutations.
+ * `perm`, when given, is filled with each moved goroutine's new id by its old one.
  */
-export function canonicalOrder(s: State): State {
+export function canonicalOrder(s: State, perm?: number[]): State {
   const sig = (p: Proc) => `${p.done}${p.spin}${p.unwind}|${p.need ? `${p.need.t}${p.need.site}` : ''}|${p.frames.map((f) => `${f.f}@${f.pc}${f.exiting}`).join(',')}`;
   const bySite = new Map<number, number[]>();
   s.procs.forEach((p, i) => { if (p.goSite >= 0) bySite.set(p.goSite, [...(bySite.get(p.goSite) ?? []), i]); });
@@ -344,6 +347,7 @@ export function canonicalOrder(s: State): State {
   if (!moved) return s;
   const newId = new Map<number, number>();
   order.forEach((from, to) => newId.set(from, to));
+  if (perm) order.forEach((from, to) => { perm[from] = to; });
   const procs = order.map((from, to) => ({ ...s.procs[from]!, id: to }));
   const mus = s.mus.map((m) => (m.w > 0 ? { ...m, w: newId.get(m.w - 1)! + 1 } : m));
   return { ...s, procs, mus };

@@ -393,7 +393,10 @@ export class PackageSemantics {
       if (path) return false;
     }
     if (sel && TESTING_NO_RETURN_METHODS.has(sel.field)) {
-      const t = this.resolve(sel.operand)?.type;
+      // `t.Fatal`, or `st.t.Fatalf` through a field of type *testing.T (a test helper's struct).
+      const inner = sel.operand.type === 'selector_expression' ? selectorParts(sel.operand) : null;
+      const owner = inner ? this.typeNameOf(inner.operand) : null;
+      const t = inner ? (owner ? this.structFields.get(owner)?.get(inner.field) : undefined) : this.resolve(sel.operand)?.type;
       const tt = t?.type === 'pointer_type' ? t.namedChild(0) : t;
       if (tt?.type === 'qualified_type') {
         const pkg = tt.childForFieldName('package');
