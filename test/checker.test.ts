@@ -1384,6 +1384,111 @@ func TestTwice(t *testing.T) {
     expect(lines(r.leaks)).toEqual([]);
   });
 
+  it('steps over a loop that cannot synchronise, to each of its ways out', () => {
+    const r = check(`package p
+
+import "errors"
+
+type reader interface {
+	Next() bool
+	Record() []byte
+	Err() error
+}
+
+func decode(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, errors.New("empty")
+	}
+	return int(b[0]), nil
+}
+
+func Replay(r reader) ([]int, error) {
+	errc := make(chan error)
+	go func() { errc <- r.Err() }()
+	var vals []int
+	var errs []error
+	for r.Next() {
+		v, err := decode(r.Record())
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		switch {
+		case v > 200:
+			return nil, errors.New("record too large")
+		case v > 100:
+			vals = append(vals, v, v)
+		case v > 10:
+			vals = append(vals, v)
+		}
+	}
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return vals, errors.Join(errs...)
+}
+`);
+    // Each record is one of four cases: unrolled, every count of records is a path of its own
+    // (the previous build spent its 2,000 steps between two synchronisations on them and found
+    // nothing). Stepped over, the loop ends or returns at line 31, leaving the sender at line 20.
+    expect(r.bounded).toBe(0);
+    expect(r.steps).toBeLessThan(100);
+    expect(lines(r.leaks)).toEqual([20]);
+  });
+
+  it('runs the first round of a range over a large count, then as many more as an unknown count', () => {
+    const r = check(`package p
+
+func Resize(resize func(int)) {
+	started := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		<-started
+		close(done)
+	}()
+	for i := range 100 {
+		resize(i)
+		if i == 0 {
+			close(started)
+		}
+	}
+	<-done
+}
+`);
+    // Round by round, the loop cost a hundred rounds of steps; as an unknown count from the
+    // start, it could end before the round that closes started (prometheus exemplar_test.go).
+    expect(r.bounded).toBe(0);
+    expect(r.steps).toBeLessThan(150);
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('takes a t.Fatalf inside a stepped-over loop as a way the test ends', () => {
+    const r = check(`package p
+
+import (
+	"os"
+	"strconv"
+	"testing"
+)
+
+func TestArgs(t *testing.T) {
+	results := make(chan int)
+	go func() { results <- 1 }()
+	for i := 0; i < len(os.Args); i++ {
+		if _, err := strconv.Atoi(os.Args[i]); err != nil {
+			t.Fatalf("arg %d: %v", i, err)
+		}
+	}
+	<-results
+}
+`, { file: 'p_test.go' });
+    // The loop is stepped over to its end or to the Fatalf, which ends the test with the sender
+    // still waiting.
+    expect(r.bounded).toBe(0);
+    expect(lines(r.leaks)).toEqual([11]);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/TestArgs: TestArgs returns \(14\)/);
+  });
+
   it('steps over an if whose arms leave the state as they found it, without splitting on what it tested', () => {
     const names = 'abcdefghijkl'.split('');
     const r = check(`package p

@@ -394,7 +394,6 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
   let gcAt = GC_CELLS;
   const seen = new Set<string>();
   let steps = 0;
-  let branched = false;
   while (work.length) {
     const w = work.pop()!;
     let next = false;
@@ -404,10 +403,12 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       break;
     }
     if (!w.run.length) { out.push({ st: compact(canonicalOrder(w.st)), trail: w.trail }); continue; }
-    if (next && branched) {
+    if (next && steps > DEDUPE_AFTER && work.length) {
       // Between two goroutines of one settle (workers a loop started): paths on which the ones
       // run so far ended the same way, in whatever order of the copies, go on as one. Without
       // this, nine workers that each may fail cost 3^9 paths instead of their 55 combinations.
+      // (Past a few hundred steps, as below, and while other paths are pending: most settles
+      // are short, and a key costs a compaction.)
       const perm: number[] = [];
       const canon = compact(canonicalOrder(w.st, perm), false);
       const run = w.run.map((id) => perm[id] ?? id);
@@ -442,20 +443,11 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     switch (r.k) {
       case 'cont': case 'park': case 'end':
         if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenLoop(m, w, pid);
-        else if (r.k === 'cont' && branched && m.atJoin(w.st, pid)) {
-          // Where the arms of an if or a switch meet, paths that arrive in one state (the arm
-          // changed nothing that is still live) go on as one.
-          w.st = compact(w.st, false);
-          const key = `${w.run.join(',')}|${stateKey(w.st)}`;
-          if (seen.has(key)) break;
-          seen.add(key);
-        }
         work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads });
         break;
       case 'discard':
         break;
       case 'branch': {
-        branched = true;
         // A loop that branches on something unknown comes back to states it has seen: at
         // the head of a loop whose count is unknown (a `range` over an outside map) from the
         // first step, elsewhere past a few hundred steps, paths that meet again are followed once.

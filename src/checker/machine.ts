@@ -101,6 +101,32 @@ const MAX_MAP = 8;
 /** Entries a map keeps under keys the model cannot compute (a registry's first subscribers) before it opens. */
 const UNKNOWN_KEYS = 3;
 
+/** What quietLoop knows of a loop: binding ids free in it, assigned by it, stored through by it; the nodes it can leave to. */
+interface QuietLoop { free: number[]; assigned: number[]; stored: number[]; exits: number[]; ends: number[] }
+
+/**
+ * SYNC_TEXT but for the calls that end a goroutine (t.Fatal, runtime.Goexit):
+ * a loop that may end it that way can still be stepped over (quietLoop).
+ */
+const LOOP_SYNC_TEXT = new RegExp(SYNC_TEXT.source.replace('|Fatal|FailNow|SkipNow|Goexit', ''));
+if (LOOP_SYNC_TEXT.source === SYNC_TEXT.source) throw new Error('LOOP_SYNC_TEXT must leave out the calls that end a goroutine');
+
+/** The variable an expression's selectors, indexes and dereferences start from (`m` of `m.a[i].b`, of `*p`), or null. */
+function rootIdentifier(e: Node): Node | null {
+  let x: Node | null = unparen(e);
+  while (x && x.type !== 'identifier') {
+    x = x.type === 'selector_expression' || x.type === 'index_expression' || x.type === 'unary_expression' ? x.childForFieldName('operand')
+      : x.type === 'parenthesized_expression' ? x.namedChild(0) : null;
+  }
+  return x;
+}
+
+/** What a variable a stepped-over loop assigns holds after it: anything, a slice of any length. */
+const HAVOC: Val = { k: 'unk', grown: 1 };
+
+/** Memo key marking a frame that has just entered a quiet loop (quietLoop). */
+const QUIET_ENTRY = '@quiet';
+
 export interface FnInfo {
   node: Node;
   cfg: Cfg;
@@ -1042,6 +1068,12 @@ export class Machine {
   }
 
   private readonly stores = new Map<number, boolean>();
+  private readonly counts = new Map<number, boolean>();
+
+  /** Whether a function, or a package-local function it calls, counts a field or element up or down (`t.n++`). */
+  private countsInHeap(f: number): boolean {
+    return this.throughCalls(this.counts, f, (node) => node.descendantsOfType(['inc_statement', 'dec_statement']).some((x) => unparen(x.namedChild(0)!).type !== 'identifier'));
+  }
 
   /**
    * Whether a function, or a package-local function it calls, stores a
@@ -1218,9 +1250,11 @@ export class Machine {
     const fr = c.fr;
     if (id === undefined) { fr.exiting = 1; return CONT; }
     const node = c.fi.cfg.nodes[id]!;
-    if (node.kind === 'range' && !this.loopBody(c.fi, id).has(fr.pc)) delete fr.iters[id];
+    const entering = (node.kind === 'range' || node.kind === 'loopHead') && !this.loopBody(c.fi, id).has(fr.pc);
+    if (entering && node.kind === 'range') delete fr.iters[id];
     fr.pc = id;
-    fr.memo = {};
+    // Entering a loop that cannot synchronise: exec decides whether to run it or step over it.
+    fr.memo = entering && this.quietLoop(fr.f, id) ? { [QUIET_ENTRY]: NIL } : {};
     // A variable no later code names is dead: dropping it lets paths that differ only in
     // what they learnt about it (an `err` tested and gone) meet as one state.
     const live = this.liveAt(c.fi)[id]!;
@@ -1278,11 +1312,188 @@ export class Machine {
     return kind === 'loopHead' || kind === 'range';
   }
 
-  /** Whether goroutine `pid` of `st` stands where two control-flow paths meet (after an if, a switch). */
-  atJoin(st: State, pid: number): boolean {
-    const fr = st.procs[pid]?.frames.at(-1);
-    const node = fr && !fr.exiting ? this.fns[fr.f]!.cfg?.nodes[fr.pc] : undefined;
-    return !!node && node.pred.length > 1 && !Object.keys(fr!.memo).length;
+  /**
+   * A loop none of whose rounds can synchronise or start a goroutine, call
+   * a package-local function that stores into the heap or returns one of the
+   * model's values, make a value that holds a mutex or a channel, call a
+   * function value it made itself, or write a package-level variable (`for
+   * r.Next() { ... decode, filter, append ... }`): what the search looks at
+   * comes out of it the same whatever its rounds do, but for the variables
+   * it assigns. Its free variables (declared outside it; a function value
+   * among them is checked on entry, stepOverLoop), those it assigns, and
+   * those whose objects it stores into; where it can go on from (its end,
+   * its returns) and where it may end the goroutine (t.Fatal,
+   * require.NoError). Null when it is not such a loop, or has no way out.
+   */
+  quietLoop(f: number, head: number): QuietLoop | null {
+    const k = `${f}:${head}`;
+    let r = this.quietLoops.get(k);
+    if (r === undefined) this.quietLoops.set(k, (r = this.quietLoopAt(f, head)));
+    return r;
+  }
+
+  private readonly quietLoops = new Map<string, QuietLoop | null>();
+
+  private quietLoopAt(f: number, head: number): QuietLoop | null {
+    const fi = this.fns[f]!;
+    const node = fi.cfg.nodes[head]!;
+    let loop: Node | null = node.ast ?? null;
+    while (loop && loop.type !== 'for_statement') loop = loop.parent;
+    if (!loop || LOOP_SYNC_TEXT.test(loop.text) || this.rangesOverChannel(loop)) return null;
+    if (loop.descendantsOfType(['func_literal', 'defer_statement', 'goto_statement', 'labeled_statement']).length) return null;
+    if (loop.descendantsOfType(['break_statement', 'continue_statement']).some((b) => b.namedChildCount > 0)) return null;
+    const inside = (b: Binding) => b.ident.startIndex >= loop.startIndex && b.ident.endIndex <= loop.endIndex;
+    const busy = (g: number) => this.synchronises(g) || this.storesValues(g) || this.countsInHeap(g) || !this.plainResults(g);
+    // Calls that may end the goroutine (t.Fatal, require.NoError, a helper that calls them) are
+    // ways out of the loop: the statement that holds each.
+    const ending: Node[] = [];
+    for (const call of loop.descendantsOfType('call_expression')) {
+      const callee = this.pkg.calleeDecl(call);
+      if (callee) {
+        const g = this.fnOf(callee);
+        if (busy(g)) return null;
+        if (this.mayEndGoroutine(g)) ending.push(call);
+        continue;
+      }
+      // (The innermost such call: `require.NoError(t, f())` is one, not f's.)
+      if (GOEXIT_TEXT.test(call.text) && !call.descendantsOfType('call_expression').some((x) => x.startIndex !== call.startIndex && GOEXIT_TEXT.test(x.text))) ending.push(call);
+      // A function value from outside the loop is checked when the loop is entered (plainData):
+      // one the group made is a closure of the model's, which may synchronise.
+      if (this.callsFunctionValue(call)) {
+        const root = rootIdentifier(call.childForFieldName('function')!);
+        const b = root ? this.pkg.resolve(root) : null;
+        if (!b || inside(b)) return null;
+      } else if (this.anyMethod(call, (g) => busy(g) || this.mayEndGoroutine(g))) return null;
+      // new(T) of a type that holds a mutex or a channel: the values it makes are the model's.
+      const fn = call.childForFieldName('function');
+      const arg = call.childForFieldName('arguments')?.namedChild(0);
+      if ((fn?.text === 'new' || fn?.text === 'make') && arg && !this.plainType(arg)) return null;
+    }
+    // Nor may it build one (`&LeaseState{}`): it would be gone, with its mutex, once stepped over.
+    if (loop.descendantsOfType('composite_literal').some((l) => !this.plainType(l.childForFieldName('type')))) return null;
+    const local = (b: Binding | null | undefined): b is Binding => !!b && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type';
+    const free = new Set<number>();
+    for (const id of loop.descendantsOfType('identifier')) {
+      const b = this.pkg.resolve(id);
+      if (local(b) && b.fn !== null && !inside(b)) free.add(this.bid(b));
+    }
+    const targets: Node[] = [];
+    for (const a of loop.descendantsOfType(['assignment_statement', 'inc_statement', 'dec_statement', 'range_clause'])) {
+      if (a.type === 'range_clause' && !a.children.some((x) => x.type === '=')) continue;
+      const left = a.type === 'inc_statement' || a.type === 'dec_statement' ? a.namedChildren.slice(0, 1) : a.childForFieldName('left')?.namedChildren ?? [];
+      targets.push(...left);
+    }
+    const assigned = new Set<number>();
+    const stored = new Set<number>();
+    for (const t of targets) {
+      const direct = unparen(t).type === 'identifier';
+      const root = rootIdentifier(t);
+      if (!root) return null;
+      if (root.text === '_') continue;
+      const b = this.pkg.resolve(root);
+      if (!local(b) || b.fn === null) return null;
+      // A store through a variable of the loop's own may reach an object from outside: every
+      // object its free variables reach is then written.
+      if (!direct && inside(b)) { for (const x of free) stored.add(x); continue; }
+      if (inside(b)) continue;
+      (direct ? assigned : stored).add(this.bid(b));
+    }
+    const exits: number[] = [];
+    const done = node.succ.find((x) => fi.cfg.nodes[x]!.kind === 'loopDone');
+    const finishes = node.kind === 'range' || (node.ast?.type !== 'for_statement') || loop.descendantsOfType('break_statement').length > 0;
+    if (done !== undefined && finishes) exits.push(done);
+    // Its returns (which the loop body, the nodes that lead back to the head, does not hold).
+    for (const n of fi.cfg.nodes) if (n.ast?.type === 'return_statement' && n.ast.startIndex >= loop.startIndex && n.ast.endIndex <= loop.endIndex) exits.push(n.id);
+    const ends = new Set<number>();
+    // The statement node that holds each such call.
+    const span = (n: Node) => `${n.startIndex}:${n.endIndex}`;
+    const stmts = new Map<string, number>();
+    for (const n of fi.cfg.nodes) if (n.kind === 'stmt' && n.ast && n.ast.startIndex >= loop.startIndex && n.ast.endIndex <= loop.endIndex) stmts.set(span(n.ast), n.id);
+    for (const call of ending) {
+      let at: Node | null = call;
+      while (at && !stmts.has(span(at))) at = at.parent;
+      if (!at) return null;
+      ends.add(stmts.get(span(at))!);
+    }
+    if (!exits.length && !ends.size) return null;
+    return { free: [...free], assigned: [...assigned], stored: [...stored], exits: exits.sort((a, b) => a - b), ends: [...ends].sort((a, b) => a - b) };
+  }
+
+  /**
+   * Steps over a quiet loop (quietLoop) entered at `node`, unless it runs a
+   * small constant count of rounds (exactLoop), or ranges over what the
+   * model knows the length of: those run round by round, as they do now.
+   * The variables it assigns become unknown, so do the cells below those
+   * it stores into (a map among them is open); the goroutine goes on from
+   * each way out. That is every path the rounds could take, as far as
+   * anything the search looks at goes; unrolled, an unknown count of rounds
+   * with a few branches each costs the paths of every count. Not when a
+   * free variable reaches something the group synchronises on.
+   */
+  private stepOverLoop(c: Ctx, node: CfgNode): StepOut | null {
+    const q = this.quietLoop(c.fr.f, node.id)!;
+    if (this.exactLoop(c.fr.f, node.id)) return null;
+    if (node.kind === 'range') {
+      const right = node.ast!.childForFieldName('right');
+      const x = right ? unparen(right) : null;
+      if (x && (x.type === 'identifier' || x.type === 'selector_expression')) {
+        const v = this.evRef(c, x).v;
+        const m = this.mapOf(c.st, v);
+        if (v.k === 'slice' || (v.k === 'int' && v.v <= EXACT_LOOP_ROUNDS) || v.k === 'nil' || v.k === 'str' || (m && !m.open)) return null;
+      } else if (x && x.type !== 'call_expression') return null;
+    }
+    const st = c.st;
+    const cellOf = (b: number) => c.fr.env[b];
+    for (const b of q.free) {
+      const cell = cellOf(b);
+      if (cell !== undefined && !this.plainData(st, st.cells[cell]!, new Set())) return null;
+    }
+    for (const b of q.assigned) { const cell = cellOf(b); if (cell !== undefined) st.cells[cell] = HAVOC; }
+    for (const b of q.stored) { const cell = cellOf(b); if (cell !== undefined) this.havocBelow(st, st.cells[cell]!, new Set()); }
+    if (!q.ends.length) return this.branchTo(c, q.exits);
+    const pid = c.p.id;
+    const here = (s: State) => { const p = s.procs[pid]!; return { st: s, p, fr: p.frames[p.frames.length - 1]!, fi: c.fi, events: [] }; };
+    return {
+      k: 'branch',
+      alts: [
+        ...q.exits.map((id) => (s: State) => { this.goto(here(s), id); }),
+        // The goroutine ends at that statement, as the call there would end it.
+        ...q.ends.map((id) => (s: State) => { const x = here(s); x.fr.pc = id; x.fr.memo = {}; this.onNeed(x, { t: 'goexit' }); }),
+      ],
+    };
+  }
+
+  /** Whether a value reaches nothing the group synchronises on, and no function value. */
+  plainData(st: State, v: Val, seen: Set<number>): boolean {
+    switch (v.k) {
+      case 'chan': case 'mu': case 'wg': case 'once': case 'fn': return false;
+      case 'slice': return v.el.every((e) => this.plainData(st, e, seen));
+      case 'tup': return v.vs.every((e) => this.plainData(st, e, seen));
+      case 'obj': {
+        if (seen.has(v.id)) return true;
+        seen.add(v.id);
+        const o = st.objs[v.id]!;
+        if (o.type === COND_TYPE || o.type === CANCEL_CONTEXT || o.type === BACKGROUND) return false;
+        // Fields come into being when first read: the type says what the others may hold.
+        const g = o.type ? this.pkg.globals.get(o.type) : undefined;
+        if (g?.kind === 'type' && !this.plainType(g.ident)) return false;
+        return Object.values(o.fields).every((cell) => this.plainData(st, st.cells[cell]!, seen));
+      }
+      default: return true;
+    }
+  }
+
+  /** Every cell below a value becomes unknown; a map, open. */
+  private havocBelow(st: State, v: Val, seen: Set<number>): void {
+    if (v.k !== 'obj' || seen.has(v.id)) return;
+    seen.add(v.id);
+    const o = st.objs[v.id]!;
+    if (this.mapOf(st, v)) o.esc = true;
+    for (const cell of Object.values(o.fields)) {
+      const x = st.cells[cell]!;
+      if (x.k === 'obj') this.havocBelow(st, x, seen);
+      else st.cells[cell] = HAVOC;
+    }
   }
 
   private loopBody(fi: FnInfo, head: number): Set<number> {
@@ -1308,13 +1519,18 @@ export class Machine {
         // Reached only through a statement that never returns; exec of that statement decided.
         return { k: 'discard' };
       case 'cond': return this.branchOn(c, node, this.ifArms(c, node));
-      case 'loopHead': {
+      case 'loopHead': case 'range': {
+        if (c.fr.memo[QUIET_ENTRY]) {
+          const skipped = this.stepOverLoop(c, node);
+          if (skipped) return skipped;
+          delete c.fr.memo[QUIET_ENTRY];
+        }
+        if (node.kind === 'range') return this.range(c, node);
         const done = node.succ.find((s) => c.fi.cfg.nodes[s]!.kind === 'loopDone');
         const body = node.succ.find((s) => s !== done) ?? done;
         if (!node.ast || node.ast.type === 'for_statement') return this.goto(c, body);
         return this.branchOn(c, node, [body, done]);
       }
-      case 'range': return this.range(c, node);
       case 'switch': return this.switch(c, node);
       case 'select': return this.select(c, node);
       case 'comm': return this.comm(c, node);
@@ -1504,6 +1720,15 @@ export class Machine {
       if (left[0]) this.assignTo(c, left[0], this.keyVal(k), declare);
       if (left[1]) this.assignTo(c, left[1], c.st.cells[obj.fields[k]!]!, declare);
       return this.goto(c, body);
+    }
+    // `for i := range 1000` runs its first round (i is 0 there, and there is one) and then as
+    // many more as an unknown count: round by round only up to the bound exactLoop keeps to.
+    if (v.k === 'int' && v.v > EXACT_LOOP_ROUNDS) {
+      const first = c.fr.iters[node.id] === undefined;
+      c.fr.iters[node.id] = 1;
+      if (left[0]) this.assignTo(c, left[0], first ? { k: 'int', v: 0 } : { k: 'unk', pos: 1 }, declare);
+      if (first) return this.goto(c, body);
+      return this.branchTo(c, [body, done]);
     }
     if (v.k === 'int' || v.k === 'slice') {
       const n = v.k === 'int' ? v.v : v.n;
@@ -2601,7 +2826,7 @@ export class Machine {
         if (v.k === 'nil') return { k: 'int', v: 0 };
         const m = this.mapOf(c.st, v);
         if (m) return m.open ? UNK : this.hasUnknownKeys(c.st, m.id) ? { k: 'unk', nn: 1, pos: 1 } : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
-        if (v.k === 'unk' && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+        if (v.k === 'unk' && !v.grown && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
         return UNK;
       }
       case 'copy': {

@@ -17,9 +17,11 @@ export type Val =
    * number known to be at least 1, `big` one larger than every small value (SMALL_VALUES); `q` the value another package's name stands for
    * (`container.WaitConditionRemoved`), equal to the same name and, as an enum's constants are, to no other;
    * `s` a symbol: one unknown wherever it was copied (the root's parameter `qs` and the `qs` of a function
-   * it was passed to), so that the value the search chooses for it in one variable holds in all of them.
+   * it was passed to), so that the value the search chooses for it in one variable holds in all of them;
+   * `grown` what a stepped-over loop left in a variable it assigns (Machine.quietLoop): as a slice, any length,
+   * no small value to choose.
    */
-  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1; s?: number }
+  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1; s?: number; grown?: 1 }
   | { k: 'int'; v: number }
   | { k: 'bool'; v: boolean }
   /** A string constant (a literal without escapes, a `const`, their concatenation). */
