@@ -221,8 +221,10 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
  * making it first and then this one led already, so it sleeps there, and in
  * the states after it until a move it depends on wakes it. `before` are the
  * moves already made from `from` (or asleep in it); a move sleeps after those
- * after it in `ts` too. Every state is still reached; the settles that only
- * reached one again by another order of two independent moves are not run.
+ * after it in `ts` too. On their own they reach every state (the settles
+ * that only reached one again by another order of two independent moves are
+ * not run); with privateMoves, every state where nothing inside the group can
+ * move, the states checked for leaks (a few states on the way may be left out).
  * That rests on what privateMoves rests on: between two synchronisations a
  * goroutine touches nothing another one uses without synchronising. A move
  * whose settle ran a sync.Once (whose first caller wins) or that the outside
