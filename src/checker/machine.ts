@@ -1406,14 +1406,10 @@ export class Machine {
     for (const n of fi.cfg.nodes) if (n.ast?.type === 'return_statement' && n.ast.startIndex >= loop.startIndex && n.ast.endIndex <= loop.endIndex) exits.push(n.id);
     const ends = new Set<number>();
     // The statement node that holds each such call.
-    const span = (n: Node) => `${n.startIndex}:${n.endIndex}`;
-    const stmts = new Map<string, number>();
-    for (const n of fi.cfg.nodes) if (n.kind === 'stmt' && n.ast && n.ast.startIndex >= loop.startIndex && n.ast.endIndex <= loop.endIndex) stmts.set(span(n.ast), n.id);
     for (const call of ending) {
-      let at: Node | null = call;
-      while (at && !stmts.has(span(at))) at = at.parent;
-      if (!at) return null;
-      ends.add(stmts.get(span(at))!);
+      const n = fi.cfg.nodeOf(call);
+      if (n?.kind !== 'stmt') return null;
+      ends.add(n.id);
     }
     if (!exits.length && !ends.size) return null;
     return { free: [...free], assigned: [...assigned], stored: [...stored], exits: exits.sort((a, b) => a - b), ends: [...ends].sort((a, b) => a - b) };
