@@ -123,6 +123,14 @@ describe('control-flow graph', () => {
     expect(at(g, 'fatal()').succ).not.toContain(g.abort.id);
   });
 
+  it('st.t.Fatalf through a struct field of type *testing.T does not return; a Fatalf of another field type does', () => {
+    const extra = 'type tester struct {\n\tt *testing.T\n\tl logger\n}\n\ntype logger struct{}\n\nfunc (logger) Fatalf(string, ...any) {}\n\nvar st = &tester{}\n';
+    const pkg = pkgOf(wrap('\tif a {\n\t\tst.t.Fatalf("x")\n\t}\n\tif b {\n\t\tst.l.Fatalf("y")\n\t}\n\treturn 0', extra));
+    const g = pkg.cfgOf(fn(pkg, 'f'));
+    expect(at(g, 'st.t.Fatalf("x")').succ).toEqual([g.abort.id]);
+    expect(at(g, 'st.l.Fatalf("y")').succ).not.toContain(g.abort.id);
+  });
+
   it('defer statements are nodes on the path; return goes to exit', () => {
     const pkg = pkgOf(wrap('\tdefer close(ch)\n\tif a {\n\t\treturn 1\n\t}\n\treturn 0'));
     const g = pkg.cfgOf(fn(pkg, 'f'));
