@@ -53,6 +53,16 @@ function traceStep(m: Machine, st: State, pid: number) {
   const k = `${fn.name}:${node ? node.startPosition.row + 1 : '?'}`;
   stepHistogram.set(k, (stepHistogram.get(k) ?? 0) + 1);
 }
+/** With tracing on: local branches per function and line (where a settle's paths multiply). */
+export const branchHistogram = new Map<string, number>();
+function traceBranch(m: Machine, st: State, pid: number) {
+  const fr = st.procs[pid]!.frames.at(-1);
+  if (!fr) return;
+  const fn = m.fns[fr.f]!;
+  const node = fn.cfg.nodes[fr.pc]!.ast;
+  const k = `${fn.name}:${node ? `${node.startPosition.row + 1}:${node.parent?.type}/${node.type}` : '?'}`;
+  branchHistogram.set(k, (branchHistogram.get(k) ?? 0) + 1);
+}
 /** A state to explore, with its visited-set key once computed (each is computed once). */
 interface Pending {
   st: State;
@@ -239,6 +249,8 @@ function successors(m: Machine, from: Pending, ts: Trans[], before: Trans[], bud
     const onces = m.onceRuns;
     const r = t.apply(s2);
     if (!r) continue;
+    // Whoever waited (any move but a select's default) has let time pass: its deadlines may come.
+    if (t.tag !== 'dflt') for (const ch of s2.chans) if (ch.armed && t.who!.includes(ch.armed - 1)) delete ch.armed;
     let tr = from.trail;
     for (const e of r.events) tr = { ev: e, prev: tr };
     const settled = settle(m, s2, r.run, tr, budget);
@@ -423,7 +435,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     }
     if (++budget.steps > budget.max || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
       budget.bound = budget.steps > budget.max ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
-      if (TRACE) process.stderr.write(`  bound: ${budget.bound}\n`);
+      if (TRACE) process.stderr.write(`  bound: ${budget.bound} (settle: ${steps} steps, ${work.length} paths pending, ${out.length} ended)\n`);
       budget.bounded = true;
       return out;
     }
@@ -450,6 +462,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       case 'discard':
         break;
       case 'branch': {
+        if (TRACE) traceBranch(m, w.st, pid);
         // A loop that branches on something unknown comes back to states it has seen: at
         // the head of a loop whose count is unknown (a `range` over an outside map) from the
         // first step, elsewhere past a few hundred steps, paths that meet again are followed once.
@@ -584,7 +597,7 @@ function transitions(m: Machine, st: State): Trans[] {
           out.push({ env: false, site: a.site, tag: 'crecv', objs, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (closed)`)] }; } });
         }
         // Pairs with blocked senders are made from the sender's side.
-        if (c.esc) {
+        if (c.esc && !(c.armed === pid + 1 && need.t === 'select' && need.dflt >= 0)) {
           out.push({ env: true, site: a.site, tag: 'env', objs, apply: (s) => { a.complete(s, { k: 'tup', vs: [UNK, { k: 'bool', v: true }] }); return { run: [pid], events: [ev(p, a.site, `${a.text(m, s)} (sent outside)`)] }; } });
           if (a.range) out.push({ env: true, site: a.site, tag: 'envclose', objs, apply: (s) => { a.complete(s, { k: 'tup', vs: [NIL, { k: 'bool', v: false }] }); return { run: [pid], events: [ev(p, a.site, `${chanText(m, s, ch, a.site)} closed outside`)] }; } });
         }

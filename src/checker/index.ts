@@ -13,7 +13,7 @@ import { isProgramLifetime } from '../semantics/leaks.js';
 import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
 import { endsOnEveryPath } from '../semantics/obligation.js';
 import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
-import { channelOperand, explore, porStats, stepHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
+import { channelOperand, explore, porStats, stepHistogram, branchHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -400,8 +400,11 @@ function run(pkg: PackageSemantics): CheckerResult {
       if (r.bounded) {
         const top = [...stepHistogram].sort((a, b) => b[1] - a[1]).slice(0, 6);
         process.stderr.write(`  steps at ${top.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+        const br = [...branchHistogram].sort((a, b) => b[1] - a[1]).slice(0, 6);
+        process.stderr.write(`  branches at ${br.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
       }
       stepHistogram.clear();
+      branchHistogram.clear();
     }
     out.groups++;
     out.states += r.states;

@@ -28,7 +28,7 @@ import type { Binding } from '../semantics/scopes.js';
 import { evalCount, isChannelExpr, returnsChannel } from '../semantics/channels.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
-import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
+import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
@@ -1252,6 +1252,7 @@ export class Machine {
     const node = c.fi.cfg.nodes[id]!;
     const entering = (node.kind === 'range' || node.kind === 'loopHead') && !this.loopBody(c.fi, id).has(fr.pc);
     if (entering && node.kind === 'range') delete fr.iters[id];
+    if (c.p.rounds) this.leaveLoops(c, id, entering);
     fr.pc = id;
     // Entering a loop that cannot synchronise: exec decides whether to run it or step over it.
     fr.memo = entering && this.quietLoop(fr.f, id) ? { [QUIET_ENTRY]: NIL } : {};
@@ -1260,6 +1261,33 @@ export class Machine {
     const live = this.liveAt(c.fi)[id]!;
     for (const k in fr.env) if (!live.has(+k)) delete fr.env[k];
     return CONT;
+  }
+
+  /**
+   * Rounds of loops whose count the model cannot decide, by frame depth,
+   * function and loop head (Proc.rounds): taken small, as an unknown
+   * slice's length is (SMALL_VALUES), so that a loop that grows the state
+   * every round (appending, starting a goroutine) ends. Kept beside the
+   * state, not in it: paths that differ only in a count go on as one.
+   */
+  private round(c: Ctx, head: number): number {
+    return c.p.rounds?.[`${c.p.frames.length}:${c.fr.f}:${head}`] ?? 0;
+  }
+
+  private countRound(c: Ctx, head: number, n: number): void {
+    c.p.rounds = { ...c.p.rounds, [`${c.p.frames.length}:${c.fr.f}:${head}`]: n };
+  }
+
+  /** Drops the counts of this frame's loops that going to `id` enters afresh or leaves. */
+  private leaveLoops(c: Ctx, id: number, entering: boolean): void {
+    const prefix = `${c.p.frames.length}:${c.fr.f}:`;
+    let out: Record<string, number> | null = null;
+    for (const k in c.p.rounds) {
+      if (!k.startsWith(prefix)) continue;
+      const h = +k.slice(prefix.length);
+      if (h === id ? entering : !this.loopBody(c.fi, h).has(id)) { out ??= { ...c.p.rounds }; delete out[k]; }
+    }
+    if (out) c.p.rounds = out;
   }
 
   /**
@@ -1525,7 +1553,7 @@ export class Machine {
         const done = node.succ.find((s) => c.fi.cfg.nodes[s]!.kind === 'loopDone');
         const body = node.succ.find((s) => s !== done) ?? done;
         if (!node.ast || node.ast.type === 'for_statement') return this.goto(c, body);
-        return this.branchOn(c, node, [body, done]);
+        return this.branchOn(c, node, [body, done], true);
       }
       case 'switch': return this.switch(c, node);
       case 'select': return this.select(c, node);
@@ -1549,8 +1577,15 @@ export class Machine {
   }
 
   /** Evaluates a condition node and continues on each feasible arm, refining the variables it tested. */
-  private branchOn(c: Ctx, node: CfgNode, [t, f]: [number | undefined, number | undefined]): StepOut {
-    const outs = this.cond(c, node.ast!);
+  private branchOn(c: Ctx, node: CfgNode, [t, f]: [number | undefined, number | undefined], loop = false): StepOut {
+    let outs = this.cond(c, node.ast!);
+    if (loop && outs.length > 1) {
+      // A loop whose condition the model cannot decide runs an unknown count of rounds, taken
+      // small, as range's are: past the largest small value, only its end.
+      const round = this.round(c, node.id);
+      if (round >= SMALL_MAX) outs = outs.filter((o) => !o.v);
+      else this.countRound(c, node.id, round + 1);
+    }
     if (outs.length === 1) {
       for (const [cell, v] of outs[0]!.ref) c.st.cells[cell] = v;
       return this.goto(c, outs[0]!.v ? t : f);
@@ -1699,7 +1734,13 @@ export class Machine {
     }
     const r = this.evRef(c, right);
     let v = r.v;
-    if (v.k === 'unk' && r.cell !== undefined && isSized(r)) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+    // An unknown a variable holds is ranged over as a length (or count) chosen once, so that two
+    // loops over it (one starting a goroutine per element, one receiving per element) agree.
+    // Without a written type (`eps := c.Endpoints()`) it is taken for a slice.
+    if (v.k === 'unk' && !v.grown && r.cell !== undefined && !isChanTyped(r)) {
+      const int = !isSized(r) && isIntLike(r);
+      throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n): Val => (int ? { k: 'int', v: n } : { k: 'slice', n, el: [] })) });
+    }
     if (v.k === 'chan' || (v.k === 'unk' && isChanTyped(r))) {
       throw new NeedSignal({ t: 'recv', ch: v, key, site: this.site(clause), range: 1 });
     }
@@ -1735,7 +1776,12 @@ export class Machine {
       if (left[1]) this.assignTo(c, left[1], v.k === 'slice' ? v.el[i] ?? UNK : UNK, declare);
       return this.goto(c, body);
     }
-    // Anything else (a map, a function iterator, an unknown): any number of iterations.
+    // Anything else (a map, a function iterator, an unknown): an unknown count of rounds, taken
+    // small (as the length of an unknown slice is, SMALL_VALUES): one more or the end, up to the
+    // largest small value.
+    const round = this.round(c, node.id);
+    if (round >= SMALL_MAX) return this.goto(c, done);
+    this.countRound(c, node.id, round + 1);
     for (const l of left) this.assignTo(c, l, UNK, declare);
     return this.branchTo(c, [body, done]);
   }
@@ -2924,7 +2970,10 @@ export class Machine {
     const timeout = /^WithTimeout/.test(name) ? rest[0] : undefined;
     const cancelOnly = /^WithCancel/.test(name) || (timeout?.k === 'int' && timeout.v >= NEVER_FIRES_NS);
     const ch: Val = { k: 'chan', id: c.st.chans.length };
-    c.st.chans.push({ cap: 0, buf: [], closed: false, esc: !known || !cancelOnly, site: this.site(e), name: 'ctx.Done()' });
+    const ch2: Chan = { cap: 0, buf: [], closed: false, esc: !known || !cancelOnly, site: this.site(e), name: 'ctx.Done()' };
+    // Only its deadline closes it from outside: not before this goroutine has waited (Chan.armed).
+    if (known && !cancelOnly) ch2.armed = c.p.id + 1;
+    c.st.chans.push(ch2);
     const o = this.newObj(c.st, CANCEL_CONTEXT) as Val & { k: 'obj' };
     c.st.objs[o.id]!.fields['done'] = this.newCell(c.st, ch);
     c.st.objs[o.id]!.fields['parent'] = this.newCell(c.st, parent);

@@ -59,6 +59,12 @@ export interface Chan {
   closed: boolean;
   /** Handed to code outside the model: anyone may send, receive or close. */
   esc: boolean;
+  /**
+   * A deadline's channel (`context.WithTimeout`'s Done) is the outside's to close once time has
+   * passed: not before the goroutine that armed it (its id + 1) has waited on anything since.
+   * Until then a select of that goroutine polling it with a default takes the default.
+   */
+  armed?: number;
   /** Site of the `make` (index in the checker's site table). */
   site: number;
   name: string;
@@ -132,6 +138,8 @@ export interface SelectCase {
 export interface Proc {
   id: number;
   name: string;
+  /** Rounds taken of loops whose count is unknown (Machine.round): beside the state, not in its key. */
+  rounds?: Record<string, number>;
   frames: Frame[];
   /** 1 once returned (or ended by Goexit). */
   done: 0 | 1;
@@ -322,6 +330,12 @@ export function compact(s: State, dropDone = true): State {
   out.escCells = s.escCells.flatMap((id) => (ids.cell.has(id) ? [ids.cell.get(id)!] : [])).sort((a, b) => a - b);
   // A mutex whose holder is gone stays locked forever.
   for (const m of out.mus) if (m.w) m.w = newPid.has(m.w - 1) ? newPid.get(m.w - 1)! + 1 : GONE;
+  for (const ch of out.chans) {
+    if (!ch.armed) continue;
+    const by = s.procs[ch.armed - 1];
+    if (by && !by.done) ch.armed = newPid.get(ch.armed - 1)! + 1;
+    else delete ch.armed;
+  }
   // A mutex held by a goroutine stays held even when no variable reaches it any more.
   s.mus.forEach((m, id) => { if (m.w && m.w !== GONE && !ids.mu.has(id) && newPid.has(m.w - 1)) { ids.mu.set(id, out.mus.length); out.mus.push({ ...m }); } });
   return out;
@@ -352,10 +366,11 @@ export function canonicalOrder(s: State, perm?: number[]): State {
   if (perm) order.forEach((from, to) => { perm[from] = to; });
   const procs = order.map((from, to) => ({ ...s.procs[from]!, id: to }));
   const mus = s.mus.map((m) => (m.w > 0 ? { ...m, w: newId.get(m.w - 1)! + 1 } : m));
-  return { ...s, procs, mus };
+  const chans = s.chans.some((c) => c.armed) ? s.chans.map((c) => (c.armed ? { ...c, armed: newId.get(c.armed - 1)! + 1 } : c)) : s.chans;
+  return { ...s, procs, mus, chans };
 }
 
 export function stateKey(s: State): string {
   // Names and ids are for the witness; the behaviour is the rest.
-  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, ...rest }) => rest) });
+  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, ...rest }) => rest) });
 }
