@@ -1572,6 +1572,66 @@ func Readers() {
     expect(lines(check(src('m.mu.Lock(); m.mu.Unlock()')).leaks)).toEqual([45]);
   });
 
+  it('goes on once with the paths that come out of a call alike', () => {
+    const r = check(`package p
+
+import (
+	"errors"
+	"os"
+)
+
+var errFull = errors.New("full")
+
+type Server struct {
+	ready, failed bool
+	a, b, c, d    int
+}
+
+func reg(c int) error {
+	if c > 100 {
+		return errFull
+	}
+	return nil
+}
+
+func (s *Server) registerAll() error {
+	for _, c := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20} {
+		if err := reg(c * len(os.Args)); err != nil {
+			s.failed = true
+			return err
+		}
+	}
+	s.ready = true
+	return nil
+}
+
+func (s *Server) shuffle() {
+	s.a, s.b, s.c, s.d = s.b, s.c, s.d, s.a
+	s.a, s.b, s.c, s.d = s.b, s.c, s.d, s.a
+	s.a, s.b, s.c, s.d = s.b, s.c, s.d, s.a
+	s.a, s.b, s.c, s.d = s.b, s.c, s.d, s.a
+}
+
+func Start() bool {
+	done := make(chan bool)
+	s := &Server{}
+	go func() {
+		s.registerAll()
+		s.shuffle()
+		s.shuffle()
+		s.shuffle()
+		done <- s.ready
+	}()
+	return <-done
+}
+`);
+    // Twenty early returns on an error leave registerAll alike: each ran the three shuffles
+    // after it before (797 steps).
+    expect(r.bounded).toBe(0);
+    expect(r.steps).toBeLessThan(300);
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
   it('takes a t.Fatalf inside a stepped-over loop as a way the test ends', () => {
     const r = check(`package p
 

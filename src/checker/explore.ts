@@ -356,7 +356,11 @@ function privateMoves(st: State, trans: Trans[]): Trans[] | null {
 }
 
 /** A path a settle follows; `heads`: the state at each loop head it came through (widenLoop). */
-interface SettleWork { st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, { shape?: string; cells?: Val[] }> }
+interface SettleWork {
+  st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, { shape?: string; cells?: Val[] }>;
+  /** Per goroutine, the depth of the shallowest frame this path branched in since it was last compared (see settle). */
+  forked?: Record<number, number>;
+}
 
 /**
  * counterCycle's argument within one run between synchronisations: a loop
@@ -400,6 +404,25 @@ function widenLoop(m: Machine, w: SettleWork, pid: number): void {
   w.heads = new Map(w.heads ?? []).set(at, { shape, cells: [...cells] });
 }
 
+function tracePaths(m: Machine, work: SettleWork[]) {
+  const ctl = (st: State) => st.procs.map((p) => `${p.done ? 'd' : ''}${p.frames.map((f) => `${m.fns[f.f]!.name}@${f.pc}`).join('>')}`).join('|');
+  const groups = new Map<string, State[]>();
+  for (const w of work) { const k = ctl(w.st); groups.set(k, [...(groups.get(k) ?? []), compact(w.st, false)]); }
+  const keys = new Set(work.map((w) => stateKey(compact(w.st, false))));
+  process.stderr.write(`  paths: ${work.length}, control points ${groups.size}, distinct ${keys.size}\n`);
+  const big = [...groups].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const [a, b] = big[1];
+  if (!a || !b) return;
+  const diffs: string[] = [];
+  const n = Math.max(a.cells.length, b.cells.length);
+  for (let i = 0; i < n && diffs.length < 6; i++) { const x = JSON.stringify(a.cells[i]); const y = JSON.stringify(b.cells[i]); if (x !== y) diffs.push(`cell ${i}: ${x} / ${y}`); }
+  if (a.cells.length !== b.cells.length) diffs.push(`cells ${a.cells.length} / ${b.cells.length}`);
+  if (JSON.stringify(a.procs.map((p) => p.frames.map((f) => f.env))) !== JSON.stringify(b.procs.map((p) => p.frames.map((f) => f.env)))) diffs.push('envs differ');
+  if (JSON.stringify(a.procs.map((p) => p.frames.map((f) => f.memo))) !== JSON.stringify(b.procs.map((p) => p.frames.map((f) => f.memo)))) diffs.push('memos differ');
+  if (JSON.stringify(a.objs) !== JSON.stringify(b.objs)) diffs.push('objs differ');
+  process.stderr.write(`  largest: ${big[1].length} at ${big[0].slice(0, 160)}: ${diffs.join('; ').slice(0, 600)}\n`);
+}
+
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
 function settle(m: Machine, st: State, run: number[], trail: Trail | null, budget: Budget): Pending[] {
   const out: Pending[] = [];
@@ -408,6 +431,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
   let gcAt = GC_CELLS;
   const seen = new Set<string>();
   let steps = 0;
+  let paths = 1, hits = 0;
   while (work.length) {
     const w = work.pop()!;
     let next = false;
@@ -427,7 +451,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       const canon = compact(canonicalOrder(w.st, perm), false);
       const run = w.run.map((id) => perm[id] ?? id);
       const key = `${run.join(',')}|${stateKey(canon)}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) { hits++; continue; }
       seen.add(key);
       w.st = canon;
       w.run = run;
@@ -436,6 +460,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     if (++budget.steps > budget.max || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
       budget.bound = budget.steps > budget.max ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
       if (TRACE) process.stderr.write(`  bound: ${budget.bound} (settle: ${steps} steps, ${work.length} paths pending, ${out.length} ended)\n`);
+      if (process.env['GOLINT_LEAKS_TRACE_PATHS'] && work.length > 1) tracePaths(m, work);
       budget.bounded = true;
       return out;
     }
@@ -448,6 +473,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     if (TRACE) traceStep(m, w.st, pid);
     const events: Event[] = [];
     m.spawned = [];
+    const depth = w.st.procs[pid]!.frames.length;
     const r = m.step(w.st, pid, events);
     let tr = w.trail;
     for (const e of events) tr = { ev: e, prev: tr };
@@ -455,10 +481,26 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     w.steps++;
     if (w.steps > MAX_LOCAL_STEPS) { w.st.procs[pid]!.spin = 1; }
     switch (r.k) {
-      case 'cont': case 'park': case 'end':
+      case 'cont': case 'park': case 'end': {
         if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenLoop(m, w, pid);
-        work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads });
+        let forked = w.forked;
+        const fork = forked?.[pid];
+        if (fork !== undefined && w.st.procs[pid]!.frames.length < fork) {
+          // The frame this path branched in has returned, and with it the locals and loop counts the
+          // branches set apart: paths that come out of it alike (`if err := reg.Register(c); err !=
+          // nil { return err }` in a loop over forty collectors returns forty times the same way)
+          // go on as one.
+          const perm: number[] = [];
+          const canon = compact(canonicalOrder(w.st, perm), false);
+          const key = `${w.run.map((id) => perm[id] ?? id).join(',')}|${stateKey(canon)}`;
+          if (seen.has(key)) { hits++; break; }
+          seen.add(key);
+          forked = { ...forked };
+          delete forked[pid];
+        }
+        work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads, forked });
         break;
+      }
       case 'discard':
         break;
       case 'branch': {
@@ -473,14 +515,20 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
           if (dedupe) {
             s2 = compact(s2, false);
             const key = `${w.run.join(',')}|${stateKey(s2)}`;
-            if (seen.has(key)) continue;
+            if (seen.has(key)) { hits++; continue; }
             seen.add(key);
           }
-          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps, heads: w.heads });
+          paths++;
+          const forked = { ...w.forked, [pid]: Math.min(w.forked?.[pid] ?? Infinity, depth) };
+          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps, heads: w.heads, forked });
         }
         break;
       }
     }
+  }
+  if (process.env['GOLINT_LEAKS_TRACE_PATHS'] && steps > 500) {
+    const keys = new Set(out.map((n) => stateKey(n.st)));
+    process.stderr.write(`  settle: ${steps} steps, ${paths} paths, ${hits} met again, ${out.length} ended (${keys.size} distinct)\n`);
   }
   return out;
 }
