@@ -1632,6 +1632,47 @@ func Start() bool {
     expect(lines(r.leaks)).toEqual([]);
   });
 
+  it('holds a number to one value through a sum in two loop conditions', () => {
+    const r = check(`package p
+
+func Workers(waiters int) {
+	done := make(chan bool)
+	for w := 0; w < waiters+1; w++ {
+		go func() { done <- true }()
+	}
+	for w := 0; w < waiters+1; w++ {
+		<-done
+	}
+}
+`);
+    // waiters+1 is one number in both conditions (Go's sync benchmarkCond); undecided, each loop
+    // took its own count of rounds.
+    expect(lines(r.leaks)).toEqual([]);
+    expect(r.bounded).toBe(0);
+  });
+
+  it('takes the length of an unexported package slice that nothing writes from its literal', () => {
+    const r = check(`package p
+
+var slots = []int{5, 3, 6, 6, 6, 1, 1, 2, 7, 9, 4, 8, 0}
+
+func Queue() []int {
+	result := make(chan int, len(slots))
+	for _, slot := range slots {
+		go func(s int) { result <- s }(slot)
+	}
+	var order []int
+	for range slots {
+		order = append(order, <-result)
+	}
+	return order
+}
+`);
+    // Thirteen senders, thirteen receives (Go's time testAfterQueuing).
+    expect(lines(r.leaks)).toEqual([]);
+    expect(r.bounded).toBe(0);
+  });
+
   it('takes a t.Fatalf inside a stepped-over loop as a way the test ends', () => {
     const r = check(`package p
 

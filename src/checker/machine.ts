@@ -1780,6 +1780,8 @@ export class Machine {
     // small (as the length of an unknown slice is, SMALL_VALUES): one more or the end, up to the
     // largest small value.
     const round = this.round(c, node.id);
+    // Over a package setting (packageVar), the count is the program's: taking one is an assumption.
+    if (r.setting) c.st.assumed = 1;
     if (round >= SMALL_MAX) return this.goto(c, done);
     this.countRound(c, node.id, round + 1);
     for (const l of left) this.assignTo(c, l, UNK, declare);
@@ -2236,11 +2238,28 @@ export class Machine {
       if (lit.type === 'interpreted_string_literal' || lit.type === 'raw_string_literal') return { v: stringLiteral(lit) };
       const n = evalCount(this.pkg, lit);
       if (n.kind === 'const') return { v: { k: 'int', v: n.n } };
+      // `var slots = []int{5, 3, 6}`: its elements are the program's, its length is fixed.
+      const elems = lit.type === 'composite_literal' && lit.childForFieldName('type')?.type === 'slice_type' ? lit.childForFieldName('body')?.namedChildren.filter((x) => x.type !== 'comment') : undefined;
+      if (elems && !elems.some((x) => x.type === 'keyed_element')) return { v: { k: 'slice', n: elems.length, el: [] } };
     }
     // A sentinel (`var errClosed = errors.New("closed")`), a value made at
     // start-up or by a local constructor: which one is unknown, nil it is not.
     if (b.value && this.madeValue(b.value)) return { v: { k: 'unk', nn: 1 }, setting: 1 };
     return { v: UNK, setting: 1 };
+  }
+
+  /** In a sum, difference or product (`waiters+1`, `2*n`), the cell of an integer variable whose value is unknown. */
+  private intUnknownInside(c: Ctx, n: Node): number | undefined {
+    const e = unparen(n);
+    if (e.type !== 'binary_expression' || !['+', '-', '*'].includes(e.childForFieldName('operator')?.text ?? '')) return undefined;
+    for (const side of [e.childForFieldName('left')!, e.childForFieldName('right')!]) {
+      const x = unparen(side);
+      if (x.type === 'binary_expression') { const inner = this.intUnknownInside(c, x); if (inner !== undefined) return inner; continue; }
+      if (x.type !== 'identifier') continue;
+      const r = this.evRef(c, x);
+      if (r.v.k === 'unk' && !r.v.grown && r.cell !== undefined && isIntLike(r)) return r.cell;
+    }
+    return undefined;
   }
 
   /** Whether an expression makes its value there and then: `&T{...}`, a literal, `new(T)`, `make(...)`. */
@@ -2504,6 +2523,11 @@ export class Machine {
         const r = this.evRef(c, e.childForFieldName('right')!);
         const known = compare(op, l.v, r.v, c.st);
         if (known !== null) return [{ v: known, ref: [] }];
+        // `routine < waiters+1`: the unknown inside the sum is one number wherever it is read.
+        for (const side of [e.childForFieldName('left')!, e.childForFieldName('right')!]) {
+          const x = this.intUnknownInside(c, side);
+          if (x !== undefined) throw new NeedSignal({ t: 'choose', cell: x, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
+        }
         // A known number or flag against a package setting: the outcome is the setting's.
         const plain = (x: typeof l) => x.v.k === 'int' || x.v.k === 'bool' || x.v.k === 'str';
         if ((l.setting && plain(r)) || (r.setting && plain(l))) return assumed(both);
