@@ -33,6 +33,8 @@ const GC_CELLS = 256;
 export const MAX_TOTAL_STEPS = 10_000;
 
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+/** GOLINT_LEAKS_TRACE_PATHS: per long settle, how many paths it followed and how many met again; at a bound, how the pending ones differ. */
+const TRACE_PATHS = !!process.env['GOLINT_LEAKS_TRACE_PATHS'];
 /** GOLINT_LEAKS_TRACE_GROUPS=states: each state too, as where every goroutine waits. */
 const TRACE_STATES = process.env['GOLINT_LEAKS_TRACE_GROUPS'] === 'states';
 /** Debugging aid: every interleaving, without the partial-order reduction (to compare findings). */
@@ -404,6 +406,7 @@ function widenLoop(m: Machine, w: SettleWork, pid: number): void {
   w.heads = new Map(w.heads ?? []).set(at, { shape, cells: [...cells] });
 }
 
+/** With TRACE_PATHS, at a settle's bound: the pending paths, the control points they stand at, and what tells two at the commonest one apart. */
 function tracePaths(m: Machine, work: SettleWork[]) {
   const ctl = (st: State) => st.procs.map((p) => `${p.done ? 'd' : ''}${p.frames.map((f) => `${m.fns[f.f]!.name}@${f.pc}`).join('>')}`).join('|');
   const groups = new Map<string, State[]>();
@@ -460,7 +463,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     if (++budget.steps > budget.max || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
       budget.bound = budget.steps > budget.max ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
       if (TRACE) process.stderr.write(`  bound: ${budget.bound} (settle: ${steps} steps, ${work.length} paths pending, ${out.length} ended)\n`);
-      if (process.env['GOLINT_LEAKS_TRACE_PATHS'] && work.length > 1) tracePaths(m, work);
+      if (TRACE_PATHS && work.length > 1) tracePaths(m, work);
       budget.bounded = true;
       return out;
     }
@@ -526,7 +529,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       }
     }
   }
-  if (process.env['GOLINT_LEAKS_TRACE_PATHS'] && steps > 500) {
+  if (TRACE_PATHS && steps > 500) {
     const keys = new Set(out.map((n) => stateKey(n.st)));
     process.stderr.write(`  settle: ${steps} steps, ${paths} paths, ${hits} met again, ${out.length} ended (${keys.size} distinct)\n`);
   }
