@@ -47,23 +47,16 @@ interface Trail { ev: Event; prev: Trail | null }
 export const porStats = { reduced: 0, cycles: 0 };
 /** With tracing on: local steps per function and line, to see where a bounded group spends them. */
 export const stepHistogram = new Map<string, number>();
-function traceStep(m: Machine, st: State, pid: number) {
-  const fr = st.procs[pid]!.frames.at(-1);
-  if (!fr) return;
-  const fn = m.fns[fr.f]!;
-  const node = fn.cfg.nodes[fr.pc]!.ast;
-  const k = `${fn.name}:${node ? node.startPosition.row + 1 : '?'}`;
-  stepHistogram.set(k, (stepHistogram.get(k) ?? 0) + 1);
-}
-/** With tracing on: local branches per function and line (where a settle's paths multiply). */
+/** With tracing on: local branches per function, line and syntax (where a settle's paths multiply). */
 export const branchHistogram = new Map<string, number>();
-function traceBranch(m: Machine, st: State, pid: number) {
+/** Counts goroutine `pid`'s next node in `h`: function and line, and with `syntax` what the node is. */
+function traceAt(h: Map<string, number>, m: Machine, st: State, pid: number, syntax = false) {
   const fr = st.procs[pid]!.frames.at(-1);
   if (!fr) return;
   const fn = m.fns[fr.f]!;
   const node = fn.cfg.nodes[fr.pc]!.ast;
-  const k = `${fn.name}:${node ? `${node.startPosition.row + 1}:${node.parent?.type}/${node.type}` : '?'}`;
-  branchHistogram.set(k, (branchHistogram.get(k) ?? 0) + 1);
+  const k = `${fn.name}:${node ? `${node.startPosition.row + 1}${syntax ? `:${node.parent?.type}/${node.type}` : ''}` : '?'}`;
+  h.set(k, (h.get(k) ?? 0) + 1);
 }
 /** A state to explore, with its visited-set key once computed (each is computed once). */
 interface Pending {
@@ -473,7 +466,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       gcAt = Math.max(GC_CELLS, 2 * w.st.cells.length);
     }
     const pid = w.run[0]!;
-    if (TRACE) traceStep(m, w.st, pid);
+    if (TRACE) traceAt(stepHistogram, m, w.st, pid);
     const events: Event[] = [];
     m.spawned = [];
     const depth = w.st.procs[pid]!.frames.length;
@@ -507,7 +500,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
       case 'discard':
         break;
       case 'branch': {
-        if (TRACE) traceBranch(m, w.st, pid);
+        if (TRACE) traceAt(branchHistogram, m, w.st, pid, true);
         // A loop that branches on something unknown comes back to states it has seen: at
         // the head of a loop whose count is unknown (a `range` over an outside map) from the
         // first step, elsewhere past a few hundred steps, paths that meet again are followed once.
