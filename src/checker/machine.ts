@@ -2331,6 +2331,15 @@ export class Machine {
       if (path === 'runtime' && (sel.field === 'GOOS' || sel.field === 'GOARCH')) return { v: { k: 'str', v: sel.field === 'GOOS' ? BUILD.goos : BUILD.goarch } };
       if (path === 'math' && MATH_LIMITS[sel.field] !== undefined) return { v: { k: 'int', v: MATH_LIMITS[sel.field]! } };
       if (path) return { v: { k: 'unk', nn: 1, q: `${path}.${sel.field}` } };
+      const called = e.parent?.type === 'call_expression' && e.parent.childForFieldName('function')?.startIndex === e.startIndex;
+      if (!called && (SYNC_METHODS['RWMutex']!.has(sel.field) || SYNC_METHODS['WaitGroup']!.has(sel.field))) {
+        // A method value (`NotifyStartedFunc: wg.Done`, `conn.Request(wg.Done)`, `f := mu.Unlock`) is
+        // taken to be called elsewhere, by code the model may not see: from here the WaitGroup's
+        // counter is unknown and the mutex may be released at any time.
+        const r = this.syncReceiver(c, sel.operand, sel.field);
+        if (r?.k === 'wg') { c.st.wgs[r.id] = Number.NaN; return { v: UNK }; }
+        if (r?.k === 'mu') { c.st.mus[r.id] = { ...c.st.mus[r.id]!, esc: 1 }; return { v: UNK }; }
+      }
       let o = this.outsideObject(c, this.evRef(c, sel.operand));
       if (o.k === 'obj') o = this.holder(c.st, o, sel.field);
       if (o.k === 'obj' && c.st.objs[o.id]!.type === COND_TYPE && (sel.field === 'Wait' || sel.field === 'Signal' || sel.field === 'Broadcast')) {
