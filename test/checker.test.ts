@@ -1694,6 +1694,42 @@ func Send(conn Conn) {
     expect(check(src('func() {}'), { sync: true }).leaks.map((l) => [l.kind, l.op.startPosition.row + 1])).toEqual([['wgwait', 12]]);
   });
 
+  it('takes a worker count another package names as the program\'s setting', () => {
+    const src = (count: string) => `package p
+
+import (
+	"net/http"
+	"sync"
+)
+
+func Convert(items []int, n int) []int {
+	var wg sync.WaitGroup
+	tasks := make(chan int)
+	out := make([]int, len(items))
+	for i := 0; i < ${count}; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range tasks {
+				out[t] = t
+			}
+		}()
+	}
+	for i := range items {
+		tasks <- i
+	}
+	close(tasks)
+	wg.Wait()
+	_ = n
+	return out
+}
+`;
+    // istio's concurrentConvertToSidecarScope: no worker only if the configuration says none.
+    expect(lines(check(src('http.DefaultMaxIdleConnsPerHost')).leaks)).toEqual([]);
+    // A count the caller passes may be zero: the send waits forever then.
+    expect(lines(check(src('n')).leaks)).toEqual([22]);
+  });
+
   it('takes a t.Fatalf inside a stepped-over loop as a way the test ends', () => {
     const r = check(`package p
 

@@ -2540,6 +2540,10 @@ export class Machine {
         // A known number or flag against a package setting: the outcome is the setting's.
         const plain = (x: typeof l) => x.v.k === 'int' || x.v.k === 'bool' || x.v.k === 'str';
         if ((l.setting && plain(r)) || (r.setting && plain(l))) return assumed(both);
+        // A loop bounded by another package's name (`i < features.Workers`): the count is the
+        // program's configuration, as a package setting is.
+        const named = (x: typeof l) => x.v.k === 'unk' && !!x.v.q && !x.v.q.includes('@');
+        if ((e.parent?.type === 'for_clause' || e.parent?.type === 'for_statement') && ((named(l) && plain(r)) || (named(r) && plain(l)))) return assumed(both);
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
         // unknown, and the loop's states repeat.
