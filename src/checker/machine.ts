@@ -1578,7 +1578,7 @@ export class Machine {
 
   /** Evaluates a condition node and continues on each feasible arm, refining the variables it tested. */
   private branchOn(c: Ctx, node: CfgNode, [t, f]: [number | undefined, number | undefined], loop = false): StepOut {
-    let outs = this.cond(c, node.ast!);
+    let outs = this.cond(c, node.ast!, loop);
     if (loop && outs.length > 1) {
       // A loop whose condition the model cannot decide runs an unknown count of rounds, taken
       // small, as range's are: past the largest small value, only its end.
@@ -2510,20 +2510,21 @@ export class Machine {
   }
 
   /** Outcomes of a condition, each with the refinements of tested variables that make it so. */
-  cond(c: Ctx, n: Node): Outcome[] {
+  /** The ways a condition can come out; `loop`: it is a loop's, whose count a bound from outside sets. */
+  cond(c: Ctx, n: Node, loop = false): Outcome[] {
     const e = unparen(n);
     const both: Outcome[] = [{ v: true, ref: [] }, { v: false, ref: [] }];
     // Both ways of a test decided only by a package setting (see packageVar) are assumptions.
     const assumed = (outs: Outcome[]): Outcome[] => outs.map((o) => ({ ...o, assume: 1 }));
-    if (e.type === 'unary_expression' && e.child(0)?.type === '!') return this.cond(c, e.childForFieldName('operand')!).map((o) => ({ ...o, v: !o.v }));
+    if (e.type === 'unary_expression' && e.child(0)?.type === '!') return this.cond(c, e.childForFieldName('operand')!, loop).map((o) => ({ ...o, v: !o.v }));
     if (e.type === 'binary_expression') {
       const op = e.childForFieldName('operator')?.type ?? e.child(1)?.type ?? '';
       if (op === '&&' || op === '||') {
         const out: Outcome[] = [];
         const stop = op === '||';
-        for (const l of this.cond(c, e.childForFieldName('left')!)) {
+        for (const l of this.cond(c, e.childForFieldName('left')!, loop)) {
           if (l.v === stop) { out.push(l); continue; }
-          for (const r of this.cond(c, e.childForFieldName('right')!)) out.push(l.assume || r.assume ? { v: r.v, ref: [...l.ref, ...r.ref], assume: 1 } : { v: r.v, ref: [...l.ref, ...r.ref] });
+          for (const r of this.cond(c, e.childForFieldName('right')!, loop)) out.push(l.assume || r.assume ? { v: r.v, ref: [...l.ref, ...r.ref], assume: 1 } : { v: r.v, ref: [...l.ref, ...r.ref] });
         }
         return dedupe(out);
       }
@@ -2543,7 +2544,7 @@ export class Machine {
         // A loop bounded by another package's name (`i < features.Workers`): the count is the
         // program's configuration, as a package setting is.
         const named = (x: typeof l) => x.v.k === 'unk' && !!x.v.q && !x.v.q.includes('@');
-        if ((e.parent?.type === 'for_clause' || e.parent?.type === 'for_statement') && ((named(l) && plain(r)) || (named(r) && plain(l)))) return assumed(both);
+        if (loop && ((named(l) && plain(r)) || (named(r) && plain(l)))) return assumed(both);
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
         // unknown, and the loop's states repeat.
@@ -3032,6 +3033,8 @@ export class Machine {
   private external(c: Ctx, e: Node, path: string, name: string, args: Node[], key: string): Val {
     // A conversion to time.Duration keeps the number.
     if (path === 'time' && name === 'Duration' && args.length === 1) return this.ev(c, args[0]!);
+    // A goroutine that sleeps lets time pass: the deadlines it armed may come (Chan.armed).
+    if (path === 'time' && name === 'Sleep') for (const ch of c.st.chans) if (ch.armed === c.p.id + 1) delete ch.armed;
     if (path === 'time' && name === 'AfterFunc' && args[1]) {
       // The function runs later in a goroutine of its own.
       const fn = this.ev(c, args[1]);

@@ -61,7 +61,7 @@ export interface Chan {
   esc: boolean;
   /**
    * A deadline's channel (`context.WithTimeout`'s Done) is the outside's to close once time has
-   * passed: not before the goroutine that armed it (its id + 1) has waited on anything since.
+   * passed: not before the goroutine that armed it (its id + 1) has waited on anything or slept since.
    * Until then a select of that goroutine polling it with a default takes the default.
    */
   armed?: number;
