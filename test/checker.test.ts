@@ -839,6 +839,63 @@ func Serve(addrs []string, serve func(string) error) {
 `, { sync: true });
     expect(lines(r.leaks)).toEqual([]);
   });
+  it('takes a package-level mutex to be one mutex for every goroutine of the group, in either order', () => {
+    const src = (extra: string) => `package p
+
+import "sync"
+
+var mu sync.Mutex
+
+func Start() {
+	done := make(chan bool)
+	go func() {
+		mu.Lock()
+		done <- true
+		mu.Unlock()
+	}()
+	mu.Lock()
+	<-done
+	mu.Unlock()
+}
+${extra}`;
+    // The goroutine first (it sends while holding mu, Start waits for mu) or Start first (the
+    // goroutine waits for mu, Start for done): both moves touch the one mutex, so both orders run.
+    expect(lines(check(src(''), { sync: true }).leaks).sort((a, b) => a - b)).toEqual([10, 11, 14, 15]);
+    // One the package assigns may be a new mutex at any time: not one value, not tracked.
+    expect(lines(check(src('func reset() { mu = sync.Mutex{} }\n'), { sync: true }).leaks)).toEqual([]);
+  });
+
+  it('makes a package variable holding a lock from its literal once per group', () => {
+    const r = check(`package p
+
+import "sync"
+
+type registry struct {
+	sync.Mutex
+	sizes map[string]int
+}
+
+var plugins = &registry{sizes: make(map[string]int)}
+
+func Load(names []string) {
+	plugins.Lock()
+	defer plugins.Unlock()
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Add(1)
+		go func(name string) {
+			defer wg.Done()
+			plugins.Lock()
+			plugins.sizes[name] = len(name)
+			plugins.Unlock()
+		}(name)
+	}
+	wg.Wait()
+}
+`, { sync: true });
+    expect(r.leaks.map((l) => [l.kind, l.op.startPosition.row + 1])).toEqual([['wgwait', 25], ['lock', 20]]);
+  });
+
   it('sets named results on return before the deferred calls read them', () => {
     const r = check(`package p
 

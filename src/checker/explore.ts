@@ -777,6 +777,8 @@ function reach(st: State, p: Proc): Set<string> {
     for (const d of f.defers) { visit(d.v); d.args.forEach(visit); }
     f.ret?.forEach(visit);
   }
+  // The package variables the group has read are every goroutine's (Machine.packageCell).
+  for (const c of Object.values(st.globals)) cell(c);
   const n = p.need;
   if (n) {
     if (n.t === 'select') n.cases.forEach((c) => { visit(c.ch); visit(c.v); });

@@ -252,7 +252,7 @@ function scalarJoins(a: State, b: State): number[] | null {
  */
 function joinAligned(a: State, b: State): State | null {
   if (a.objs.length !== b.objs.length || a.chans.length !== b.chans.length || a.mus.length !== b.mus.length) return null;
-  if (a.assumed !== b.assumed || a.escCells.join() !== b.escCells.join() || a.wgs.join() !== b.wgs.join() || a.onces.join() !== b.onces.join()) return null;
+  if (a.assumed !== b.assumed || !sameRecord(a.globals, b.globals) || a.escCells.join() !== b.escCells.join() || a.wgs.join() !== b.wgs.join() || a.onces.join() !== b.onces.join()) return null;
   for (let i = 0; i < a.objs.length; i++) {
     const x = a.objs[i]!, y = b.objs[i]!;
     if (x.esc !== y.esc || x.type !== y.type || !sameRecord(x.fields, y.fields)) return null;
@@ -2218,6 +2218,81 @@ export class Machine {
   }
 
   /**
+   * A package variable that holds locks: a `sync.Mutex` or `RWMutex`, a
+   * struct (`var storage = plugins{...}`, `var l = &remoteLock{m: ...}`) made
+   * by a plain literal. The package never assigns it, so it is one value
+   * for the whole program, and every goroutine of the group that reads it
+   * reads the same one: made once per group, on the first read, into a
+   * cell of the state's package variables. Its locks start free and are
+   * the group's to take (code outside can hold one only for a while, and
+   * cannot release one the group holds); its data is the outside's too, so
+   * the object escapes (fields read unknown, channels anyone's). Null for
+   * any other package variable (packageVar).
+   */
+  private packageCell(c: Ctx, b: Binding): { v: Val; cell: number; b: Binding } | null {
+    const id = this.bid(b);
+    let cell = c.st.globals[id];
+    if (cell === undefined) {
+      const made = this.lockGlobal(b);
+      const v = made === 'literal' ? this.ev(c, b.value!) : made === 'zero' ? this.zeroOf(c.st, b.type) : null;
+      if (!v || (v.k !== 'obj' && v.k !== 'mu')) return null;
+      this.escape(c.st, v);
+      cell = this.newCell(c.st, v);
+      c.st.globals = { ...c.st.globals, [id]: cell };
+    }
+    return { v: c.st.cells[cell]!, cell, b };
+  }
+
+  /** How packageCell makes a package variable's one value: from its literal, as its type's zero value, or not at all (null). */
+  private lockGlobal(b: Binding): 'literal' | 'zero' | null {
+    let r = this.lockGlobals.get(b);
+    if (r !== undefined) return r;
+    r = null;
+    if (this.writtenGlobals === null) this.writtenGlobals = this.findWrittenGlobals();
+    if (!this.writtenGlobals.has(b)) {
+      if (b.value && !b.type && this.plainLiteral(b.value, 0)) {
+        const lit = unparen(b.value);
+        const body = lit.type === 'unary_expression' ? unparen(lit.childForFieldName('operand')!) : lit;
+        const t = body.childForFieldName('type');
+        if (t?.type === 'type_identifier' && this.holdsMutex(t.text)) r = 'literal';
+      } else if (!b.value && b.type) {
+        const q = b.type.type === 'qualified_type' ? this.pkg.qualifiedName(b.type, 'sync') : null;
+        if (q?.name === 'Mutex' || q?.name === 'RWMutex' || (b.type.type === 'type_identifier' && this.holdsMutex(b.type.text))) r = 'zero';
+      }
+    }
+    this.lockGlobals.set(b, r);
+    return r;
+  }
+
+  private readonly lockGlobals = new Map<Binding, 'literal' | 'zero' | null>();
+  /** Whether a package struct type has a sync.Mutex or RWMutex field, named or embedded, not behind a pointer. */
+  private holdsMutex(type: string): boolean {
+    const isMutex = (t: Node) => ['Mutex', 'RWMutex'].includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
+    return [...(this.pkg.structFields.get(type)?.values() ?? [])].some(isMutex)
+      || ['Mutex', 'RWMutex'].some((f) => { const e = this.embeddedSync(type, f); return !!e && e.parent?.type !== 'pointer_type'; });
+  }
+
+  /** `T{f: make(map[K]V), mu: sync.Mutex{}}`, `&T{...}`: literals, makes and constants all the way down, nothing a call could do. */
+  private plainLiteral(e: Node, depth: number): boolean {
+    const x = unparen(e);
+    if (depth > 4) return false;
+    if (x.type === 'unary_expression' && x.child(0)?.type === '&') return this.plainLiteral(x.childForFieldName('operand')!, depth + 1);
+    if (x.type === 'composite_literal') {
+      const body = x.childForFieldName('body');
+      return !!body && body.namedChildren.every((el) => el.type === 'comment' || (el.type === 'keyed_element' ? this.plainLiteral(el.namedChildren.at(-1)!, depth + 1) : this.plainLiteral(el, depth + 1)));
+    }
+    if (x.type === 'literal_element') return !!x.namedChild(0) && this.plainLiteral(x.namedChild(0)!, depth);
+    if (x.type.endsWith('_literal') && x.type !== 'func_literal') return true;
+    if (x.type === 'true' || x.type === 'false' || x.type === 'nil' || x.type === 'iota') return true;
+    if (x.type === 'identifier') return this.pkg.resolve(x)?.kind === 'const';
+    if (x.type === 'call_expression') {
+      const fn = unparen(x.childForFieldName('function')!);
+      return fn.type === 'identifier' && (fn.text === 'make' || fn.text === 'new') && !this.pkg.resolve(fn);
+    }
+    return false;
+  }
+
+  /**
    * A package-level variable. One the package never writes (no assignment,
    * ++/--, address taken; its initialiser aside) is a setting fixed before
    * the group runs: unexported with a constant initialiser, it holds that
@@ -2320,7 +2395,7 @@ export class Machine {
         // equal to itself and, as an enum's constants are, to no other constant's name.
         return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : { k: 'unk', q: `${this.pkg.name}.${b.name}@${b.ident.startIndex}` } };
       }
-      if (b.kind === 'var' && b.fn === null) return this.packageVar(b);
+      if (b.kind === 'var' && b.fn === null) return this.packageCell(c, b) ?? this.packageVar(b);
       if (b.kind === 'type' || b.fn === null) return { v: UNK };
       return this.readBinding(c, b);
     }

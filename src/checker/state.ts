@@ -183,10 +183,16 @@ export interface State {
    * then, so a value stored in one later goes out too.
    */
   escCells: number[];
+  /**
+   * Package variables the group has read that hold one value for the whole
+   * group (Machine.packageCell): binding id → cell. Nothing of the package
+   * assigns them, so every goroutine reads the same mutex or object.
+   */
+  globals: Env;
 }
 
 export function emptyState(): State {
-  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [], assumed: 0, escCells: [] };
+  return { procs: [], cells: [], objs: [], chans: [], mus: [], wgs: [], onces: [], assumed: 0, escCells: [], globals: {} };
 }
 
 /**
@@ -209,6 +215,7 @@ export function cloneState(s: State): State {
     onces: [...s.onces],
     assumed: s.assumed,
     escCells: [...s.escCells],
+    globals: { ...s.globals },
   };
 }
 
@@ -307,6 +314,8 @@ export function compact(s: State, dropDone = true): State {
       default: return { ...n, m: val(n.m) };
     }
   };
+  // The package variables come first: every goroutine reaches them.
+  out.globals = env(s.globals);
   // Finished goroutines are dropped (a loop that starts one per iteration would grow the state forever).
   const newPid = new Map<number, number>();
   s.procs.forEach((p) => { if (!p.done || !dropDone) newPid.set(p.id, newPid.size); });
