@@ -506,7 +506,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
         // first step, elsewhere past a few hundred steps, paths that meet again are followed once.
         const dedupe = steps > DEDUPE_AFTER || m.atLoopHead(w.st, pid);
         for (let i = r.alts.length - 1; i >= 0; i--) {
-          let s2 = i === 0 ? w.st : cloneState(w.st);
+          let s2 = i === 0 ? w.st : cloneState(w.st, w.run);
           r.alts[i]!(s2);
           if (dedupe) {
             s2 = compact(s2, false);

@@ -1629,7 +1629,7 @@ export class Machine {
     const d = this.ifDiamond(c.fi, node, t, f);
     if (!d) return false;
     const run = (path: number[]): State | null => {
-      const st = cloneState(c.st);
+      const st = cloneState(c.st, [c.p.id]);
       const p = st.procs[c.p.id]!;
       const fr = p.frames[p.frames.length - 1]!;
       const x: Ctx = { st, p, fr, fi: c.fi, events: [] };

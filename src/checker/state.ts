@@ -200,10 +200,13 @@ export function emptyState(): State {
  * stores a new value in a cell), so they are shared; the containers that
  * steps do change — cells, objects' fields, buffers, mutexes, frames — are
  * copied. Several times faster than structuredClone, which serialises.
+ * `only`: the goroutines that will step on the copy (a settle's, between
+ * two synchronisations, when no other goroutine moves); the others' frames
+ * are shared with `s`, which neither copy changes.
  */
-export function cloneState(s: State): State {
+export function cloneState(s: State, only?: readonly number[]): State {
   return {
-    procs: s.procs.map((p) => ({
+    procs: s.procs.map((p) => (only && !only.includes(p.id) ? { ...p } : {
       ...p,
       frames: p.frames.map((f) => ({ ...f, env: { ...f.env }, memo: { ...f.memo }, defers: [...f.defers], iters: { ...f.iters }, ret: f.ret ? [...f.ret] : null })),
     })),
