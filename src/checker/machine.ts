@@ -2070,7 +2070,11 @@ export class Machine {
         // Handed nothing the group made, it cannot reach the group's channels, locks or objects;
         // returning nothing it could have made either, and unable to end the goroutine, it is
         // invisible to the search whatever it does inside (its own goroutines are its own group).
-        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && this.untracked(st, f) && local.args.every((a) => this.untracked(st, a))) { fr.memo[local.key] = this.unknownResults(f.f); return CONT; }
+        if (this.plainResults(f.f) && !this.mayEndGoroutine(f.f) && this.untracked(st, f) && local.args.every((a) => this.untracked(st, a))) {
+          this.loosenLockGlobals(st, f.f);
+          fr.memo[local.key] = this.unknownResults(f.f);
+          return CONT;
+        }
         const depth = p.frames.filter((x) => x.f === f.f).length;
         if (p.frames.length >= MAX_FRAMES || depth >= 2) {
           for (const a of local.args) this.escape(st, a);
@@ -2095,6 +2099,7 @@ export class Machine {
         const f = local.fn as Val & { k: 'fn' };
         if (!this.synchronises(f.f) || this.fns[f.f]!.builtin || (this.untracked(st, f) && local.args.every((a) => this.untracked(st, a)))) {
           this.escapeChannels(st, f, local.args);
+          this.loosenLockGlobals(st, f.f);
           // A goroutine the search does not follow may as well be done at once: its Done counts now.
           if (local.done?.k === 'wg') st.wgs[local.done.id] = st.wgs[local.done.id]! - 1;
           fr.memo[local.key] = NIL;
@@ -2265,6 +2270,28 @@ export class Machine {
   }
 
   private readonly lockGlobals = new Map<Binding, 'literal' | 'zero' | null>();
+  private readonly lockGlobalUsers = new Map<number, boolean>();
+
+  /** Whether a function, or one it calls, reads a package variable that holds locks (packageCell). */
+  private touchesLockGlobals(f: number): boolean {
+    const uses = (x: Node) => { const b = this.pkg.resolve(x); return !!b && b.kind === 'var' && b.fn === null && this.lockGlobal(b) !== null; };
+    return this.throughCalls(this.lockGlobalUsers, f, (node) => node.descendantsOfType('identifier').some(uses), (call) => this.anyMethod(call, (g) => this.touchesLockGlobals(g)));
+  }
+
+  /**
+   * A call the search skips, or a goroutine it does not follow, that may
+   * take or release the package's locks (`unlockAll()`, handed nothing of
+   * the group's): from then on those the group holds may be released at any
+   * time, as a mutex handed to outside code may.
+   */
+  private loosenLockGlobals(st: State, f: number): void {
+    if (!Object.keys(st.globals).length || !this.touchesLockGlobals(f)) return;
+    const loosen = (v: Val, depth: number): void => {
+      if (v.k === 'mu') st.mus[v.id] = { ...st.mus[v.id]!, esc: 1 };
+      else if (v.k === 'obj' && depth < 3) for (const c of Object.values(st.objs[v.id]!.fields)) loosen(st.cells[c]!, depth + 1);
+    };
+    for (const c of Object.values(st.globals)) loosen(st.cells[c]!, 0);
+  }
   /** Whether a package struct type has a sync.Mutex or RWMutex field, named or embedded, not behind a pointer. */
   private holdsMutex(type: string): boolean {
     const isMutex = (t: Node) => ['Mutex', 'RWMutex'].includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
