@@ -93,6 +93,8 @@ const SYNC_METHODS: Record<string, Set<string>> = {
   WaitGroup: new Set(['Add', 'Done', 'Wait', 'Go']),
 };
 /** sync/atomic's integer types (and the suffixes of its integer functions). */
+/** The sync types a package variable holds locks in (Machine.packageCell). */
+const MUTEXES = ['Mutex', 'RWMutex'];
 const ATOMIC_INTS = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr']);
 /** Longest slice whose length is tracked. */
 const MAX_SLICE = 8;
@@ -642,12 +644,17 @@ export class Machine {
     if (!type) return false;
     let r = this.lockables.get(type);
     if (r === undefined) {
-      const isSync = (t: Node) => ['Mutex', 'RWMutex', 'WaitGroup'].includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
-      r = [...(this.pkg.structFields.get(type)?.values() ?? [])].some(isSync)
-        || ['Mutex', 'RWMutex', 'WaitGroup'].some((f) => { const e = this.embeddedSync(type, f); return !!e && e.parent?.type !== 'pointer_type'; });
+      r = this.hasSyncField(type, ['Mutex', 'RWMutex', 'WaitGroup']);
       this.lockables.set(type, r);
     }
     return r;
+  }
+
+  /** Whether a package struct type has a field of one of these sync types, named or embedded, not behind a pointer. */
+  private hasSyncField(type: string, kinds: string[]): boolean {
+    const isSync = (t: Node) => kinds.includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
+    return [...(this.pkg.structFields.get(type)?.values() ?? [])].some(isSync)
+      || kinds.some((f) => { const e = this.embeddedSync(type, f); return !!e && e.parent?.type !== 'pointer_type'; });
   }
 
   /**
@@ -2259,10 +2266,10 @@ export class Machine {
         const lit = unparen(b.value);
         const body = lit.type === 'unary_expression' ? unparen(lit.childForFieldName('operand')!) : lit;
         const t = body.childForFieldName('type');
-        if (t?.type === 'type_identifier' && this.holdsMutex(t.text)) r = 'literal';
+        if (t?.type === 'type_identifier' && this.hasSyncField(t.text, MUTEXES)) r = 'literal';
       } else if (!b.value && b.type) {
         const q = b.type.type === 'qualified_type' ? this.pkg.qualifiedName(b.type, 'sync') : null;
-        if (q?.name === 'Mutex' || q?.name === 'RWMutex' || (b.type.type === 'type_identifier' && this.holdsMutex(b.type.text))) r = 'zero';
+        if (q?.name === 'Mutex' || q?.name === 'RWMutex' || (b.type.type === 'type_identifier' && this.hasSyncField(b.type.text, MUTEXES))) r = 'zero';
       }
     }
     this.lockGlobals.set(b, r);
@@ -2292,13 +2299,6 @@ export class Machine {
     };
     for (const c of Object.values(st.globals)) loosen(st.cells[c]!, 0);
   }
-  /** Whether a package struct type has a sync.Mutex or RWMutex field, named or embedded, not behind a pointer. */
-  private holdsMutex(type: string): boolean {
-    const isMutex = (t: Node) => ['Mutex', 'RWMutex'].includes(this.pkg.qualifiedName(t, 'sync')?.name ?? '');
-    return [...(this.pkg.structFields.get(type)?.values() ?? [])].some(isMutex)
-      || ['Mutex', 'RWMutex'].some((f) => { const e = this.embeddedSync(type, f); return !!e && e.parent?.type !== 'pointer_type'; });
-  }
-
   /** `T{f: make(map[K]V), mu: sync.Mutex{}}`, `&T{...}`: literals, makes and constants all the way down, nothing a call could do. */
   private plainLiteral(e: Node, depth: number): boolean {
     const x = unparen(e);
