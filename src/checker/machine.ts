@@ -1188,6 +1188,8 @@ export class Machine {
       case 'fn': {
         // A cancel func handed outside may be called at any moment.
         if (v.recv && this.fns[v.f]!.builtin === 'Cancel') { const o = v.recv.k === 'obj' ? st.objs[v.recv.id]!.fields['done'] : undefined; const d = o !== undefined ? st.cells[o]! : NIL; if (d.k === 'chan') st.chans[d.id]!.esc = true; return; }
+        // Outside code may run it at any time, taking or releasing the package's locks.
+        this.loosenLockGlobals(st, v.f);
         if (!v.env) return;
         for (const c of Object.values(v.env)) {
           if (seen.has(`c${c}`)) continue;
