@@ -92,9 +92,9 @@ const SYNC_METHODS: Record<string, Set<string>> = {
   RWMutex: new Set(['Lock', 'Unlock', 'TryLock', 'RLock', 'RUnlock', 'TryRLock', 'RLocker']),
   WaitGroup: new Set(['Add', 'Done', 'Wait', 'Go']),
 };
-/** sync/atomic's integer types (and the suffixes of its integer functions). */
 /** The sync types a package variable holds locks in (Machine.packageCell). */
 const MUTEXES = ['Mutex', 'RWMutex'];
+/** sync/atomic's integer types (and the suffixes of its integer functions). */
 const ATOMIC_INTS = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr']);
 /** Longest slice whose length is tracked. */
 const MAX_SLICE = 8;
@@ -2301,6 +2301,7 @@ export class Machine {
     };
     for (const c of Object.values(st.globals)) loosen(st.cells[c]!, 0);
   }
+
   /** `T{f: make(map[K]V), mu: sync.Mutex{}}`, `&T{...}`: literals, makes and constants all the way down, nothing a call could do. */
   private plainLiteral(e: Node, depth: number): boolean {
     const x = unparen(e);
