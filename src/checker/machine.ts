@@ -2238,8 +2238,9 @@ export class Machine {
    * for the whole program, and every goroutine of the group that reads it
    * reads the same one: made once per group, on the first read, into a
    * cell of the state's package variables. Its locks start free and are
-   * the group's to take (code outside can hold one only for a while, and
-   * cannot release one the group holds); its data is the outside's too, so
+   * the group's to take (code outside can hold one only for a while; code
+   * that may release one the group holds, a call the search skips or a
+   * closure handed out, lets them go: loosenLockGlobals); its data is the outside's too, so
    * the object escapes (fields read unknown, channels anyone's). Null for
    * any other package variable (packageVar).
    */
@@ -2271,7 +2272,7 @@ export class Machine {
         if (t?.type === 'type_identifier' && this.hasSyncField(t.text, MUTEXES)) r = 'literal';
       } else if (!b.value && b.type) {
         const q = b.type.type === 'qualified_type' ? this.pkg.qualifiedName(b.type, 'sync') : null;
-        if (q?.name === 'Mutex' || q?.name === 'RWMutex' || (b.type.type === 'type_identifier' && this.hasSyncField(b.type.text, MUTEXES))) r = 'zero';
+        if (MUTEXES.includes(q?.name ?? '') || (b.type.type === 'type_identifier' && this.hasSyncField(b.type.text, MUTEXES))) r = 'zero';
       }
     }
     this.lockGlobals.set(b, r);
