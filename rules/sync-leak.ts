@@ -21,7 +21,10 @@
  * where the goroutine is blocked on a primitive of the group and no
  * goroutine still running can release it, with the schedule that leads
  * there. Locks and WaitGroups handed to code outside the package are
- * silent. Off by default: the checker costs more than the other rules (see
+ * silent, and so are Conds, but for one that went out only inside other
+ * objects, through unexported fields that no `Signal` or `Broadcast` of the
+ * package names: other packages cannot name such a field, and this one never
+ * signals through it. Off by default: the checker costs more than the other rules (see
  * the README); enable it in the config or with `--rules`.
  */
 import { defineRule } from '../src/engine/rule.js';

@@ -11,6 +11,7 @@ import { KNOWN_FP, goFiles, lintRuleOver } from './helpers/fixtures.js';
 import { parseFixture } from '../scripts/oracle.js';
 import { loadPackageOf } from '../src/cli/debug.js';
 import { checkPackage, groupRoots, scheduleText, wantSyncLeaks } from '../src/checker/index.js';
+import { signalledFields } from '../src/checker/machine.js';
 import { parseGo } from '../src/engine/parser.js';
 import { testedQualifier } from '../src/engine/undertest.js';
 
@@ -3043,6 +3044,51 @@ func Limit() int64 {
 }
 `);
     expect(lines(r.leaks)).toEqual([]);
+  });
+});
+
+describe('leak checker: a Cond that went out inside another object', () => {
+  const waiter = (field: string, signal: string) => `package p
+
+import "sync"
+
+type plugin struct {
+	active bool
+	${field} *sync.Cond
+}
+
+var plugins = map[int]*plugin{}
+
+func (p *plugin) wait() {
+	p.${field}.L.Lock()
+	for !p.active {
+		p.${field}.Wait()
+	}
+	p.${field}.L.Unlock()
+}
+
+func Register(id int) {
+	p := &plugin{${field}: sync.NewCond(&sync.Mutex{})}
+	plugins[id] = p
+	go p.wait()
+}
+${signal}
+`;
+
+  it('is stuck when no code of the package can signal it through the field it is in', () => {
+    expect(lines(check(waiter('ready', ''), { sync: true }).leaks)).toEqual([15]);
+    // Another field signalled leaves this one alone.
+    expect(lines(check(waiter('ready', 'func Other(q *struct{ done *sync.Cond }) { q.done.Signal() }'), { sync: true }).leaks)).toEqual([15]);
+  });
+
+  it('may be woken when the package signals through that field, through a variable, or when other packages can name the field', () => {
+    expect(lines(check(waiter('ready', 'func Activate(id int) { plugins[id].ready.Broadcast() }'), { sync: true }).leaks)).toEqual([]);
+    expect(lines(check(waiter('ready', 'func Wake(c *sync.Cond) { c.Signal() }'), { sync: true }).leaks)).toEqual([]);
+    expect(lines(check(waiter('Ready', ''), { sync: true }).leaks)).toEqual([]);
+  });
+
+  it('reads the fields the package signals through from the text', () => {
+    expect([...signalledFields(['a.b.Signal()', 'x.y .Broadcast()', 'f().Signal()', 'c.Signal()', '// Signal wakes'])].sort()).toEqual(['*', 'b', 'y']);
   });
 });
 

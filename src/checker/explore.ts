@@ -809,7 +809,7 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
   const blocked: Proc[] = [];
   for (const p of st.procs) {
     if (p.done) continue;
-    if (p.spin || !p.need || canBeWoken(st, p)) live.add(p.id); else blocked.push(p);
+    if (p.spin || !p.need || canBeWoken(m, st, p)) live.add(p.id); else blocked.push(p);
   }
   if (!blocked.length) return;
   const reaches = new Map<number, Set<string>>();
@@ -922,7 +922,7 @@ function guessedNil(v: Val): boolean {
 }
 
 /** Whether something outside the group (a timer, a context, a channel that escaped) may still complete the goroutine's wait. */
-function canBeWoken(st: State, p: Proc): boolean {
+function canBeWoken(m: Machine, st: State, p: Proc): boolean {
   const n = p.need!;
   const open = (v: Val) => v.k === 'unk' || (v.k === 'chan' && st.chans[v.id]!.esc);
   switch (n.t) {
@@ -933,7 +933,7 @@ function canBeWoken(st: State, p: Proc): boolean {
     case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch)) || (n.cases.length > 0 && n.cases.every((c) => c.ch.k === 'nil') && n.cases.some((c) => guessedNil(c.ch)));
     case 'lock': case 'rlock': return n.m.k !== 'mu' || !!st.mus[n.m.id]!.esc;
     case 'wgwait': return n.wg.k !== 'wg' || Number.isNaN(st.wgs[n.wg.id]);
-    case 'condwait': return !n.reg || n.cond.k !== 'obj' || st.objs[n.cond.id]!.esc;
+    case 'condwait': return !n.reg || n.cond.k !== 'obj' || m.mayBeSignalled(st.objs[n.cond.id]!);
     default: return true;
   }
 }

@@ -28,7 +28,7 @@ import type { Binding } from '../semantics/scopes.js';
 import { evalCount, isChannelExpr, returnsChannel } from '../semantics/channels.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
-import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Proc, type State, type Val } from './state.js';
+import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
@@ -257,7 +257,7 @@ function joinAligned(a: State, b: State): State | null {
   if (a.assumed !== b.assumed || !sameRecord(a.globals, b.globals) || a.escCells.join() !== b.escCells.join() || a.wgs.join() !== b.wgs.join() || a.onces.join() !== b.onces.join()) return null;
   for (let i = 0; i < a.objs.length; i++) {
     const x = a.objs[i]!, y = b.objs[i]!;
-    if (x.esc !== y.esc || x.type !== y.type || !sameRecord(x.fields, y.fields)) return null;
+    if (x.esc !== y.esc || x.type !== y.type || x.via?.join() !== y.via?.join() || !sameRecord(x.fields, y.fields)) return null;
   }
   for (let i = 0; i < a.chans.length; i++) {
     const x = a.chans[i]!, y = b.chans[i]!;
@@ -530,6 +530,24 @@ export class Machine {
   }
 
   private readonly made = new Map<number, boolean[]>();
+
+  /**
+   * Whether code outside the group may wake a goroutine waiting on the Cond
+   * `o`: once it went out directly, or through an exported field, anyone may
+   * hold it; one that went out only through unexported fields (Obj.via) is
+   * signalled only by this package's code, through one of those fields, so
+   * only when the package names one of them in a Signal or Broadcast (or
+   * signals through something else, `c.Signal()` of a variable, which may be
+   * any Cond).
+   */
+  mayBeSignalled(o: Obj): boolean {
+    if (!o.esc) return false;
+    if (!o.via) return true;
+    const fields = (this.signalFields ??= signalledFields(this.pkg.files.map((f) => f.text)));
+    return fields.has('*') || o.via.some((f) => fields.has(f));
+  }
+
+  private signalFields: Set<string> | undefined;
 
   /**
    * Whether a function returns only booleans or integers, or ends its
@@ -1171,18 +1189,29 @@ export class Machine {
     args.forEach((a, i) => { if (leaking[i] && (a.k === 'chan' || a.k === 'fn')) this.escape(st, a); });
   }
 
-  /** Marks every channel and object reachable from `v` as handed to code outside the model. */
-  escape(st: State, v: Val, seen = new Set<string>()): void {
+  /**
+   * Marks every channel and object reachable from `v` as handed to code
+   * outside the model. `field`: the field of another object `v` was reached
+   * through, if any (a Cond behind an unexported one stays this package's to
+   * signal: Obj.via).
+   */
+  escape(st: State, v: Val, seen = new Set<string>(), field?: string): void {
     switch (v.k) {
       case 'chan': { const c = st.chans[v.id]!; if (c.esc) return; c.esc = true; for (const b of c.buf) this.escape(st, b, seen); return; }
       case 'obj': {
         const o = st.objs[v.id]!;
+        if (o.type === COND_TYPE) {
+          const hidden = field !== undefined && !/^\p{Lu}/u.test(field);
+          if (!hidden) delete o.via;
+          else if (!o.esc) o.via = [field];
+          else if (o.via && !o.via.includes(field)) o.via = [...o.via, field].sort();
+        }
         if (seen.has(`o${v.id}`)) return;
         seen.add(`o${v.id}`);
         o.esc = true;
         // Code handed a context can wait on its Done channel, not close it.
         if (o.type === CANCEL_CONTEXT) return;
-        for (const c of Object.values(o.fields)) this.escape(st, st.cells[c]!, seen);
+        for (const [k, c] of Object.entries(o.fields)) this.escape(st, st.cells[c]!, seen, k);
         return;
       }
       case 'fn': {
@@ -3282,6 +3311,23 @@ function stringLiteral(e: Node): Val {
 }
 
 /** What the grammar parses as a type (`_type`): `new`'s argument is one of these unless it is Go 1.26's new(expr). */
+/**
+ * The fields through which the package's code signals Conds: `field` of each
+ * `x.field.Signal` and `x.field.Broadcast`, and `*` for one through anything
+ * else (a variable, a call's result). Read from the text: a comment that
+ * reads like one only adds a field, which wakes more, never fewer.
+ */
+export function signalledFields(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/\.\s*(?:Signal|Broadcast)\b/g)) {
+      const before = /\.\s*([\p{L}_][\p{L}\p{N}_]*)\s*$/u.exec(text.slice(Math.max(0, m.index - 200), m.index));
+      out.add(before ? before[1]! : '*');
+    }
+  }
+  return out;
+}
+
 /**
  * A value that holds nothing the group made: no channel, object, lock,
  * WaitGroup or Once, no closure over the group's variables. Code handed only

@@ -74,6 +74,13 @@ export interface Obj {
   type: string | null;
   fields: Record<string, number>;
   esc: boolean;
+  /**
+   * A sync.Cond that went out only inside other objects, through unexported
+   * fields: those fields' names, sorted. Other packages cannot name such a
+   * field, so only this package's code can signal the Cond, and only through
+   * one of them (Machine.mayBeSignalled). Unset once it went out otherwise.
+   */
+  via?: string[];
 }
 
 export interface Mutex {
@@ -276,7 +283,7 @@ export function compact(s: State, dropDone = true): State {
           ids.obj.set(v.id, c);
           const o = s.objs[v.id]!;
           const fields: Record<string, number> = {};
-          out.objs.push({ type: o.type, fields, esc: o.esc });
+          out.objs.push(o.via ? { type: o.type, fields, esc: o.esc, via: o.via } : { type: o.type, fields, esc: o.esc });
           for (const k of Object.keys(o.fields).sort()) fields[k] = cell(o.fields[k]!);
         }
         return v.as ? { k: 'obj', id: c, as: v.as } : { k: 'obj', id: c };
