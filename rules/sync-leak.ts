@@ -6,7 +6,9 @@
  * it locks the same mutex twice, it waits on a second lock held by a
  * goroutine waiting on the first), `RLock` behind a writer that waits for
  * the reader itself, `WaitGroup.Wait` whose counter no goroutine left can
- * bring to zero, `Cond.Wait` that no goroutine left can signal.
+ * bring to zero, `Cond.Wait` that no goroutine left can signal, `Once.Do`
+ * while the function Do runs never returns (it waits for the goroutine
+ * calling Do, or it is that goroutine, calling Do again from inside).
  *
  * The rule reports what the leak checker (src/checker) proves: it runs the
  * goroutines a function starts, with the package-local code they call, and
@@ -34,8 +36,8 @@ import { checkPackage, leakEvidence, wantSyncLeaks } from '../src/checker/index.
 export default defineRule({
   meta: {
     id: 'sync-leak',
-    short: 'goroutine blocks forever on a mutex, WaitGroup or condition variable no goroutine left can release',
-    full: 'A goroutine waits in Mutex.Lock, RWMutex.RLock, WaitGroup.Wait or Cond.Wait, and on some schedule every goroutine that could unlock the mutex, call Done or signal the condition has returned or is blocked itself. The waiter never wakes, and holds everything it references.',
+    short: 'goroutine blocks forever on a mutex, WaitGroup, condition variable or Once no goroutine left can release',
+    full: 'A goroutine waits in Mutex.Lock, RWMutex.RLock, WaitGroup.Wait, Cond.Wait or Once.Do, and on some schedule every goroutine that could unlock the mutex, call Done, signal the condition or finish the function Do runs has returned or is blocked itself. The waiter never wakes, and holds everything it references.',
     severity: 'error',
     precision: 'high',
     tags: ['goroutine-leak', 'deadlock', 'concurrency', 'reliability'],
@@ -48,9 +50,11 @@ export default defineRule({
       rrelock: '{who} blocks forever read-locking {prim}, which it already holds for writing: Go mutexes are not reentrant',
       wgwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can bring its counter to zero',
       condwait: '{who} blocks forever in {prim}.Wait(): no goroutine left running can signal it',
+      oncewait: '{who} blocks forever in {prim}.Do(): the goroutine running its function never returns from it',
+      redo: '{who} blocks forever in {prim}.Do(), called again from the function that Do is running: Do waits for that function to return',
     },
     docs: {
-      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait` or `Cond.Wait` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path (in a goroutine, or in a method that returns holding it and is called again), a mutex locked twice by the same goroutine (again in a function it calls, or in the `String` method `fmt` calls to format it, with or without a `go` statement around), two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return.',
+      whatItFinds: 'A call to `Lock`, `RLock`, `WaitGroup.Wait`, `Cond.Wait` or `Once.Do` in a goroutine (or in the function that starts it) on a primitive of that function\'s goroutines, where some schedule leaves it waiting with nobody to release it: a lock not released on an error path (in a goroutine, or in a method that returns holding it and is called again), a mutex locked twice by the same goroutine (again in a function it calls, or in the `String` method `fmt` calls to format it, with or without a `go` statement around), two locks taken in opposite orders, a read lock taken again while a writer waits, a `WaitGroup` whose `Done` is skipped on an early return, a `sync.Once` whose `Do` is reached again from inside the function it runs (directly, or through a goroutine that function waits for).',
       whyItLeaks: 'Go\'s mutexes are not reentrant and never time out: a goroutine waiting for a lock that will not be released waits for the life of the process, and so does every goroutine that then waits for it (the request handlers queued behind a stuck cache lock). A `WaitGroup` whose counter stays above zero blocks `Wait` the same way.',
       example: [
         'func (c *Cache) Refresh(fetch func() error) {',
@@ -94,10 +98,10 @@ export default defineRule({
     wantSyncLeaks(pkg);
     const report = (decl: Node) => {
       for (const leak of checkPackage(pkg).leaks) {
-        if (leak.kind !== 'lock' && leak.kind !== 'rlock' && leak.kind !== 'wgwait' && leak.kind !== 'condwait') continue;
+        if (leak.kind !== 'lock' && leak.kind !== 'rlock' && leak.kind !== 'wgwait' && leak.kind !== 'condwait' && leak.kind !== 'oncewait') continue;
         if (pkg.fileOf(leak.op) !== ctx.file || leak.op.startIndex < decl.startIndex || leak.op.endIndex > decl.endIndex) continue;
         const { who, steps, related } = leakEvidence(leak);
-        const messageId = leak.self ? (leak.kind === 'lock' ? 'relock' : 'rrelock') : leak.kind;
+        const messageId = leak.self ? (leak.kind === 'lock' ? 'relock' : leak.kind === 'oncewait' ? 'redo' : 'rrelock') : leak.kind;
         ctx.report({ node: leak.op, messageId, data: { who, prim: leak.prim ?? '' }, steps, related });
       }
     };

@@ -3047,6 +3047,83 @@ func Limit() int64 {
   });
 });
 
+describe('leak checker: sync.Once', () => {
+  it('blocks a goroutine that reaches Do again from inside the function Do runs', () => {
+    const r = check(`package p
+
+import "sync"
+
+type settings struct {
+	once sync.Once
+	vals map[string]string
+}
+
+func (s *settings) load() {
+	s.once.Do(func() {
+		s.vals = map[string]string{}
+		s.vals["x"] = s.get("y")
+	})
+}
+
+func (s *settings) get(k string) string {
+	s.load()
+	return s.vals[k]
+}
+
+func Start() {
+	s := &settings{}
+	go s.load()
+}
+`, { sync: true });
+    expect(lines(r.leaks)).toEqual([11]);
+    expect(r.leaks[0]!.kind).toBe('oncewait');
+    expect(r.leaks[0]!.self).toBe(true);
+  });
+
+  it('lets a Do waiting for another goroutine return once that goroutine\'s function has', () => {
+    const r = check(`package p
+
+import "sync"
+
+func Both() int {
+	var once sync.Once
+	v := 0
+	res := make(chan int, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			once.Do(func() { v = 1 })
+			res <- v
+		}()
+	}
+	return <-res + <-res
+}
+`, { sync: true });
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('keeps a Do waiting while the goroutine running the function is blocked in it', () => {
+    const r = check(`package p
+
+import "sync"
+
+func Run() {
+	var once sync.Once
+	ch := make(chan int)
+	started := make(chan struct{})
+	go func() {
+		started <- struct{}{}
+		once.Do(func() { <-ch })
+	}()
+	<-started
+	once.Do(func() {})
+	ch <- 1
+}
+`, { sync: true });
+    // The goroutine won the race to Do and waits for ch; the root waits in Do, before its send.
+    expect(lines(r.leaks).sort()).toEqual([11, 14]);
+  });
+});
+
 describe('leak checker: a Cond that went out inside another object', () => {
   const waiter = (field: string, signal: string) => `package p
 

@@ -90,8 +90,8 @@ export interface Leak {
   witness: Event[];
 }
 
-/** Waits on a sync primitive: Mutex/RWMutex Lock, RWMutex RLock, WaitGroup.Wait, Cond.Wait. */
-export type SyncKind = 'lock' | 'rlock' | 'wgwait' | 'condwait';
+/** Waits on a sync primitive: Mutex/RWMutex Lock, RWMutex RLock, WaitGroup.Wait, Cond.Wait, Once.Do. */
+export type SyncKind = 'lock' | 'rlock' | 'wgwait' | 'condwait' | 'oncewait';
 
 /**
  * Which bound stopped a group's search: the states explored, the local steps
@@ -715,6 +715,11 @@ function transitions(m: Machine, st: State): Trans[] {
         }
         break;
       }
+      case 'oncewait': {
+        // Do returns once the function it waits for has.
+        if (need.once.k === 'once' && st.onces[need.once.id] === 1) simple(false, () => true, '');
+        break;
+      }
       case 'wgwait': {
         const wg = need.wg;
         // A WaitGroup from outside, or one added to by a count the model cannot name, may reach zero at any time.
@@ -757,6 +762,7 @@ function reach(st: State, p: Proc): Set<string> {
       case 'chan': if (!out.has(`c${v.id}`)) { out.add(`c${v.id}`); for (const b of st.chans[v.id]!.buf) visit(b); } return;
       case 'mu': out.add(`m${v.id}`); return;
       case 'wg': out.add(`w${v.id}`); return;
+      case 'once': out.add(`n${v.id}`); return;
       case 'obj': {
         if (seenObjs.has(v.id)) return;
         seenObjs.add(v.id);
@@ -784,10 +790,12 @@ function reach(st: State, p: Proc): Set<string> {
     if (n.t === 'select') n.cases.forEach((c) => { visit(c.ch); visit(c.v); });
     else if ('ch' in n) visit(n.ch);
     else if ('cond' in n) visit(n.cond);
+    else if ('once' in n) visit(n.once);
     if (n.t === 'send') visit(n.v);
   }
-  // A mutex it holds is one it can release.
+  // A mutex it holds is one it can release; a Once whose function it runs, one whose Do calls it can let return.
   st.mus.forEach((mu, id) => { if (mu.w === p.id + 1) out.add(`m${id}`); });
+  st.onces.forEach((v, id) => { if (v === p.id + 2) out.add(`n${id}`); });
   return out;
 }
 
@@ -799,6 +807,7 @@ function waitsOn(p: Proc): string[] {
     case 'select': return n.cases.flatMap((c) => (c.ch.k === 'chan' ? [`c${c.ch.id}`] : []));
     case 'lock': case 'rlock': case 'unlock': case 'runlock': return n.m.k === 'mu' ? [`m${n.m.id}`] : [];
     case 'wgadd': case 'wgwait': return n.wg.k === 'wg' ? [`w${n.wg.id}`] : [];
+    case 'oncewait': return n.once.k === 'once' ? [`n${n.once.id}`] : [];
     case 'condwait': case 'signal': return n.cond.k === 'obj' ? [`o${n.cond.id}`] : [];
   }
 }
@@ -840,13 +849,14 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
     const events: Event[] = [];
     for (let t = trail; t; t = t.prev) events.push(t.ev);
     events.reverse();
-    if (n.t === 'lock' || n.t === 'rlock' || n.t === 'wgwait' || n.t === 'condwait') {
+    if (n.t === 'lock' || n.t === 'rlock' || n.t === 'wgwait' || n.t === 'condwait' || n.t === 'oncewait') {
       // Stuck on a primitive of the group: a Lock whose holder will never unlock, a Wait whose
-      // counter no one left can bring to zero, a Cond no one left can signal.
+      // counter no one left can bring to zero, a Cond no one left can signal, a Do whose function
+      // never returns.
       const prim = receiverText(m, n.site);
-      const self = (n.t === 'lock' || n.t === 'rlock') && n.m.k === 'mu' && st.mus[n.m.id]!.w === b.id + 1;
-      const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : `blocks in ${prim}.Wait()`;
-      events.push({ pid: b.id, name: b.name, site, text: self ? `${text}, which it holds` : text });
+      const self = ((n.t === 'lock' || n.t === 'rlock') && n.m.k === 'mu' && st.mus[n.m.id]!.w === b.id + 1) || (n.t === 'oncewait' && n.once.k === 'once' && st.onces[n.once.id] === b.id + 2);
+      const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : n.t === 'oncewait' ? `blocks in ${prim}.Do()` : `blocks in ${prim}.Wait()`;
+      events.push({ pid: b.id, name: b.name, site, text: self ? (n.t === 'oncewait' ? `${text}, whose function it is running` : `${text}, which it holds`) : text });
       leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind: n.t, prim, ...(self ? { self } : {}), chans: [], witness: events });
       continue;
     }
@@ -933,6 +943,8 @@ function canBeWoken(m: Machine, st: State, p: Proc): boolean {
     case 'select': return n.dflt >= 0 || n.cases.some((c) => open(c.ch)) || (n.cases.length > 0 && n.cases.every((c) => c.ch.k === 'nil') && n.cases.some((c) => guessedNil(c.ch)));
     case 'lock': case 'rlock': return n.m.k !== 'mu' || !!st.mus[n.m.id]!.esc;
     case 'wgwait': return n.wg.k !== 'wg' || Number.isNaN(st.wgs[n.wg.id]);
+    // Only the goroutine running the Once's function can let Do return (through reach in checkLeaks).
+    case 'oncewait': return n.once.k !== 'once';
     case 'condwait': return !n.reg || n.cond.k !== 'obj' || m.mayBeSignalled(st.objs[n.cond.id]!);
     default: return true;
   }

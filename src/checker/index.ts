@@ -12,7 +12,7 @@ import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
 import { endsOnEveryPath } from '../semantics/obligation.js';
-import { CHANNEL_MADE, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
+import { CHANNEL_MADE, DO_CALL, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { channelOperand, explore, porStats, stepHistogram, branchHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
@@ -222,6 +222,11 @@ function declKey(pkg: PackageSemantics, n: Node): string {
  * outside. So is a function that takes the lock again through two calls
  * (locksAgainThroughCalls), whether or not its calls start goroutines. The
  * text only chooses where to look; the search decides.
+ *
+ * So is a function that calls Do with a function that calls, through
+ * package code, Do again (`s.once.Do(func() { s.lookup(k) })`, and lookup
+ * loads through the same Once): Do waits for its function to return, so a
+ * goroutine that reaches the same Once's Do from inside it waits forever.
  */
 function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots: Set<string>): Node[] {
   // fmt and log call an operand's String or Error method (see Machine.formatOperands).
@@ -242,6 +247,7 @@ function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots
   for (const d of decls) {
     const body = d.childForFieldName('body');
     if (!body || roots.has(declKey(pkg, d)) || isProgramLifetime(pkg, d)) continue;
+    if (DO_CALL.test(body.text) && doesAgain(pkg, m, body)) { out.push(d); continue; }
     if (!LOCK_CALL.test(body.text) || skip.has(declKey(pkg, d))) {
       if (locksAgainThroughCalls(pkg, body, lockingNames, returnsLocked)) out.push(d);
       continue;
@@ -270,6 +276,21 @@ function relockRoots(pkg: PackageSemantics, m: Machine, skip: Set<string>, roots
     if (again) out.push(d);
   }
   return out;
+}
+
+/** A call `x.Do(f)` in `body` whose function `f` (a literal, or a package function) calls package code that calls Do. */
+function doesAgain(pkg: PackageSemantics, m: Machine, body: Node): boolean {
+  return body.descendantsOfType('call_expression').some((call) => {
+    const f = unparen(call.childForFieldName('function')!);
+    if (f.type !== 'selector_expression' || f.childForFieldName('field')?.text !== 'Do') return false;
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args.length !== 1) return false;
+    const fn = unparen(args[0]!);
+    // A method value (`once.Do(s.load)`): any method of the package by that name.
+    if (fn.type === 'selector_expression') return (pkg.methodsByName.get(fn.childForFieldName('field')?.text ?? '') ?? []).some((d) => m.callsDo(m.fnOf(d)));
+    if (fn.type !== 'func_literal') return false;
+    return fn.descendantsOfType('call_expression').some((c) => { const callee = pkg.calleeDecl(c); return callee ? m.callsDo(m.fnOf(callee)) : m.anyMethod(c, (g) => m.callsDo(g)); });
+  });
 }
 
 /**
@@ -357,7 +378,7 @@ function isLockCall(call: Node): boolean {
 }
 
 /** What sync-leak reports: a goroutine stuck on a lock, a WaitGroup or a Cond. */
-const SYNC_KINDS = new Set<Leak['kind']>(['lock', 'rlock', 'wgwait', 'condwait']);
+const SYNC_KINDS = new Set<Leak['kind']>(['lock', 'rlock', 'wgwait', 'condwait', 'oncewait']);
 
 function run(pkg: PackageSemantics): CheckerResult {
   const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0, steps: 0 };

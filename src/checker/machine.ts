@@ -30,8 +30,8 @@ import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
 import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
 
-/** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`. */
-export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)/;
+/** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`, a Once's `.Do(`. */
+export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)|\.Do\(/;
 /** A channel made (`make(chan T)`) or declared as a variable (`var ch chan T`, nil until assigned), in a function's text. */
 export const CHANNEL_MADE = /\bmake\(\s*chan\b|\bvar\s+\w+(?:\s*,\s*\w+)*\s+(?:<-\s*)?chan\b/;
 /**
@@ -85,6 +85,8 @@ const TEST_CONTEXT = 'testing.Context';
 /** The context `context.WithCancel` (and its kin) returns: fields `done` (its Done channel) and `parent`. */
 const CANCEL_CONTEXT = 'context.cancelCtx';
 /** Calls that end the goroutine and not the program, as noReturn treats them. */
+/** `x.Do(`: sync.Once's Do, among other methods of that name. */
+export const DO_CALL = /\.Do\(/;
 const GOEXIT_TEXT = /\b(?:Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit)\(|\brequire\.\w+\(/;
 /** The methods of the sync types the model knows, by type. */
 const SYNC_METHODS: Record<string, Set<string>> = {
@@ -163,7 +165,7 @@ export type LocalNeed =
   /** `done`: the WaitGroup whose Done the goroutine calls when it returns (`wg.Go(f)`). */
   | { t: 'go'; key: string; fn: Val; args: Val[]; site: number; done?: Val }
   | { t: 'choose'; cell: number; options: Val[] }
-  | { t: 'once'; key: string; once: Val; fn: Val }
+  | { t: 'once'; key: string; once: Val; fn: Val; site: number }
   | { t: 'discard' }
   | { t: 'goexit' };
 
@@ -872,6 +874,12 @@ export class Machine {
   }
 
   private readonly lockers = new Map<number, boolean>();
+  private readonly doers = new Map<number, boolean>();
+
+  /** Whether a function, or a package-local function it calls, calls a method named Do (sync.Once's, among others). */
+  callsDo(f: number): boolean {
+    return this.throughCalls(this.doers, f, (node) => DO_CALL.test(node.text), (call) => this.anyMethod(call, (g) => this.callsDo(g)));
+  }
 
   /**
    * Whether a function, or a package-local function it calls (through an
@@ -2028,6 +2036,8 @@ export class Machine {
         case 'unlock': this.release(c.st, d.v, false); return CONT;
         case 'runlock': this.release(c.st, d.v, true); return CONT;
         case 'done': throw new NeedSignal({ t: 'wgadd', wg: d.v, n: -1, key: 'D', site: d.site });
+        // The Do calls waiting for the function may return from here: what every goroutine shares changed.
+        case 'oncedone': if (d.v.k === 'once') c.st.onces[d.v.id] = 1; this.onceRuns++; return CONT;
         case 'call': {
           const bi = d.v.k === 'fn' ? this.fns[d.v.f]!.builtin : undefined;
           if (bi === 'Cancel' && d.v.k === 'fn') { this.cancel(c.st, d.v.recv ?? UNK); return CONT; }
@@ -2126,11 +2136,17 @@ export class Machine {
       }
       case 'once': {
         const o = local.once as Val & { k: 'once' };
-        if (st.onces[o.id]) { fr.memo[local.key] = NIL; return CONT; }
-        st.onces[o.id] = 1;
+        const run = st.onces[o.id]!;
+        if (run === 1) { fr.memo[local.key] = NIL; return CONT; }
+        // Do returns only once the function has, whoever runs it: while another goroutine is in
+        // it, or this one called Do again from inside it (which never returns), Do waits.
+        if (run >= 2) { p.need = { t: 'oncewait', once: o, key: local.key, site: local.site }; return { k: 'park' }; }
+        st.onces[o.id] = p.id + 2;
         this.onceRuns++;
         const f = local.fn as Val & { k: 'fn' };
-        p.frames.push(this.newFrame(st, f, [], local.key));
+        const frame = this.newFrame(st, f, [], local.key);
+        frame.defers.push({ kind: 'oncedone', v: o, args: [], site: local.site });
+        p.frames.push(frame);
         return CONT;
       }
       case 'go': {
@@ -2931,7 +2947,7 @@ export class Machine {
           case 'once':
             if (sel.field === 'Do') {
               const fn = this.ev(c, args[0]!);
-              if (fn.k === 'fn') throw new NeedSignal({ t: 'once', key, once: r, fn });
+              if (fn.k === 'fn') throw new NeedSignal({ t: 'once', key, once: r, fn, site });
               this.escape(c.st, fn);
             }
             return NIL;

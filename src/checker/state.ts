@@ -92,7 +92,8 @@ export interface Mutex {
 }
 
 export interface Deferred {
-  kind: 'call' | 'close' | 'unlock' | 'runlock' | 'done';
+  /** `oncedone`: the end of a sync.Once's function, which lets the Do calls waiting for it return. */
+  kind: 'call' | 'close' | 'unlock' | 'runlock' | 'done' | 'oncedone';
   v: Val;
   args: Val[];
   site: number;
@@ -127,6 +128,8 @@ export type Need =
   | { t: 'lock' | 'unlock' | 'rlock' | 'runlock'; m: Val; key: string; site: number }
   | { t: 'wgadd'; wg: Val; n: number; key: string; site: number }
   | { t: 'wgwait'; wg: Val; key: string; site: number }
+  /** In sync.Once.Do while another call of it (maybe this goroutine's own) runs its function: Do returns once that has. */
+  | { t: 'oncewait'; once: Val; key: string; site: number }
   /** Waiting in sync.Cond.Wait for a Signal or Broadcast (its lock already released). */
   | { t: 'condwait'; cond: Val; key: string; site: number; reg: 0 | 1 }
   /** About to Signal (all: Broadcast) a sync.Cond: wakes the waiters registered at that moment. */
@@ -176,6 +179,7 @@ export interface State {
   chans: Chan[];
   mus: Mutex[];
   wgs: number[];
+  /** Per sync.Once: 0 before its first Do, 1 once its function has returned, 2 + the goroutine's id while that goroutine runs it. */
   onces: number[];
   /**
    * 1 once a path has decided a test on a package-level setting whose value
@@ -320,6 +324,7 @@ export function compact(s: State, dropDone = true): State {
       case 'recv': case 'close': return { ...n, ch: val(n.ch) };
       case 'select': return { ...n, cases: n.cases.map((c) => ({ ...c, ch: val(c.ch), v: val(c.v) })) };
       case 'wgadd': case 'wgwait': return { ...n, wg: val(n.wg) };
+      case 'oncewait': return { ...n, once: val(n.once) };
       case 'condwait': case 'signal': return { ...n, cond: val(n.cond) };
       default: return { ...n, m: val(n.m) };
     }
@@ -346,6 +351,8 @@ export function compact(s: State, dropDone = true): State {
     });
     out.procs.push({ ...p, id: newPid.get(p.id)!, frames, need: need(p.need) });
   }
+  // A Once's function runs in one goroutine (State.onces): renumbered with it.
+  out.onces = out.onces.map((v) => (v >= 2 ? (newPid.has(v - 2) ? newPid.get(v - 2)! + 2 : 1) : v));
   out.escCells = s.escCells.flatMap((id) => (ids.cell.has(id) ? [ids.cell.get(id)!] : [])).sort((a, b) => a - b);
   // A mutex whose holder is gone stays locked forever.
   for (const m of out.mus) if (m.w) m.w = newPid.has(m.w - 1) ? newPid.get(m.w - 1)! + 1 : GONE;
@@ -386,7 +393,8 @@ export function canonicalOrder(s: State, perm?: number[]): State {
   const procs = order.map((from, to) => ({ ...s.procs[from]!, id: to }));
   const mus = s.mus.map((m) => (m.w > 0 ? { ...m, w: newId.get(m.w - 1)! + 1 } : m));
   const chans = s.chans.some((c) => c.armed) ? s.chans.map((c) => (c.armed ? { ...c, armed: newId.get(c.armed - 1)! + 1 } : c)) : s.chans;
-  return { ...s, procs, mus, chans };
+  const onces = s.onces.map((v) => (v >= 2 ? newId.get(v - 2)! + 2 : v));
+  return { ...s, procs, mus, chans, onces };
 }
 
 export function stateKey(s: State): string {

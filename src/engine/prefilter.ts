@@ -33,8 +33,9 @@ export interface RuleScope {
   imports?: readonly string[];
   /**
    * The rule also reports in a package that takes a lock (`.Lock()` or
-   * `.RLock()` in its text): a goroutine that locks a mutex it already holds
-   * needs no `go` statement around it.
+   * `.RLock()` in its text) or calls Do: a goroutine that locks a mutex it
+   * already holds, or calls a Once's Do from inside the function that Do
+   * runs, needs no `go` statement around it.
    */
   lockCall?: boolean;
 }
@@ -47,7 +48,8 @@ const SSH = 'golang.org/x/crypto/ssh';
  * only a `go_statement` visitor; sync-leak (and the channel rules on the
  * checker engine) report what the checker finds in groups rooted at a
  * function with a `go` statement, so a package without one has none, except
- * that sync-leak also roots a group at a function that takes a lock twice. The http rules resolve `http.Client`,
+ * that sync-leak also roots a group at a function that takes a lock twice, or
+ * reaches a Once's Do from inside the function Do runs. The http rules resolve `http.Client`,
  * `http.Get`, `http.DefaultClient` (and a local holding it, which is declared
  * in the same function, hence the same file) through the visited file's
  * import table; ssh-handshake-no-deadline returns unless the callee resolves
@@ -97,8 +99,8 @@ export function needsOf(ruleIds: readonly string[]): Needs | null {
  */
 const GO_TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\bgo\b/g;
 
-/** A Lock or RLock call, anywhere in the text. */
-const LOCK_TEXT = /\.R?Lock\(\)/;
+/** A Lock or RLock call, or a Do call (a sync.Once's, which waits for its function), anywhere in the text. */
+const LOCK_TEXT = /\.R?Lock\(\)|\.Do\(/;
 
 /** Whether the text has a `go` keyword outside comments and literals: a possible `go_statement`. */
 export function hasGoKeyword(text: string): boolean {
