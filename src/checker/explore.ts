@@ -716,8 +716,12 @@ function transitions(m: Machine, st: State): Trans[] {
         break;
       }
       case 'oncewait': {
-        // Do returns once the function it waits for has.
-        if (need.once.k === 'once' && st.onces[need.once.id] === 1) simple(false, () => true, '');
+        if (need.once.k !== 'once') break;
+        const run = st.onces[need.once.id]!;
+        // Do returns once the function it waits for has; before any call has started, this one may
+        // win the race and run its own.
+        if (run === 1) simple(false, () => true, '');
+        else if (run === 0) out.push({ env: false, site: need.site, tag: 'oncerun', objs: waitsOn(p), apply: (s) => { m.startOnce(s, pid); return { run: [pid], events: [ev(p, need.site, `runs the function of ${receiverText(m, need.site)}.Do()`)] }; } });
         break;
       }
       case 'wgwait': {
@@ -790,7 +794,7 @@ function reach(st: State, p: Proc): Set<string> {
     if (n.t === 'select') n.cases.forEach((c) => { visit(c.ch); visit(c.v); });
     else if ('ch' in n) visit(n.ch);
     else if ('cond' in n) visit(n.cond);
-    else if ('once' in n) visit(n.once);
+    else if ('once' in n) { visit(n.once); visit(n.fn); }
     if (n.t === 'send') visit(n.v);
   }
   // A mutex it holds is one it can release; a Once whose function it runs, one whose Do calls it can let return.

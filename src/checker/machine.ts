@@ -874,6 +874,23 @@ export class Machine {
   }
 
   private readonly lockers = new Map<number, boolean>();
+
+  /**
+   * Goroutine `pid`, waiting in a Do whose Once no call has started, runs the
+   * function it handed Do: the Once is its until the function returns (a
+   * deferred `oncedone`), and the call's result is what the function returns.
+   */
+  startOnce(st: State, pid: number): void {
+    const p = st.procs[pid]!;
+    const n = p.need as Need & { t: 'oncewait' };
+    const o = n.once as Val & { k: 'once' };
+    st.onces[o.id] = pid + 2;
+    this.onceRuns++;
+    const frame = this.newFrame(st, n.fn as Val & { k: 'fn' }, [], n.key);
+    frame.defers.push({ kind: 'oncedone', v: o, args: [], site: n.site });
+    p.frames.push(frame);
+    p.need = null;
+  }
   private readonly doers = new Map<number, boolean>();
 
   /** Whether a function, or a package-local function it calls, calls a method named Do (sync.Once's, among others). */
@@ -2136,18 +2153,11 @@ export class Machine {
       }
       case 'once': {
         const o = local.once as Val & { k: 'once' };
-        const run = st.onces[o.id]!;
-        if (run === 1) { fr.memo[local.key] = NIL; return CONT; }
-        // Do returns only once the function has, whoever runs it: while another goroutine is in
-        // it, or this one called Do again from inside it (which never returns), Do waits.
-        if (run >= 2) { p.need = { t: 'oncewait', once: o, key: local.key, site: local.site }; return { k: 'park' }; }
-        st.onces[o.id] = p.id + 2;
-        this.onceRuns++;
-        const f = local.fn as Val & { k: 'fn' };
-        const frame = this.newFrame(st, f, [], local.key);
-        frame.defers.push({ kind: 'oncedone', v: o, args: [], site: local.site });
-        p.frames.push(frame);
-        return CONT;
+        if (st.onces[o.id] === 1) { fr.memo[local.key] = NIL; return CONT; }
+        // Which caller runs its function, and whether Do waits for another's, is the search's to
+        // decide (explore.ts, transitions).
+        p.need = { t: 'oncewait', once: o, fn: local.fn, key: local.key, site: local.site };
+        return { k: 'park' };
       }
       case 'go': {
         const f = local.fn as Val & { k: 'fn' };

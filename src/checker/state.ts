@@ -128,8 +128,13 @@ export type Need =
   | { t: 'lock' | 'unlock' | 'rlock' | 'runlock'; m: Val; key: string; site: number }
   | { t: 'wgadd'; wg: Val; n: number; key: string; site: number }
   | { t: 'wgwait'; wg: Val; key: string; site: number }
-  /** In sync.Once.Do while another call of it (maybe this goroutine's own) runs its function: Do returns once that has. */
-  | { t: 'oncewait'; once: Val; key: string; site: number }
+  /**
+   * In sync.Once.Do: `fn` is the function handed to it. Before any Do has
+   * started, whichever goroutine moves first runs its own (the race of
+   * callers is a synchronisation); while another call of it (maybe this
+   * goroutine's own) runs its function, Do returns once that has.
+   */
+  | { t: 'oncewait'; once: Val; fn: Val; key: string; site: number }
   /** Waiting in sync.Cond.Wait for a Signal or Broadcast (its lock already released). */
   | { t: 'condwait'; cond: Val; key: string; site: number; reg: 0 | 1 }
   /** About to Signal (all: Broadcast) a sync.Cond: wakes the waiters registered at that moment. */
@@ -324,7 +329,7 @@ export function compact(s: State, dropDone = true): State {
       case 'recv': case 'close': return { ...n, ch: val(n.ch) };
       case 'select': return { ...n, cases: n.cases.map((c) => ({ ...c, ch: val(c.ch), v: val(c.v) })) };
       case 'wgadd': case 'wgwait': return { ...n, wg: val(n.wg) };
-      case 'oncewait': return { ...n, once: val(n.once) };
+      case 'oncewait': return { ...n, once: val(n.once), fn: val(n.fn) };
       case 'condwait': case 'signal': return { ...n, cond: val(n.cond) };
       default: return { ...n, m: val(n.m) };
     }
