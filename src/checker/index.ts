@@ -41,6 +41,16 @@ export interface CheckerResult {
   states: number;
   /** Local steps taken, all groups together (the work the bounds count). */
   steps: number;
+  /** Each group explored, in order: what `debug check` lists, to tell which functions the search covered whole. */
+  runs: GroupRun[];
+}
+
+/** One group's search: its root function, the states and local steps it took, and the bound that stopped it, if one did. */
+export interface GroupRun {
+  root: Node;
+  states: number;
+  steps: number;
+  bound?: BoundKind;
 }
 
 const results = new WeakMap<PackageSemantics, CheckerResult>();
@@ -381,7 +391,7 @@ function isLockCall(call: Node): boolean {
 const SYNC_KINDS = new Set<Leak['kind']>(['lock', 'rlock', 'wgwait', 'condwait', 'oncewait']);
 
 function run(pkg: PackageSemantics): CheckerResult {
-  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0, steps: 0 };
+  const out: CheckerResult = { leaks: [], groups: 0, bounded: 0, boundedBy: { states: 0, steps: 0, settle: 0, goroutines: 0, depth: 0 }, states: 0, steps: 0, runs: [] };
   // Only channels made in the group (and, when asked, its locks, WaitGroups and Conds) can be proven stuck.
   const sync = syncWanted.has(pkg);
   if (!pkg.files.some((f) => /\bchan\b/.test(f.text) || (sync && SYNC_WAIT.test(f.text)))) return out;
@@ -432,6 +442,7 @@ function run(pkg: PackageSemantics): CheckerResult {
     out.steps += r.steps;
     if (r.bounded) out.bounded++;
     if (r.bound) out.boundedBy[r.bound]++;
+    out.runs.push(r.bound ? { root, states: r.states, steps: r.steps, bound: r.bound } : { root, states: r.states, steps: r.steps });
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
       if (syncOnly.has(root) && !SYNC_KINDS.has(leak.kind)) continue;

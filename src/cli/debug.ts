@@ -1,4 +1,4 @@
-// `golint-leaks debug cfg FILE[:FUNC] [--dot]` and `debug facts FILE`: what the
+// `golint-leaks debug cfg FILE[:FUNC] [--dot]`, `debug facts FILE` and `debug check FILE`: what the
 // semantics layer sees, for rule authors and for bug reports.
 import { resolve, dirname } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { countText } from '../semantics/channels.js';
 import { displayName } from '../semantics/goroutines.js';
 import type { Notice } from '../engine/finding.js';
 import { checkPackage } from '../checker/index.js';
+import { BOUND_STATS } from '../engine/lint.js';
 
 /** Loads the package holding `file` (every file of its directory with the same package clause). */
 export function loadPackageOf(file: string, opts: LoadOptions): { pkg: PackageSemantics; target: SourceFile } | { error: string } {
@@ -100,6 +101,11 @@ export function debugCheck(file: string, opts: LoadOptions): { out: string; erro
   const { pkg } = loaded;
   const r = checkPackage(pkg);
   const out = [`groups: ${r.groups}, states: ${r.states}, bounded: ${r.bounded}`];
+  // Each group by its root: one that reached a bound was not searched whole, so a leak past it goes unreported.
+  for (const g of r.runs) {
+    const bound = g.bound ? `; reached the bound (${BOUND_STATS.find((b) => b.bound === g.bound)!.text})` : '';
+    out.push(`${relativeName(pkg, g.root)}:${lineOf(g.root)}: group ${displayName(g.root)}: ${g.states} state${g.states === 1 ? '' : 's'}, ${g.steps} step${g.steps === 1 ? '' : 's'}${bound}`);
+  }
   for (const l of r.leaks) {
     out.push(`${relativeName(pkg, l.op)}:${lineOf(l.op)}: ${l.proc} ${l.kind} blocked (root ${displayName(l.rootFn)})`);
     l.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s.message} (${lineOf(s.node)})`));

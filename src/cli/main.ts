@@ -42,6 +42,7 @@ Usage:
   golint-leaks dump FILE|URL|-...     group and classify goroutine dumps (see dump --help)
   golint-leaks debug cfg FILE[:FUNC]  print a function's control-flow graph (--dot for Graphviz)
   golint-leaks debug facts FILE       print the channel and goroutine facts of a file
+  golint-leaks debug check FILE       print the leak checker's groups and leaks in FILE's package
 
 Packages are given as the go tool reads them: ./..., dir/..., dir, file.go.
 A directory named like a subcommand is linted as ./debug/... or after --.

@@ -77,7 +77,7 @@ export interface LintStats {
 }
 
 /** Each bound of the leak checker, the stat that counts the groups that reached it, and its name in `--stats`. */
-const BOUND_STATS: readonly { bound: BoundKind; stat: keyof LintStats; text: string }[] = [
+export const BOUND_STATS: readonly { bound: BoundKind; stat: keyof LintStats; text: string }[] = [
   { bound: 'steps', stat: 'checkerBoundSteps', text: 'group steps' },
   { bound: 'settle', stat: 'checkerBoundSettle', text: 'steps between two synchronisations' },
   { bound: 'goroutines', stat: 'checkerBoundGoroutines', text: 'goroutines' },
