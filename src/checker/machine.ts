@@ -1172,16 +1172,7 @@ export class Machine {
       case 'parenthesized_type': return this.zeroOf(st, t.namedChild(0), depth + 1);
       // An anonymous struct (`mu struct { sync.RWMutex; ... }`): typed by where it is declared, for its embedded lock.
       case 'struct_type': return this.newObj(st, `${ANON_STRUCT}${this.site(t)}`);
-      case 'qualified_type': {
-        const q = this.pkg.qualifiedName(t, 'sync');
-        if (q?.name === 'Mutex' || q?.name === 'RWMutex') { st.mus.push({ w: 0, r: 0 }); return { k: 'mu', id: st.mus.length - 1 }; }
-        if (q?.name === 'WaitGroup') { st.wgs.push(0); return { k: 'wg', id: st.wgs.length - 1 }; }
-        if (q?.name === 'Once') { st.onces.push(0); return { k: 'once', id: st.onces.length - 1 }; }
-        const a = this.pkg.qualifiedName(t, 'sync/atomic');
-        if (a && ATOMIC_INTS.has(a.name)) return { k: 'int', v: 0 };
-        if (a?.name === 'Bool') return { k: 'bool', v: false };
-        return { k: 'unk', nn: 1 };
-      }
+      case 'qualified_type': return this.zeroOfSync(st, t) ?? { k: 'unk', nn: 1 };
       case 'type_identifier': {
         const name = t.text;
         if (INT_TYPES.has(name)) return { k: 'int', v: 0 };
@@ -1191,10 +1182,23 @@ export class Machine {
         if (this.pkg.structFields.has(name)) return this.newObj(st, name);
         const g = this.pkg.globals.get(name);
         if (g?.kind === 'type' && g.type) return this.zeroOf(st, g.type, depth + 1);
-        return UNK;
+        // In a file that imports sync with a dot (`var wl RWMutex`, as sync's own tests do).
+        return this.zeroOfSync(st, t) ?? UNK;
       }
       default: return UNK;
     }
+  }
+
+  /** The zero value of sync's and sync/atomic's types (`sync.Mutex`, or `Mutex` under `import . "sync"`); null for any other. */
+  private zeroOfSync(st: State, t: Node): Val | null {
+    const q = this.pkg.qualifiedName(t, 'sync');
+    if (q?.name === 'Mutex' || q?.name === 'RWMutex') { st.mus.push({ w: 0, r: 0 }); return { k: 'mu', id: st.mus.length - 1 }; }
+    if (q?.name === 'WaitGroup') { st.wgs.push(0); return { k: 'wg', id: st.wgs.length - 1 }; }
+    if (q?.name === 'Once') { st.onces.push(0); return { k: 'once', id: st.onces.length - 1 }; }
+    const a = this.pkg.qualifiedName(t, 'sync/atomic');
+    if (a && ATOMIC_INTS.has(a.name)) return { k: 'int', v: 0 };
+    if (a?.name === 'Bool') return { k: 'bool', v: false };
+    return null;
   }
 
   /**
