@@ -913,12 +913,14 @@ function counterCycle(m: Machine, n: Pending): boolean {
   const shape = shapeOf(n);
   for (let a = n.up; a; a = a.up) {
     if (a.st.cells.length !== n.st.cells.length || shapeOf(a) !== shape) continue;
-    let changed = false;
-    for (const c of cells) {
-      const v = n.st.cells[c]!;
-      if (v.k === 'int' && JSON.stringify(a.st.cells[c]) !== JSON.stringify(v)) { n.st.cells[c] = UNK; changed = true; }
-    }
-    return changed;
+    const changed = cells.filter((c) => { const v = n.st.cells[c]!; return v.k === 'int' && JSON.stringify(a.st.cells[c]) !== JSON.stringify(v); });
+    // Two counters that went round together (a producer's `for i := 0; i < n; i++ { ch <- i }`
+    // and its consumer's loop over the same n) keep their counts in step: held unknown apart,
+    // one loop could end while the other goes on, a schedule the program never runs. Those
+    // loops run round by round (to their bound, or past the small values, Machine.cond).
+    if (changed.length !== 1) return false;
+    n.st.cells[changed[0]!] = UNK;
+    return true;
   }
   return false;
 }

@@ -2710,6 +2710,22 @@ export class Machine {
         // program's configuration, as a package setting is.
         const named = (x: typeof l) => x.v.k === 'unk' && !!x.v.q && !x.v.q.includes('@');
         if (loop && ((named(l) && plain(r)) || (named(r) && plain(l)))) return assumed(both);
+        // Past the small values, a loop's count against a bound the search took to be larger than
+        // them all (BIG) is unknown: the loop may end at any round. Two loops on one such bound (a
+        // producer's `for i := 0; i < n; i++ { ch <- i }` and its consumer's) end at the same round,
+        // which the model no longer knows: the first loop to go past the small values marks the
+        // bound, and another loop's decision there is an assumption, on which no finding rests.
+        if (loop) {
+          for (const [x, y] of [[l, r], [r, l]] as const) {
+            const past = x.v.k === 'unk' || (x.v.k === 'int' && x.v.v > SMALL_MAX);
+            if (!past || y.v.k !== 'unk' || !y.v.big || y.cell === undefined) continue;
+            const site = this.site(e);
+            const ref: [number, Val][] = x.cell !== undefined && x.v.k === 'int' ? [[x.cell, UNK]] : [];
+            if (y.v.at === undefined) ref.push([y.cell, { ...y.v, at: site }]);
+            const outs: Outcome[] = [{ v: true, ref }, { v: false, ref }];
+            return y.v.at === undefined || y.v.at === site ? outs : assumed(outs);
+          }
+        }
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
         // unknown, and the loop's states repeat.
