@@ -1972,7 +1972,7 @@ export class Machine {
         const r = this.evRef(c, target);
         if (r.cell !== undefined) {
           const nv = r.v.k === 'int' ? r.v.v + (s.type === 'inc_statement' ? 1 : -1) : null;
-          c.st.cells[r.cell] = nv !== null ? { k: 'int', v: nv } : UNK;
+          c.st.cells[r.cell] = nv !== null ? { k: 'int', v: nv } : fromBig(r.v) ? BIG_DERIVED : UNK;
         }
         break;
       }
@@ -2117,10 +2117,16 @@ export class Machine {
         const cell = local.cell;
         const was = st.cells[cell]!;
         const sym = was.k === 'unk' ? was.s : undefined;
-        return { k: 'branch', alts: local.options.map((o) => (s: State) => {
-          s.cells[cell] = o;
+        // Not the numbers it is known to differ from.
+        const ne = was.k === 'unk' ? was.ne : undefined;
+        const options = ne ? local.options.filter((o) => !(o.k === 'int' && ne.includes(o.v))) : local.options;
+        return { k: 'branch', alts: options.map((o) => (s: State) => {
+          // One larger than the small values stays that symbol: a loop that goes past the small
+          // counts against it marks every copy (cond).
+          const chosen: Val = sym !== undefined && o.k === 'unk' && o.big ? { ...o, s: sym } : o;
+          s.cells[cell] = chosen;
           // The same unknown, copied into other variables, is the value chosen there too.
-          if (sym !== undefined) s.cells.forEach((v, i) => { if (v.k === 'unk' && v.s === sym) s.cells[i] = o; });
+          if (sym !== undefined) s.cells.forEach((v, i) => { if (v.k === 'unk' && v.s === sym) s.cells[i] = chosen; });
         }) };
       }
       case 'call': {
@@ -2422,7 +2428,7 @@ export class Machine {
       if (x.type === 'binary_expression') { const inner = this.intUnknownInside(c, x); if (inner !== undefined) return inner; continue; }
       if (x.type !== 'identifier') continue;
       const r = this.evRef(c, x);
-      if (r.v.k === 'unk' && !r.v.grown && r.cell !== undefined && isIntLike(r)) return r.cell;
+      if (r.v.k === 'unk' && !r.v.grown && !r.v.big && !r.v.db && r.cell !== undefined && isIntLike(r)) return r.cell;
     }
     return undefined;
   }
@@ -2717,15 +2723,22 @@ export class Machine {
         // bound, and another loop's decision there is an assumption, on which no finding rests.
         if (loop) {
           for (const [x, y] of [[l, r], [r, l]] as const) {
-            const past = x.v.k === 'unk' || (x.v.k === 'int' && x.v.v > SMALL_MAX);
+            const past = (x.v.k === 'unk' && !x.v.db) || (x.v.k === 'int' && x.v.v > SMALL_MAX);
             if (!past || y.v.k !== 'unk' || !y.v.big || y.cell === undefined) continue;
             const site = this.site(e);
             const ref: [number, Val][] = x.cell !== undefined && x.v.k === 'int' ? [[x.cell, UNK]] : [];
-            if (y.v.at === undefined) ref.push([y.cell, { ...y.v, at: site }]);
+            if (y.v.at === undefined) {
+              // The bound and every copy of it (the same symbol: `go produce(ch, n)` and the caller's n).
+              const sym = y.v.s;
+              c.st.cells.forEach((v, i) => { if (i === y.cell || (sym !== undefined && v.k === 'unk' && v.big && v.s === sym)) ref.push([i, { ...(v as Val & { k: 'unk' }), at: site }]); });
+            }
             const outs: Outcome[] = [{ v: true, ref }, { v: false, ref }];
             return y.v.at === undefined || y.v.at === site ? outs : assumed(outs);
           }
         }
+        // Any other test on a BIG number, or on one computed from it, is an assumption: `i == n` at
+        // i = 4 may hold or not, and the model keeps no count to say which agrees with the loops on n.
+        if (fromBig(l.v) || fromBig(r.v)) return assumed(both);
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
         // unknown, and the loop's states repeat.
@@ -2738,7 +2751,16 @@ export class Machine {
           if (x.cell === undefined || x.v.k !== 'unk') continue;
           if (op === '==' || op === '!=') {
             if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, GUESSED_NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
-            if (y.v.k === 'int' || y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
+            // Unequal to a number is a fact too: a later choice of a small value for it (`j < n`
+            // after `i == n` failed at i = 0) keeps to the others, in every copy of the symbol.
+            if (y.v.k === 'int') {
+              const xv = x.v;
+              const ne = [...new Set([...(xv.ne ?? []), y.v.v])].sort((a, b) => a - b);
+              const ref: [number, Val][] = [];
+              c.st.cells.forEach((v, i) => { if (i === x.cell || (xv.s !== undefined && v.k === 'unk' && v.s === xv.s)) ref.push([i, { ...(v as Val & { k: 'unk' }), ne }]); });
+              return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref }];
+            }
+            if (y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
@@ -3470,10 +3492,18 @@ function startsHere(code: Node): boolean {
 
 /** A number larger than every small value: what a loop count chosen past them is. */
 const BIG: Val = { k: 'unk', nn: 1, pos: 1, big: 1 };
+/**
+ * A number computed from a BIG one (`n-1`, `2*n`, `i := n; i--`): the model no longer knows how
+ * it stands to n, so a test on it decides nothing a finding may rest on (Machine.cond).
+ */
+const BIG_DERIVED: Val = { k: 'unk', db: 1 };
+const fromBig = (v: Val) => v.k === 'unk' && !!(v.big || v.db);
 const SMALL_MAX = SMALL_VALUES[SMALL_VALUES.length - 1]!;
 
 function compare(op: string, l: Val, r: Val, st?: State): boolean | null {
   if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) return null;
+  // A number known to differ from this one (Val.ne).
+  if ((op === '==' || op === '!=') && ((l.k === 'int' && r.k === 'unk' && r.ne?.includes(l.v)) || (r.k === 'int' && l.k === 'unk' && l.ne?.includes(r.v)))) return op === '!=';
   // A small number against one larger than every small value.
   if (l.k === 'int' && l.v <= SMALL_MAX && r.k === 'unk' && r.big) return op === '<' || op === '<=' || op === '!=';
   if (r.k === 'int' && r.v <= SMALL_MAX && l.k === 'unk' && l.big) return op === '>' || op === '>=' || op === '!=';
@@ -3510,6 +3540,7 @@ export function equalVals(l: Val, r: Val, st?: State): boolean | null {
 
 function arith(op: string, l: Val, r: Val): Val {
   if (op === '+' && l.k === 'str' && r.k === 'str') return l.v.length + r.v.length <= MAX_STRING ? { k: 'str', v: l.v + r.v } : { k: 'unk', nn: 1 };
+  if (fromBig(l) || fromBig(r)) return BIG_DERIVED;
   if (l.k !== 'int' || r.k !== 'int') return UNK;
   switch (op) {
     case '+': return { k: 'int', v: l.v + r.v };
