@@ -3250,6 +3250,78 @@ func Use() int {
   });
 });
 
+describe('leak checker: maps keyed by what the group made', () => {
+  it('hands a channel kept as a map key back to a range over the map, and deletes its entry by it', () => {
+    const r = check(`package a
+
+import "sync"
+
+type Hub struct {
+	mu   sync.Mutex
+	subs map[chan int]struct{}
+}
+
+func (h *Hub) Sub() chan int {
+	c := make(chan int, 1)
+	h.mu.Lock()
+	h.subs[c] = struct{}{}
+	h.mu.Unlock()
+	return c
+}
+
+func (h *Hub) Unsub(c chan int) {
+	h.mu.Lock()
+	delete(h.subs, c)
+	h.mu.Unlock()
+	close(c)
+}
+
+func (h *Hub) Drop(c chan int) {
+	h.mu.Lock()
+	delete(h.subs, c)
+	h.mu.Unlock()
+}
+
+func (h *Hub) Pub(v int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.subs {
+		select {
+		case c <- v:
+		default:
+		}
+	}
+}
+
+func Listen(drop bool) int {
+	h := &Hub{subs: map[chan int]struct{}{}}
+	c := h.Sub()
+	got := make(chan int)
+	go func() {
+		for v := range c {
+			got <- v
+		}
+		close(got)
+	}()
+	h.Pub(1)
+	v := <-got
+	if drop {
+		h.Drop(c)
+	} else {
+		h.Unsub(c)
+	}
+	for range got {
+	}
+	return v
+}
+`);
+    // Publish reaches the subscriber through the range; Unsubscribe closes it. Drop only deletes
+    // it: the subscriber's range waits forever, and so does Listen's on got.
+    expect(lines(r.leaks)).toEqual([59, 47]);
+    expect(scheduleText(r.leaks[1]!.steps)).toMatch(/select: sends on c .*func: receives from c .*func: blocks receiving from c/);
+  });
+});
+
 describe('leak checker: counts from outside', () => {
   it('lets a loop that starts no goroutine run past the small counts, so a consumer leaving at a larger value is reached', () => {
     const r = check(`package p

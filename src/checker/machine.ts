@@ -1050,11 +1050,26 @@ export class Machine {
    * then opens): when the value holds nothing of the group (kept, it would
    * only make a loop's iterations differ), or past a few such entries.
    */
-  private unknownKey(st: State, id: number, v: Val): string | null {
-    if (this.untracked(st, v)) return null;
-    const keys = Object.keys(st.objs[id]!.fields);
-    const n = keys.filter((k) => k[0] === 'u').length;
-    return keys.length >= MAX_MAP || n >= UNKNOWN_KEYS ? null : `u${n}`;
+  private unknownKey(st: State, id: number, v: Val, key: Val = UNK): string | null {
+    if (this.untracked(st, v) && this.untracked(st, key)) return null;
+    const fields = st.objs[id]!.fields;
+    const keys = Object.keys(fields).filter((k) => !k.endsWith(KEY_CELL));
+    if (keys.length >= MAX_MAP || keys.filter((k) => k[0] === 'u').length >= UNKNOWN_KEYS) return null;
+    // The first name free (a kept key's entry may have been deleted).
+    let n = 0;
+    while (fields[`u${n}`] !== undefined) n++;
+    return `u${n}`;
+  }
+
+  /** The entry a map keeps under a key the group made (a channel, an object), by that key's identity; null if none. */
+  private keyOfValue(st: State, id: number, key: Val): string | null {
+    if (key.k !== 'chan' && key.k !== 'obj') return null;
+    for (const [k, cell] of Object.entries(st.objs[id]!.fields)) {
+      if (!k.endsWith(KEY_CELL)) continue;
+      const held = st.cells[cell]!;
+      if (held.k === key.k && held.id === key.id) return k.slice(0, -KEY_CELL.length);
+    }
+    return null;
   }
 
   mapKey(k: Val): string | null {
@@ -1817,11 +1832,12 @@ export class Machine {
       // Entries in ascending key order (one of the orders Go may take); the next is the least key past the last.
       const obj = c.st.objs[m.id]!;
       const last = c.fr.iters[node.id];
-      const keys = Object.keys(obj.fields).filter((k) => last === undefined || this.keyNum(k) > last).sort((a, b) => this.keyNum(a) - this.keyNum(b));
+      const keys = Object.keys(obj.fields).filter((k) => !k.endsWith(KEY_CELL) && (last === undefined || this.keyNum(k) > last)).sort((a, b) => this.keyNum(a) - this.keyNum(b));
       if (!keys.length) { delete c.fr.iters[node.id]; return this.goto(c, done); }
       const k = keys[0]!;
       c.fr.iters[node.id] = this.keyNum(k);
-      if (left[0]) this.assignTo(c, left[0], this.keyVal(k), declare);
+      const kept = obj.fields[`${k}${KEY_CELL}`];
+      if (left[0]) this.assignTo(c, left[0], kept !== undefined ? c.st.cells[kept]! : this.keyVal(k), declare);
       if (left[1]) this.assignTo(c, left[1], c.st.cells[obj.fields[k]!]!, declare);
       return this.goto(c, body);
     }
@@ -2273,15 +2289,20 @@ export class Machine {
       }
       const m = this.mapOf(c.st, o.v);
       if (m && !m.open) {
-        const key = this.mapKey(i) ?? this.unknownKey(c.st, m.id, v);
+        const key = this.mapKey(i) ?? this.keyOfValue(c.st, m.id, i) ?? this.unknownKey(c.st, m.id, v, i);
         if (key) {
           const obj = c.st.objs[m.id]!;
           const cell = obj.fields[key];
           if (cell === undefined) obj.fields[key] = this.newCell(c.st, v); else c.st.cells[cell] = v;
+          // A key the map cannot name that the group made (`subs[c] = struct{}{}`, a channel) is
+          // kept beside its entry: a range over the map hands it back.
+          if (key[0] === 'u' && !this.untracked(c.st, i) && obj.fields[`${key}${KEY_CELL}`] === undefined) obj.fields[`${key}${KEY_CELL}`] = this.newCell(c.st, i);
           return;
         }
         this.openMap(c.st, m.id);
       }
+      // Into a map the model does not follow, the key goes out with the value.
+      if (this.mapKey(i) === null) this.escape(c.st, i);
       this.escape(c.st, v);
       return;
     }
@@ -2611,7 +2632,7 @@ export class Machine {
         if (o.k === 'slice' && i.k === 'int') return o.el[i.v] ?? UNK;
         const m = this.mapOf(c.st, o);
         if (m) {
-          const key = this.mapKey(i);
+          const key = this.mapKey(i) ?? this.keyOfValue(c.st, m.id, i);
           const cell = key ? c.st.objs[m.id]!.fields[key] : undefined;
           let r: Val[];
           if (cell !== undefined) r = [c.st.cells[cell]!, { k: 'bool', v: true }];
@@ -2846,9 +2867,11 @@ export class Machine {
         const kn = x.type === 'keyed_element' ? x.childForFieldName('key') ?? x.namedChildren[0] : null;
         const kx = kn?.type === 'literal_element' ? kn.namedChild(0) : kn;
         const v = valueOf(x);
-        const key = (kx ? this.mapKey(this.ev(c, kx)) : null) ?? this.unknownKey(c.st, m.id, v);
+        const kv = kx ? this.ev(c, kx) : UNK;
+        const key = this.mapKey(kv) ?? this.unknownKey(c.st, m.id, v);
         if (key) obj.fields[key] = this.newCell(c.st, v);
         else { this.openMap(c.st, m.id); this.escape(c.st, v); }
+        if (this.mapKey(kv) === null) this.escape(c.st, kv);
       }
       return m;
     }
@@ -3152,8 +3175,12 @@ export class Machine {
         const m = this.mapOf(c.st, mv);
         if (m && !m.open) {
           const key = this.mapKey(k);
+          const kept = this.keyOfValue(c.st, m.id, k);
+          const fields = c.st.objs[m.id]!.fields;
+          // A key the group made, kept beside its entry: that entry goes.
+          if (kept) { delete fields[kept]; delete fields[`${kept}${KEY_CELL}`]; }
           // A key the model cannot compute, or any key where entries are under such keys: which entry goes is not known.
-          if (key && !this.hasUnknownKeys(c.st, m.id)) delete c.st.objs[m.id]!.fields[key];
+          else if (key && !this.hasUnknownKeys(c.st, m.id)) delete fields[key];
           else this.openMap(c.st, m.id);
         }
         return NIL;
@@ -3492,6 +3519,8 @@ function startsHere(code: Node): boolean {
 
 /** A number larger than every small value: what a loop count chosen past them is. */
 const BIG: Val = { k: 'unk', nn: 1, pos: 1, big: 1 };
+/** Suffix of the field that keeps, beside an entry under a key the map cannot name (`u0`), the key itself (`u0@`). */
+const KEY_CELL = '@';
 /**
  * A number computed from a BIG one (`n-1`, `2*n`, `i := n; i--`): the model no longer knows how
  * it stands to n, so a test on it decides nothing a finding may rest on (Machine.cond).
