@@ -3250,6 +3250,30 @@ func Use() int {
   });
 });
 
+describe('leak checker: the values a schedule rests on', () => {
+  it('names in the schedule the value it took for a count or a length the code leaves open', () => {
+    const r = check(`package p
+
+func Pool(xs []int, workers int) {
+	jobs := make(chan int)
+	for w := 0; w < workers; w++ {
+		go func() {
+			for range jobs {
+			}
+		}()
+	}
+	for _, x := range xs {
+		jobs <- x
+	}
+	close(jobs)
+}
+`);
+    // With no worker (workers below 1) and something to send, Pool waits forever on its first send.
+    expect(lines(r.leaks)).toEqual([12]);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/Pool: takes workers = (-1|0) \(5\) .*Pool: takes xs with [1-3] elements? \(11\) .*Pool: blocks sending on jobs \(12\)$/);
+  });
+});
+
 describe('leak checker: maps keyed by what the group made', () => {
   it('hands a channel kept as a map key back to a range over the map, and deletes its entry by it', () => {
     const r = check(`package a

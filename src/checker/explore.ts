@@ -507,7 +507,8 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
         const dedupe = steps > DEDUPE_AFTER || m.atLoopHead(w.st, pid);
         for (let i = r.alts.length - 1; i >= 0; i--) {
           let s2 = i === 0 ? w.st : cloneState(w.st, w.run);
-          r.alts[i]!(s2);
+          let tr2 = tr;
+          for (const e of r.alts[i]!(s2) ?? []) tr2 = { ev: e, prev: tr2 };
           if (dedupe) {
             s2 = compact(s2, false);
             const key = `${w.run.join(',')}|${stateKey(s2)}`;
@@ -516,7 +517,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
           }
           paths++;
           const forked = { ...w.forked, [pid]: Math.min(w.forked?.[pid] ?? Infinity, depth) };
-          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr, steps: w.steps, heads: w.heads, forked });
+          work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr2, steps: w.steps, heads: w.heads, forked });
         }
         break;
       }

@@ -164,7 +164,8 @@ export type LocalNeed =
   | { t: 'call'; key: string; fn: Val; args: Val[] }
   /** `done`: the WaitGroup whose Done the goroutine calls when it returns (`wg.Go(f)`). */
   | { t: 'go'; key: string; fn: Val; args: Val[]; site: number; done?: Val }
-  | { t: 'choose'; cell: number; options: Val[] }
+  /** `at`: the expression whose value is chosen (site), named in the witness (`takes workers = 0`). */
+  | { t: 'choose'; cell: number; options: Val[]; at?: number }
   | { t: 'once'; key: string; once: Val; fn: Val; site: number }
   | { t: 'discard' }
   | { t: 'goexit' };
@@ -185,7 +186,8 @@ export type StepOut =
   | { k: 'park' }
   | { k: 'end' }
   | { k: 'discard' }
-  | { k: 'branch'; alts: ((st: State) => void)[] };
+  /** Each alternative may name what it took, for the witness (a value chosen for an unknown). */
+  | { k: 'branch'; alts: ((st: State) => Event[] | void)[] };
 
 interface Ctx {
   st: State;
@@ -1821,7 +1823,7 @@ export class Machine {
     // Without a written type (`eps := c.Endpoints()`) it is taken for a slice.
     if (v.k === 'unk' && !v.grown && r.cell !== undefined && !isChanTyped(r)) {
       const int = !isSized(r) && isIntLike(r);
-      throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n): Val => (int ? { k: 'int', v: n } : { k: 'slice', n, el: [] })) });
+      throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n): Val => (int ? { k: 'int', v: n } : { k: 'slice', n, el: [] })), at: this.site(right) });
     }
     if (v.k === 'chan' || (v.k === 'unk' && isChanTyped(r))) {
       throw new NeedSignal({ t: 'recv', ch: v, key, site: this.site(clause), range: 1 });
@@ -2136,13 +2138,17 @@ export class Machine {
         // Not the numbers it is known to differ from.
         const ne = was.k === 'unk' ? was.ne : undefined;
         const options = ne ? local.options.filter((o) => !(o.k === 'int' && ne.includes(o.v))) : local.options;
-        return { k: 'branch', alts: options.map((o) => (s: State) => {
+        // The witness says which value a finding rests on (`takes workers = 0`).
+        const what = local.at !== undefined ? this.sites[local.at]!.text.split('\n')[0]!.slice(0, 40) : null;
+        const taken = (o: Val) => o.k === 'int' ? `takes ${what} = ${o.v}` : o.k === 'slice' ? `takes ${what} with ${o.n} element${o.n === 1 ? '' : 's'}` : `takes ${what} larger than ${SMALL_MAX}`;
+        return { k: 'branch', alts: options.map((o) => (s: State): Event[] | void => {
           // One larger than the small values stays that symbol: a loop that goes past the small
           // counts against it marks every copy (cond).
           const chosen: Val = sym !== undefined && o.k === 'unk' && o.big ? { ...o, s: sym } : o;
           s.cells[cell] = chosen;
           // The same unknown, copied into other variables, is the value chosen there too.
           if (sym !== undefined) s.cells.forEach((v, i) => { if (v.k === 'unk' && v.s === sym) s.cells[i] = chosen; });
+          if (what !== null) return [{ pid: p.id, name: p.name, root: p.goSite < 0, site: local.at!, text: taken(o) }];
         }) };
       }
       case 'call': {
@@ -2441,7 +2447,7 @@ export class Machine {
   }
 
   /** In a sum, difference or product (`waiters+1`, `2*n`), the cell of an integer variable whose value is unknown. */
-  private intUnknownInside(c: Ctx, n: Node): number | undefined {
+  private intUnknownInside(c: Ctx, n: Node): { cell: number; node: Node } | undefined {
     const e = unparen(n);
     if (e.type !== 'binary_expression' || !['+', '-', '*'].includes(e.childForFieldName('operator')?.text ?? '')) return undefined;
     for (const side of [e.childForFieldName('left')!, e.childForFieldName('right')!]) {
@@ -2449,7 +2455,7 @@ export class Machine {
       if (x.type === 'binary_expression') { const inner = this.intUnknownInside(c, x); if (inner !== undefined) return inner; continue; }
       if (x.type !== 'identifier') continue;
       const r = this.evRef(c, x);
-      if (r.v.k === 'unk' && !r.v.grown && !r.v.big && !r.v.db && r.cell !== undefined && isIntLike(r)) return r.cell;
+      if (r.v.k === 'unk' && !r.v.grown && !r.v.big && !r.v.db && r.cell !== undefined && isIntLike(r)) return { cell: r.cell, node: x };
     }
     return undefined;
   }
@@ -2728,7 +2734,7 @@ export class Machine {
         // `routine < waiters+1`: the unknown inside the sum is one number wherever it is read.
         for (const side of [e.childForFieldName('left')!, e.childForFieldName('right')!]) {
           const x = this.intUnknownInside(c, side);
-          if (x !== undefined) throw new NeedSignal({ t: 'choose', cell: x, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
+          if (x !== undefined) throw new NeedSignal({ t: 'choose', cell: x.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })), at: this.site(x.node) });
         }
         // A known number or flag against a package setting: the outcome is the setting's.
         const plain = (x: typeof l) => x.v.k === 'int' || x.v.k === 'bool' || x.v.k === 'str';
@@ -2790,7 +2796,7 @@ export class Machine {
             // `if v > 10 { return }` on what it sent is reachable). A loop that starts one
             // goroutine per round keeps to the small counts: each is a goroutine the state holds.
             const small: Val[] = SMALL_INTS.filter((v) => !(x.v as { pos?: 1 }).pos || v >= 1).map((v) => ({ k: 'int', v }));
-            throw new NeedSignal({ t: 'choose', cell: x.cell, options: this.boundsQuietLoop(e) ? [...small, BIG] : small });
+            throw new NeedSignal({ t: 'choose', cell: x.cell, options: this.boundsQuietLoop(e) ? [...small, BIG] : small, at: this.site(x === l ? e.childForFieldName('left')! : e.childForFieldName('right')!) });
           }
         }
         return both;
@@ -3004,7 +3010,7 @@ export class Machine {
               // the goroutines reads. A count the model cannot name leaves the counter unknown.
               const a = unparen(args[0]!);
               const ref = a.type === 'identifier' || a.type === 'selector_expression' ? this.evRef(c, a) : null;
-              if (ref && ref.v.k === 'unk' && ref.cell !== undefined && isIntLike(ref)) throw new NeedSignal({ t: 'choose', cell: ref.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })) });
+              if (ref && ref.v.k === 'unk' && ref.cell !== undefined && isIntLike(ref)) throw new NeedSignal({ t: 'choose', cell: ref.cell, options: SMALL_VALUES.map((v) => ({ k: 'int', v })), at: this.site(a) });
               const n = ref ? ref.v : this.ev(c, a);
               throw new NeedSignal({ t: 'wgadd', wg: r, n: n.k === 'int' ? n.v : Number.NaN, key, site });
             }
@@ -3132,7 +3138,7 @@ export class Machine {
         if (v.k === 'nil') return { k: 'int', v: 0 };
         const m = this.mapOf(c.st, v);
         if (m) return m.open ? UNK : this.hasUnknownKeys(c.st, m.id) ? { k: 'unk', nn: 1, pos: 1 } : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
-        if (v.k === 'unk' && !v.grown && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })) });
+        if (v.k === 'unk' && !v.grown && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })), at: this.site(args[0]!) });
         return UNK;
       }
       case 'copy': {
