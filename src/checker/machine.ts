@@ -2789,6 +2789,9 @@ export class Machine {
             }
             if (y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
+            // What a stepped-over loop left (`total += len(r)` over rows) stands in a relation to
+            // the data it read that the model did not follow: a value chosen for it is an assumption.
+            if (x.v.grown) return assumed(both);
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
             // Or, as the bound of a loop that starts no goroutine, larger than them all: the loop
