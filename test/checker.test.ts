@@ -3300,6 +3300,83 @@ func Nested(rows [][]int) {
     // so no schedule that gives it a count of its own (-1, or one fewer than rows hold) is a witness.
     expect(lines(r.leaks)).toEqual([]);
   });
+
+  it('ranges over a slice a stepped-over loop built with one length for every loop over it', () => {
+    const r = check(`package p
+
+func Filtered(xs []int) int {
+	var keep []int
+	for _, x := range xs {
+		if x > 0 {
+			keep = append(keep, x)
+		}
+	}
+	ch := make(chan int)
+	for _, k := range keep {
+		go func(k int) { ch <- k }(k)
+	}
+	s := 0
+	for range keep {
+		s += <-ch
+	}
+	return s
+}
+`);
+    // One goroutine per kept element and one receive per kept element, whatever keep's length.
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('gives len of such a slice the length its ranges take, and a filled map\'s size no number of its own', () => {
+    const r = check(`package p
+
+func LenFirst(xs []int) int {
+	var keep []int
+	for _, x := range xs {
+		if x > 0 {
+			keep = append(keep, x)
+		}
+	}
+	ch := make(chan int)
+	for i := 0; i < len(keep); i++ {
+		go func(k int) { ch <- k }(keep[i])
+	}
+	s := 0
+	for range keep {
+		s += <-ch
+	}
+	return s
+}
+
+func MapBuilt(xs []string) int {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		seen[x] = true
+	}
+	ch := make(chan int)
+	for k := range seen {
+		go func(k string) { ch <- len(k) }(k)
+	}
+	s := 0
+	for i := 0; i < len(seen); i++ {
+		s += <-ch
+	}
+	return s
+}
+
+func Forgot(xs []string) {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		seen[x] = true
+	}
+	ch := make(chan int)
+	for k := range seen {
+		go func(k string) { ch <- len(k) }(k)
+	}
+}
+`);
+    // Forgot starts a goroutine per entry and receives nothing: that needs no count, and stays.
+    expect(lines(r.leaks)).toEqual([44]);
+  });
 });
 
 describe('leak checker: maps keyed by what the group made', () => {

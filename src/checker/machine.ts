@@ -1820,8 +1820,9 @@ export class Machine {
     let v = r.v;
     // An unknown a variable holds is ranged over as a length (or count) chosen once, so that two
     // loops over it (one starting a goroutine per element, one receiving per element) agree.
-    // Without a written type (`eps := c.Endpoints()`) it is taken for a slice.
-    if (v.k === 'unk' && !v.grown && r.cell !== undefined && !isChanTyped(r)) {
+    // Without a written type (`eps := c.Endpoints()`) it is taken for a slice. So is what a
+    // stepped-over loop built (`keep = append(keep, x)` for the xs it keeps): any length.
+    if (v.k === 'unk' && r.cell !== undefined && !isChanTyped(r)) {
       const int = !isSized(r) && isIntLike(r);
       throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n): Val => (int ? { k: 'int', v: n } : { k: 'slice', n, el: [] })), at: this.site(right) });
     }
@@ -2766,6 +2767,11 @@ export class Machine {
         // Any other test on a BIG number, or on one computed from it, is an assumption: `i == n` at
         // i = 4 may hold or not, and the model keeps no count to say which agrees with the loops on n.
         if (fromBig(l.v) || fromBig(r.v)) return assumed(both);
+        // What a stepped-over loop left (`total += len(r)` over rows), or the size of a map it filled,
+        // stands in a relation to the data it read that the model did not follow: a test of it
+        // against a number is an assumption.
+        const left = (x: Val) => x.k === 'unk' && !!x.grown;
+        if ((left(l.v) && (r.v.k === 'int' || r.v.k === 'unk')) || (left(r.v) && (l.v.k === 'int' || l.v.k === 'unk'))) return assumed(both);
         // A counter tested against something unknown (`for n < len(files)-max { ...; n++ }`)
         // would count forever, a new state per iteration: past the small values it becomes
         // unknown, and the loop's states repeat.
@@ -2789,9 +2795,6 @@ export class Machine {
             }
             if (y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
-            // What a stepped-over loop left (`total += len(r)` over rows) stands in a relation to
-            // the data it read that the model did not follow: a value chosen for it is an assumption.
-            if (x.v.grown) return assumed(both);
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
             // Or, as the bound of a loop that starts no goroutine, larger than them all: the loop
@@ -3140,8 +3143,10 @@ export class Machine {
         if (v.k === 'slice') return { k: 'int', v: v.n };
         if (v.k === 'nil') return { k: 'int', v: 0 };
         const m = this.mapOf(c.st, v);
-        if (m) return m.open ? UNK : this.hasUnknownKeys(c.st, m.id) ? { k: 'unk', nn: 1, pos: 1 } : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
-        if (v.k === 'unk' && !v.grown && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })), at: this.site(args[0]!) });
+        // An open map's size is what code the model did not follow left in it (HAVOC's kind).
+        if (m) return m.open ? HAVOC : this.hasUnknownKeys(c.st, m.id) ? { k: 'unk', nn: 1, pos: 1 } : { k: 'int', v: Object.keys(c.st.objs[m.id]!.fields).length };
+        // One length, the one a range over it takes too (a slice a stepped-over loop built among them).
+        if (v.k === 'unk' && r.cell !== undefined && isSized(r) && !this.observeOnly) throw new NeedSignal({ t: 'choose', cell: r.cell, options: SMALL_VALUES.map((n) => ({ k: 'slice', n, el: [] })), at: this.site(args[0]!) });
         return UNK;
       }
       case 'copy': {
