@@ -3272,6 +3272,36 @@ func Pool(xs []int, workers int) {
     expect(lines(r.leaks)).toEqual([12]);
     expect(scheduleText(r.leaks[0]!.steps)).toMatch(/Pool: takes workers = (-1|0) \(5\) .*Pool: takes xs with [1-3] elements? \(11\) .*Pool: blocks sending on jobs \(12\)$/);
   });
+
+  it('names the case a switch on an unknown took, or that it took none of them', () => {
+    const r = check(`package p
+
+type Mode int
+
+const (
+	Sync Mode = iota
+	Async
+	Batch
+)
+
+func Render(m Mode) int {
+	ch := make(chan int)
+	switch m {
+	case Async, Batch:
+		go func() { ch <- 1 }()
+	}
+	switch m {
+	case Sync:
+		return 0
+	default:
+		return <-ch
+	}
+}
+`);
+    // Only a mode outside the three constants (Mode(7)) starts no goroutine and still waits.
+    expect(lines(r.leaks)).toEqual([21]);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/Render: takes m other than Async, Batch \(13\) .*Render: takes m other than Sync \(17\) .*Render: blocks receiving from ch \(21\)$/);
+  });
 });
 
 describe('leak checker: what a stepped-over loop leaves', () => {
@@ -3606,6 +3636,65 @@ func Average(xs []int, n int) int {
 `);
     // Whichever side tests n first, the other finds it as it was found: not zero on the arm that
     // sends, and so on the arm that receives.
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('keeps a string or a field of an object from outside to what a test or a switch found it', () => {
+    const r = check(`package p
+
+type Mode int
+
+const (
+	Sync Mode = iota
+	Async
+	Batch
+)
+
+type Opts struct {
+	Mode Mode
+	Name string
+	N    int
+}
+
+func Str(o Opts) int {
+	ch := make(chan int)
+	if o.Name == "bg" {
+		go func() { ch <- 1 }()
+	}
+	if o.Name != "bg" {
+		return 0
+	}
+	return <-ch
+}
+
+func Neg(o *Opts) int {
+	ch := make(chan int)
+	if o.N > 0 {
+		go func() { ch <- o.N }()
+	}
+	if o.N <= 0 {
+		return 0
+	}
+	return <-ch
+}
+
+func Switch(o *Opts) int {
+	ch := make(chan int)
+	switch o.Mode {
+	case Async, Batch:
+		go func() { ch <- 1 }()
+	}
+	switch o.Mode {
+	case Sync:
+		return 0
+	case Async, Batch:
+		return <-ch
+	}
+	return -1
+}
+`);
+    // A field of an object from outside holds what the outside set, one value however often it is
+    // read; a switch's case is the value it matched, its default none of them.
     expect(lines(r.leaks)).toEqual([]);
   });
 });

@@ -1891,18 +1891,31 @@ export class Machine {
     if (valueNode) {
       // The first case with a value equal to the tag; a case whose values all differ
       // from it (known constants, a new error against sentinels) cannot be taken.
-      const tag = this.ev(c, valueNode);
-      const targets: (number | undefined)[] = [];
+      const tagRef = this.evRef(c, valueNode);
+      const tag = tagRef.v;
+      // A tag an unknown variable holds (`switch o.Mode`) is, in each case, the value it matched,
+      // and past them all, unequal to each: a second switch or test on it agrees.
+      const refine = tag.k === 'unk' && tagRef.cell !== undefined ? tagRef.cell : undefined;
+      const arms: { to: number | undefined; ref: [number, Val][]; note?: string }[] = [];
+      const passed: Node[] = [];
+      const text = (n: Node) => n.text.split('\n')[0]!.slice(0, 40);
       for (const s of cases) {
         const cn = c.fi.cfg.nodes[s]!.ast!;
         if (cn.type === 'default_case') continue;
-        const vals = cn.childForFieldName('value')?.namedChildren ?? [];
-        const eqs = vals.map((x) => compare('==', tag, this.ev(c, x), c.st));
-        if (eqs.some((e) => e !== false)) targets.push(s);
-        if (eqs.some((e) => e === true)) return this.branchTo(c, targets);
+        const nodes = cn.childForFieldName('value')?.namedChildren ?? [];
+        const vals = nodes.map((x) => this.ev(c, x));
+        const eqs = vals.map((v) => compare('==', tag, v, c.st));
+        vals.forEach((v, i) => {
+          if (eqs[i] === false) return;
+          const exact = refine !== undefined && neTag(v) !== null;
+          arms.push(exact ? { to: s, ref: [[refine, v]], note: `takes ${text(valueNode)} = ${text(nodes[i]!)}` } : { to: s, ref: [] });
+        });
+        if (eqs.some((e) => e === true)) return this.branchArms(c, arms, valueNode);
+        passed.push(...nodes);
       }
-      targets.push(fallback);
-      return this.branchTo(c, targets);
+      const ref = refine !== undefined ? this.unequal(c.st, refine, passed.map((x) => this.ev(c, x))) : [];
+      arms.push(ref.length ? { to: fallback, ref, note: `takes ${text(valueNode)} other than ${passed.map(text).join(', ')}` } : { to: fallback, ref });
+      return this.branchArms(c, arms, valueNode);
     }
     // A tagless switch: the first case whose condition holds.
     const targets: (number | undefined)[] = [];
@@ -1916,6 +1929,26 @@ export class Machine {
     }
     targets.push(fallback);
     return this.branchTo(c, targets);
+  }
+
+  /**
+   * Continues at each arm's node with its refinements made (arms to one node with none are one);
+   * an arm's note, at `at`, is the witness's record of the value it took.
+   */
+  private branchArms(c: Ctx, arms: { to: number | undefined; ref: [number, Val][]; note?: string }[], at: Node): StepOut {
+    if (arms.every((a) => !a.ref.length)) return this.branchTo(c, arms.map((a) => a.to));
+    const pid = c.p.id;
+    const site = this.site(at);
+    return {
+      k: 'branch',
+      alts: arms.map((a) => (st: State): Event[] | void => {
+        for (const [cell, v] of a.ref) st.cells[cell] = v;
+        const p = st.procs[pid]!;
+        const fr = p.frames[p.frames.length - 1]!;
+        this.goto({ st, p, fr, fi: this.fns[fr.f]!, events: [] }, a.to);
+        if (a.note && arms.length > 1) return [{ pid, name: p.name, root: p.goSite < 0, site, text: a.note }];
+      }),
+    };
   }
 
   private select(c: Ctx, node: CfgNode): StepOut {
@@ -2138,7 +2171,7 @@ export class Machine {
         const sym = was.k === 'unk' ? was.s : undefined;
         // Not the numbers it is known to differ from.
         const ne = was.k === 'unk' ? was.ne : undefined;
-        const options = ne ? local.options.filter((o) => !(o.k === 'int' && ne.includes(o.v))) : local.options;
+        const options = ne ? local.options.filter((o) => !ne.includes(neTag(o) ?? '')) : local.options;
         // The witness says which value a finding rests on (`takes workers = 0`).
         const what = local.at !== undefined ? this.sites[local.at]!.text.split('\n')[0]!.slice(0, 40) : null;
         const taken = (o: Val) => o.k === 'int' ? `takes ${what} = ${o.v}` : o.k === 'slice' ? `takes ${what} with ${o.n} element${o.n === 1 ? '' : 's'}` : `takes ${what} larger than ${SMALL_MAX}`;
@@ -2448,6 +2481,18 @@ export class Machine {
   }
 
   /** In a sum, difference or product (`waiters+1`, `2*n`), the cell of an integer variable whose value is unknown. */
+  /** Refinements that record an unknown in `cell` (and every copy of its symbol) as unequal to each constant of `vals` (Val.ne). */
+  private unequal(st: State, cell: number, vals: Val[]): [number, Val][] {
+    const x = st.cells[cell]!;
+    if (x.k !== 'unk') return [];
+    const tags = vals.map(neTag).filter((t): t is string => t !== null);
+    if (!tags.length) return [];
+    const ne = [...new Set([...(x.ne ?? []), ...tags])].sort();
+    const ref: [number, Val][] = [];
+    st.cells.forEach((v, i) => { if (v.k === 'unk' && (i === cell || (x.s !== undefined && v.s === x.s))) ref.push([i, { ...v, ne }]); });
+    return ref;
+  }
+
   private intUnknownInside(c: Ctx, n: Node): { cell: number; node: Node } | undefined {
     const e = unparen(n);
     if (e.type !== 'binary_expression' || !['+', '-', '*'].includes(e.childForFieldName('operator')?.text ?? '')) return undefined;
@@ -2515,9 +2560,13 @@ export class Machine {
         if (lit === 'true' || lit === 'false') return { v: { k: 'bool', v: lit === 'true' } };
         if (b.value && (lit === 'interpreted_string_literal' || lit === 'raw_string_literal')) return { v: stringLiteral(unparen(b.value)) };
         const n2 = b.value ? evalCount(this.pkg, b.value) : null;
-        // One the model cannot compute (`int64(^uint(0) >> 1)`, a typed iota) is still one value:
-        // equal to itself and, as an enum's constants are, to no other constant's name.
-        return { v: n2?.kind === 'const' ? { k: 'int', v: n2.n } : { k: 'unk', q: `${this.pkg.name}.${b.name}@${b.ident.startIndex}` } };
+        if (n2?.kind === 'const') return { v: { k: 'int', v: n2.n } };
+        // An enum's constant (`Async` after `Sync Mode = iota`) is its number.
+        const n3 = iotaValue(b.ident);
+        if (n3 !== null) return { v: { k: 'int', v: n3 } };
+        // One the model cannot compute (`int64(^uint(0) >> 1)`) is still one value: equal to
+        // itself and, as an enum's constants are, to no other constant's name.
+        return { v: { k: 'unk', q: `${this.pkg.name}.${b.name}@${b.ident.startIndex}` } };
       }
       if (b.kind === 'var' && b.fn === null) return this.packageCell(c, b) ?? this.packageVar(b);
       if (b.kind === 'type' || b.fn === null) return { v: UNK };
@@ -2554,7 +2603,9 @@ export class Machine {
             if (m) return { v: { k: 'fn', f: this.fnOf(m), env: null, recv: o } };
           }
           const zero = ft ? this.zeroOf(c.st, ft) : this.embeddedSync(obj.type, sel.field) ? this.zeroOf(c.st, this.embeddedSync(obj.type, sel.field)) : UNK;
-          cell = this.newCell(c.st, obj.esc && (zero.k === 'nil' || zero.k === 'unk') ? UNK : zero);
+          // An object from outside, or one that went out, holds what the outside set: any number or
+          // flag (an enum's constant among them), not its type's zero; its locks stay locks.
+          cell = this.newCell(c.st, obj.esc && (zero.k === 'nil' || zero.k === 'unk' || zero.k === 'int' || zero.k === 'bool') ? UNK : zero);
           obj.fields[sel.field] = cell;
         }
         const v = c.st.cells[cell]!;
@@ -2784,16 +2835,11 @@ export class Machine {
           if (x.cell === undefined || x.v.k !== 'unk') continue;
           if (op === '==' || op === '!=') {
             if (y.v.k === 'nil') return [{ v: op === '==', ref: [[x.cell, GUESSED_NIL]] }, { v: op !== '==', ref: [[x.cell, { k: 'unk', nn: 1 }]] }];
-            // Unequal to a number is a fact too: a later choice of a small value for it (`j < n`
-            // after `i == n` failed at i = 0) keeps to the others, in every copy of the symbol.
-            if (y.v.k === 'int') {
-              const xv = x.v;
-              const ne = [...new Set([...(xv.ne ?? []), y.v.v])].sort((a, b) => a - b);
-              const ref: [number, Val][] = [];
-              c.st.cells.forEach((v, i) => { if (i === x.cell || (xv.s !== undefined && v.k === 'unk' && v.s === xv.s)) ref.push([i, { ...(v as Val & { k: 'unk' }), ne }]); });
-              return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref }];
-            }
-            if (y.v.k === 'bool' || y.v.k === 'str') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [] }];
+            // Unequal to a constant is a fact too: a later choice of a small value for it (`j < n`
+            // after `i == n` failed at i = 0), or a later test against the same constant, keeps to
+            // it, in every copy of the symbol.
+            if (neTag(y.v) !== null) return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: this.unequal(c.st, x.cell, [y.v]) }];
+            if (y.v.k === 'bool') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [[x.cell, { k: 'bool', v: !y.v.v }]] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
             // against an integer, n is a number; one small value for it, the same wherever it is read.
@@ -3543,10 +3589,61 @@ const BIG_DERIVED: Val = { k: 'unk', db: 1 };
 const fromBig = (v: Val) => v.k === 'unk' && !!(v.big || v.db);
 const SMALL_MAX = SMALL_VALUES[SMALL_VALUES.length - 1]!;
 
+/**
+ * The value of a constant declared with iota (`Sync Mode = iota`, and `Async` after it, which
+ * repeats the expression with the next iota): the expression of its spec, or of the last spec
+ * before it that has one, with iota as the spec's index in its block. Integer literals, iota,
+ * + - * << and parentheses; null for anything else.
+ */
+function iotaValue(ident: Node): number | null {
+  const spec = ident.parent;
+  const block = spec?.parent;
+  if (spec?.type !== 'const_spec' || block?.type !== 'const_declaration') return null;
+  const specs = block.namedChildren.filter((x) => x.type === 'const_spec');
+  const index = specs.findIndex((x) => x.startIndex === spec.startIndex);
+  const position = spec.childrenForFieldName('name').findIndex((x) => x.startIndex === ident.startIndex);
+  for (let i = index; i >= 0; i--) {
+    const list = specs[i]!.childForFieldName('value');
+    if (!list) continue;
+    const e = list.namedChildren[position];
+    return e && e.text.includes('iota') ? evalIota(e, index) : null;
+  }
+  return null;
+}
+
+function evalIota(e: Node, iota: number): number | null {
+  const x = unparen(e);
+  if (x.type === 'identifier' && x.text === 'iota') return iota;
+  if (x.type === 'iota') return iota;
+  const lit = intLiteralValue(x);
+  if (lit !== null) return lit;
+  if (x.type === 'binary_expression') {
+    const l = evalIota(x.childForFieldName('left')!, iota);
+    const r = evalIota(x.childForFieldName('right')!, iota);
+    if (l === null || r === null) return null;
+    switch (x.childForFieldName('operator')?.type ?? x.child(1)?.type) {
+      case '+': return l + r;
+      case '-': return l - r;
+      case '*': return l * r;
+      case '<<': return r < 31 ? l * 2 ** r : null;
+      default: return null;
+    }
+  }
+  return null;
+}
+
+/** How Val.ne names a constant: a number, a string, an enum's or another package's name (`q`); null for anything else. */
+function neTag(v: Val): string | null {
+  return v.k === 'int' ? `i${v.v}` : v.k === 'str' ? `s${v.v}` : v.k === 'unk' && v.q ? `q${v.q}` : null;
+}
+
 function compare(op: string, l: Val, r: Val, st?: State): boolean | null {
   if (!['==', '!=', '<', '<=', '>', '>='].includes(op)) return null;
-  // A number known to differ from this one (Val.ne).
-  if ((op === '==' || op === '!=') && ((l.k === 'int' && r.k === 'unk' && r.ne?.includes(l.v)) || (r.k === 'int' && l.k === 'unk' && l.ne?.includes(r.v)))) return op === '!=';
+  // A constant known to differ from this value (Val.ne).
+  if (op === '==' || op === '!=') {
+    const differs = (a: Val, b: Val) => a.k === 'unk' && !!a.ne && a.ne.includes(neTag(b) ?? '');
+    if (differs(l, r) || differs(r, l)) return op === '!=';
+  }
   // A small number against one larger than every small value.
   if (l.k === 'int' && l.v <= SMALL_MAX && r.k === 'unk' && r.big) return op === '<' || op === '<=' || op === '!=';
   if (r.k === 'int' && r.v <= SMALL_MAX && l.k === 'unk' && l.big) return op === '>' || op === '>=' || op === '!=';

@@ -21,9 +21,10 @@ export type Val =
    * `grown` what a stepped-over loop left in a variable it assigns (Machine.quietLoop): as a slice, any length,
    * no small value to choose; `at`, on a `big` loop bound, the condition (site) of the first loop whose count
    * went past the small values against it (Machine.cond); `db` a number computed from a `big` one; `ne` the
-   * numbers it is known to differ from (the other arm of `n == 0`), which no later choice gives it.
+   * constants it is known to differ from (the other arm of `n == 0`, of `mode == "bg"`, a switch's default), as
+   * `i3`, `sbg` or `q<name>`, which no later test or choice gives it.
    */
-  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1; s?: number; grown?: 1; at?: number; db?: 1; ne?: number[] }
+  | { k: 'unk'; nn?: 1; pos?: 1; q?: string; big?: 1; s?: number; grown?: 1; at?: number; db?: 1; ne?: string[] }
   | { k: 'int'; v: number }
   | { k: 'bool'; v: boolean }
   /** A string constant (a literal without escapes, a `const`, their concatenation). */
