@@ -3639,6 +3639,29 @@ func Average(xs []int, n int) int {
     expect(lines(r.leaks)).toEqual([]);
   });
 
+  it('keeps a count a test found equal to a constant so in every copy of it', () => {
+    const r = check(`package p
+
+func produce(ch chan<- int, n int) {
+	if n == 0 {
+		return
+	}
+	ch <- n
+}
+
+func F(n int) int {
+	ch := make(chan int)
+	go produce(ch, n)
+	if n == 0 {
+		return 0
+	}
+	return <-ch
+}
+`);
+    // The n produce was handed is F's n: zero in both, or in neither.
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
   it('keeps a string or a field of an object from outside to what a test or a switch found it', () => {
     const r = check(`package p
 

@@ -1908,7 +1908,7 @@ export class Machine {
         vals.forEach((v, i) => {
           if (eqs[i] === false) return;
           const exact = refine !== undefined && neTag(v) !== null;
-          arms.push(exact ? { to: s, ref: [[refine, v]], note: `takes ${text(valueNode)} = ${text(nodes[i]!)}` } : { to: s, ref: [] });
+          arms.push(exact ? { to: s, ref: this.equal(c.st, refine, v), note: `takes ${text(valueNode)} = ${text(nodes[i]!)}` } : { to: s, ref: [] });
         });
         if (eqs.some((e) => e === true)) return this.branchArms(c, arms, valueNode);
         passed.push(...nodes);
@@ -2481,6 +2481,14 @@ export class Machine {
   }
 
   /** In a sum, difference or product (`waiters+1`, `2*n`), the cell of an integer variable whose value is unknown. */
+  /** Refinements that make an unknown in `cell`, and every copy of its symbol, the constant `v`. */
+  private equal(st: State, cell: number, v: Val): [number, Val][] {
+    const x = st.cells[cell]!;
+    const ref: [number, Val][] = [[cell, v]];
+    if (x.k === 'unk' && x.s !== undefined) st.cells.forEach((w, i) => { if (i !== cell && w.k === 'unk' && w.s === x.s) ref.push([i, v]); });
+    return ref;
+  }
+
   /** Refinements that record an unknown in `cell` (and every copy of its symbol) as unequal to each constant of `vals` (Val.ne). */
   private unequal(st: State, cell: number, vals: Val[]): [number, Val][] {
     const x = st.cells[cell]!;
@@ -2838,7 +2846,7 @@ export class Machine {
             // Unequal to a constant is a fact too: a later choice of a small value for it (`j < n`
             // after `i == n` failed at i = 0), or a later test against the same constant, keeps to
             // it, in every copy of the symbol.
-            if (neTag(y.v) !== null) return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: this.unequal(c.st, x.cell, [y.v]) }];
+            if (neTag(y.v) !== null) return [{ v: op === '==', ref: this.equal(c.st, x.cell, y.v) }, { v: op !== '==', ref: this.unequal(c.st, x.cell, [y.v]) }];
             if (y.v.k === 'bool') return [{ v: op === '==', ref: [[x.cell, y.v]] }, { v: op !== '==', ref: [[x.cell, { k: 'bool', v: !y.v.v }]] }];
           } else if (y.v.k === 'int' && y.v.v >= 0 && y.v.v <= SMALL_VALUES[SMALL_VALUES.length - 1]!) {
             // `i < n` with n a parameter, `workers > 1` with workers read from a config: ordered
