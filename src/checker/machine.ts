@@ -130,6 +130,11 @@ const HAVOC: Val = { k: 'unk', grown: 1 };
 
 /** Memo key marking a frame that has just entered a quiet loop (quietLoop). */
 const QUIET_ENTRY = '@quiet';
+/**
+ * Memo key prefix of the value a `range` over a call ranges over (`for v := range gen()`), by the
+ * loop's node id: Go evaluates the expression once, so the frame keeps it while the loop runs.
+ */
+const RANGE_VALUE = '@range';
 
 export interface FnInfo {
   node: Node;
@@ -1337,9 +1342,17 @@ export class Machine {
     const entering = (node.kind === 'range' || node.kind === 'loopHead') && !this.loopBody(c.fi, id).has(fr.pc);
     if (entering && node.kind === 'range') delete fr.iters[id];
     if (c.p.rounds) this.leaveLoops(c, id, entering);
+    // The value a range over a call ranges over stays while the loop runs: from its body, and
+    // back at its head from inside; a new entry into the loop evaluates it again.
+    const kept: Record<string, Val> = {};
+    for (const k in fr.memo) {
+      if (!k.startsWith(RANGE_VALUE)) continue;
+      const h = Number(k.slice(RANGE_VALUE.length));
+      if (h === id ? !entering : this.loopBody(c.fi, h).has(id)) kept[k] = fr.memo[k]!;
+    }
     fr.pc = id;
     // Entering a loop that cannot synchronise: exec decides whether to run it or step over it.
-    fr.memo = entering && this.quietLoop(fr.f, id) ? { [QUIET_ENTRY]: NIL } : {};
+    fr.memo = entering && this.quietLoop(fr.f, id) ? { [QUIET_ENTRY]: NIL, ...kept } : kept;
     // A variable no later code names is dead: dropping it lets paths that differ only in
     // what they learnt about it (an `err` tested and gone) meet as one state.
     const live = this.liveAt(c.fi)[id]!;
@@ -1816,7 +1829,11 @@ export class Machine {
       if (left[0]) this.assignTo(c, left[0], got.vs[0] ?? UNK, declare);
       return this.goto(c, body);
     }
-    const r = this.evRef(c, right);
+    // `range gen()` calls gen once, when the loop starts; the rounds after the first range over what it returned.
+    const once = `${RANGE_VALUE}${node.id}`;
+    const kept = c.fr.memo[once];
+    const r = kept ? { v: kept } : this.evRef(c, right);
+    if (!kept && right.descendantsOfType('call_expression').length + (unparen(right).type === 'call_expression' ? 1 : 0) > 0) c.fr.memo[once] = r.v;
     let v = r.v;
     // An unknown a variable holds is ranged over as a length (or count) chosen once, so that two
     // loops over it (one starting a goroutine per element, one receiving per element) agree.
