@@ -2188,7 +2188,9 @@ export class Machine {
         const sym = was.k === 'unk' ? was.s : undefined;
         // Not the numbers it is known to differ from.
         const ne = was.k === 'unk' ? was.ne : undefined;
-        const options = ne ? local.options.filter((o) => !ne.includes(neTag(o) ?? '')) : local.options;
+        // Should the facts exclude every choice, the choice ignores them rather than end the path.
+        const allowed = ne ? local.options.filter((o) => !ne.includes(neTag(o) ?? '')) : local.options;
+        const options = allowed.length ? allowed : local.options;
         // The witness says which value a finding rests on (`takes workers = 0`).
         const what = local.at !== undefined ? this.sites[local.at]!.text.split('\n')[0]!.slice(0, 40) : null;
         const taken = (o: Val) => o.k === 'int' ? `takes ${what} = ${o.v}` : o.k === 'slice' ? `takes ${what} with ${o.n} element${o.n === 1 ? '' : 's'}` : `takes ${what} larger than ${SMALL_MAX}`;
