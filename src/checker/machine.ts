@@ -1833,7 +1833,7 @@ export class Machine {
     const once = `${RANGE_VALUE}${node.id}`;
     const kept = c.fr.memo[once];
     const r = kept ? { v: kept } : this.evRef(c, right);
-    if (!kept && right.descendantsOfType('call_expression').length + (unparen(right).type === 'call_expression' ? 1 : 0) > 0) c.fr.memo[once] = r.v;
+    if (!kept && this.calls(right)) c.fr.memo[once] = r.v;
     let v = r.v;
     // An unknown a variable holds is ranged over as a length (or count) chosen once, so that two
     // loops over it (one starting a goroutine per element, one receiving per element) agree.
@@ -1915,7 +1915,7 @@ export class Machine {
       const refine = tag.k === 'unk' && tagRef.cell !== undefined ? tagRef.cell : undefined;
       const arms: { to: number | undefined; ref: [number, Val][]; note?: string }[] = [];
       const passed: Node[] = [];
-      const text = (n: Node) => n.text.split('\n')[0]!.slice(0, 40);
+      const passedVals: Val[] = [];
       for (const s of cases) {
         const cn = c.fi.cfg.nodes[s]!.ast!;
         if (cn.type === 'default_case') continue;
@@ -1925,13 +1925,14 @@ export class Machine {
         vals.forEach((v, i) => {
           if (eqs[i] === false) return;
           const exact = refine !== undefined && neTag(v) !== null;
-          arms.push(exact ? { to: s, ref: this.equal(c.st, refine, v), note: `takes ${text(valueNode)} = ${text(nodes[i]!)}` } : { to: s, ref: [] });
+          arms.push(exact ? { to: s, ref: this.equal(c.st, refine, v), note: `takes ${firstLine(valueNode)} = ${firstLine(nodes[i]!)}` } : { to: s, ref: [] });
         });
         if (eqs.some((e) => e === true)) return this.branchArms(c, arms, valueNode);
         passed.push(...nodes);
+        passedVals.push(...vals);
       }
-      const ref = refine !== undefined ? this.unequal(c.st, refine, passed.map((x) => this.ev(c, x))) : [];
-      arms.push(ref.length ? { to: fallback, ref, note: `takes ${text(valueNode)} other than ${passed.map(text).join(', ')}` } : { to: fallback, ref });
+      const ref = refine !== undefined ? this.unequal(c.st, refine, passedVals) : [];
+      arms.push(ref.length ? { to: fallback, ref, note: `takes ${firstLine(valueNode)} other than ${passed.map(firstLine).join(', ')}` } : { to: fallback, ref });
       return this.branchArms(c, arms, valueNode);
     }
     // A tagless switch: the first case whose condition holds.
@@ -1947,6 +1948,15 @@ export class Machine {
     targets.push(fallback);
     return this.branchTo(c, targets);
   }
+
+  /** Whether an expression holds a call (memoised: a range over a variable asks at every round). */
+  private calls(e: Node): boolean {
+    let r = this.callsIn.get(e.id);
+    if (r === undefined) this.callsIn.set(e.id, (r = e.type === 'call_expression' || e.descendantsOfType('call_expression').length > 0));
+    return r;
+  }
+
+  private readonly callsIn = new Map<number, boolean>();
 
   /**
    * Continues at each arm's node with its refinements made (arms to one node with none are one);
@@ -2192,15 +2202,14 @@ export class Machine {
         const allowed = ne ? local.options.filter((o) => !ne.includes(neTag(o) ?? '')) : local.options;
         const options = allowed.length ? allowed : local.options;
         // The witness says which value a finding rests on (`takes workers = 0`).
-        const what = local.at !== undefined ? this.sites[local.at]!.text.split('\n')[0]!.slice(0, 40) : null;
+        const what = local.at !== undefined ? firstLine(this.sites[local.at]!) : null;
         const taken = (o: Val) => o.k === 'int' ? `takes ${what} = ${o.v}` : o.k === 'slice' ? `takes ${what} with ${o.n} element${o.n === 1 ? '' : 's'}` : `takes ${what} larger than ${SMALL_MAX}`;
         return { k: 'branch', alts: options.map((o) => (s: State): Event[] | void => {
           // One larger than the small values stays that symbol: a loop that goes past the small
           // counts against it marks every copy (cond).
           const chosen: Val = sym !== undefined && o.k === 'unk' && o.big ? { ...o, s: sym } : o;
-          s.cells[cell] = chosen;
           // The same unknown, copied into other variables, is the value chosen there too.
-          if (sym !== undefined) s.cells.forEach((v, i) => { if (v.k === 'unk' && v.s === sym) s.cells[i] = chosen; });
+          for (const i of symbolCopies(s, cell)) s.cells[i] = chosen;
           if (what !== null) return [{ pid: p.id, name: p.name, root: p.goSite < 0, site: local.at!, text: taken(o) }];
         }) };
       }
@@ -2499,13 +2508,9 @@ export class Machine {
     return { v: UNK, setting: 1 };
   }
 
-  /** In a sum, difference or product (`waiters+1`, `2*n`), the cell of an integer variable whose value is unknown. */
   /** Refinements that make an unknown in `cell`, and every copy of its symbol, the constant `v`. */
   private equal(st: State, cell: number, v: Val): [number, Val][] {
-    const x = st.cells[cell]!;
-    const ref: [number, Val][] = [[cell, v]];
-    if (x.k === 'unk' && x.s !== undefined) st.cells.forEach((w, i) => { if (i !== cell && w.k === 'unk' && w.s === x.s) ref.push([i, v]); });
-    return ref;
+    return symbolCopies(st, cell).map((i) => [i, v]);
   }
 
   /** Refinements that record an unknown in `cell` (and every copy of its symbol) as unequal to each constant of `vals` (Val.ne). */
@@ -2515,11 +2520,10 @@ export class Machine {
     const tags = vals.map(neTag).filter((t): t is string => t !== null);
     if (!tags.length) return [];
     const ne = [...new Set([...(x.ne ?? []), ...tags])].sort();
-    const ref: [number, Val][] = [];
-    st.cells.forEach((v, i) => { if (v.k === 'unk' && (i === cell || (x.s !== undefined && v.s === x.s))) ref.push([i, { ...v, ne }]); });
-    return ref;
+    return symbolCopies(st, cell).map((i) => [i, { ...(st.cells[i] as Val & { k: 'unk' }), ne }]);
   }
 
+  /** In a sum, difference or product (`waiters+1`, `2*n`), an integer variable whose value is unknown: its cell and its identifier. */
   private intUnknownInside(c: Ctx, n: Node): { cell: number; node: Node } | undefined {
     const e = unparen(n);
     if (e.type !== 'binary_expression' || !['+', '-', '*'].includes(e.childForFieldName('operator')?.text ?? '')) return undefined;
@@ -2833,11 +2837,8 @@ export class Machine {
             if (!past || y.v.k !== 'unk' || !y.v.big || y.cell === undefined) continue;
             const site = this.site(e);
             const ref: [number, Val][] = x.cell !== undefined && x.v.k === 'int' ? [[x.cell, UNK]] : [];
-            if (y.v.at === undefined) {
-              // The bound and every copy of it (the same symbol: `go produce(ch, n)` and the caller's n).
-              const sym = y.v.s;
-              c.st.cells.forEach((v, i) => { if (i === y.cell || (sym !== undefined && v.k === 'unk' && v.big && v.s === sym)) ref.push([i, { ...(v as Val & { k: 'unk' }), at: site }]); });
-            }
+            // The bound and every copy of it (the same symbol: `go produce(ch, n)` and the caller's n).
+            if (y.v.at === undefined) for (const i of symbolCopies(c.st, y.cell)) ref.push([i, { ...(c.st.cells[i] as Val & { k: 'unk' }), at: site }]);
             const outs: Outcome[] = [{ v: true, ref }, { v: false, ref }];
             return y.v.at === undefined || y.v.at === site ? outs : assumed(outs);
           }
@@ -3657,6 +3658,20 @@ function evalIota(e: Node, iota: number): number | null {
     }
   }
   return null;
+}
+
+/** `cell` and, when it holds a symbol (Val `s`), every other cell holding a copy of it. */
+function symbolCopies(st: State, cell: number): number[] {
+  const x = st.cells[cell]!;
+  if (x.k !== 'unk' || x.s === undefined) return [cell];
+  const out = [cell];
+  st.cells.forEach((v, i) => { if (i !== cell && v.k === 'unk' && v.s === x.s) out.push(i); });
+  return out;
+}
+
+/** An expression as a witness step names it: its first line, shortened. */
+function firstLine(n: Node): string {
+  return n.text.split('\n')[0]!.slice(0, 40);
 }
 
 /** How Val.ne names a constant: a number, a string, an enum's or another package's name (`q`); null for anything else. */
