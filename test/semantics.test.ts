@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseGo } from '../src/engine/parser.js';
 import { readImports } from '../src/semantics/imports.js';
 import { PackageSemantics, type SourceFile } from '../src/semantics/package.js';
-import type { Node } from '../src/semantics/syntax.js';
+import { iotaConstValue, type Node } from '../src/semantics/syntax.js';
 import type { Cfg, CfgNode } from '../src/semantics/cfg.js';
 import { channelUses, goroutine, ownerShortfall } from '../src/semantics/leaks.js';
 import { countText, fieldChannelFacts, fieldChannelOf, sharedChannel } from '../src/semantics/channels.js';
@@ -370,5 +370,29 @@ func stop2() <-chan t.Time { return nil }
     const selects = fn(pkg, 'f').descendantsOfType('select_statement');
     const woken = selects.map((s) => selfWakingCase(pkg, s)?.childForFieldName('communication')?.text ?? null);
     expect(woken).toEqual(['<-t.After(t.Second)', '<-t.Tick(t.Second)', 'v := <-tk.C', '<-clk.C()', '<-dl.Done()', '<-timeout', null, null, null]);
+  });
+});
+
+describe('constants declared with iota', () => {
+  it('gives each its number, repeating the last expression, and null where it cannot', () => {
+    const tree = parseGo(`package p
+
+type Kind uint8
+
+const (
+	_ Kind = iota
+	KA
+	KB
+	KC = 1 << iota
+	KD
+	KE, KF = iota * 10, iota + 100
+	KG = len("x")
+)
+`);
+    const value = (name: string) => {
+      const id = tree.rootNode.descendantsOfType('identifier').find((x) => x.text === name && x.parent?.type === 'const_spec')!;
+      return iotaConstValue(id);
+    };
+    expect(['KA', 'KB', 'KC', 'KD', 'KE', 'KF', 'KG'].map(value)).toEqual([1, 2, 8, 16, 50, 105, null]);
   });
 });

@@ -21,7 +21,7 @@
 // we did not make, a package variable, the root's results) is marked escaped,
 // and from then on anyone may send, receive or close it.
 import type { Node } from '../semantics/syntax.js';
-import { callArgs, enclosingFunction, intLiteralValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
+import { callArgs, enclosingFunction, intLiteralValue, iotaConstValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
@@ -2593,7 +2593,7 @@ export class Machine {
         const n2 = b.value ? evalCount(this.pkg, b.value) : null;
         if (n2?.kind === 'const') return { v: { k: 'int', v: n2.n } };
         // An enum's constant (`Async` after `Sync Mode = iota`) is its number.
-        const n3 = iotaValue(b.ident);
+        const n3 = iotaConstValue(b.ident);
         if (n3 !== null) return { v: { k: 'int', v: n3 } };
         // One the model cannot compute (`int64(^uint(0) >> 1)`) is still one value: equal to
         // itself and, as an enum's constants are, to no other constant's name.
@@ -3616,49 +3616,6 @@ const KEY_CELL = '@';
 const BIG_DERIVED: Val = { k: 'unk', db: 1 };
 const fromBig = (v: Val) => v.k === 'unk' && !!(v.big || v.db);
 const SMALL_MAX = SMALL_VALUES[SMALL_VALUES.length - 1]!;
-
-/**
- * The value of a constant declared with iota (`Sync Mode = iota`, and `Async` after it, which
- * repeats the expression with the next iota): the expression of its spec, or of the last spec
- * before it that has one, with iota as the spec's index in its block. Integer literals, iota,
- * + - * << and parentheses; null for anything else.
- */
-function iotaValue(ident: Node): number | null {
-  const spec = ident.parent;
-  const block = spec?.parent;
-  if (spec?.type !== 'const_spec' || block?.type !== 'const_declaration') return null;
-  const specs = block.namedChildren.filter((x) => x.type === 'const_spec');
-  const index = specs.findIndex((x) => x.startIndex === spec.startIndex);
-  const position = spec.childrenForFieldName('name').findIndex((x) => x.startIndex === ident.startIndex);
-  for (let i = index; i >= 0; i--) {
-    const list = specs[i]!.childForFieldName('value');
-    if (!list) continue;
-    const e = list.namedChildren[position];
-    return e && e.text.includes('iota') ? evalIota(e, index) : null;
-  }
-  return null;
-}
-
-function evalIota(e: Node, iota: number): number | null {
-  const x = unparen(e);
-  if (x.type === 'identifier' && x.text === 'iota') return iota;
-  if (x.type === 'iota') return iota;
-  const lit = intLiteralValue(x);
-  if (lit !== null) return lit;
-  if (x.type === 'binary_expression') {
-    const l = evalIota(x.childForFieldName('left')!, iota);
-    const r = evalIota(x.childForFieldName('right')!, iota);
-    if (l === null || r === null) return null;
-    switch (x.childForFieldName('operator')?.type ?? x.child(1)?.type) {
-      case '+': return l + r;
-      case '-': return l - r;
-      case '*': return l * r;
-      case '<<': return r < 31 ? l * 2 ** r : null;
-      default: return null;
-    }
-  }
-  return null;
-}
 
 /** `cell` and, when it holds a symbol (Val `s`), every other cell holding a copy of it. */
 function symbolCopies(st: State, cell: number): number[] {

@@ -136,6 +136,50 @@ export function intLiteralValue(n: Node): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+/**
+ * The value of a constant declared with iota (`Sync Mode = iota`, and `Async` after it, which
+ * repeats the expression with the next iota): the expression of its spec, or of the last spec
+ * before it that has one, with iota as the spec's index in its block. Integer literals, iota,
+ * + - * << and parentheses; null for anything else.
+ */
+export function iotaConstValue(ident: Node): number | null {
+  const spec = ident.parent;
+  const block = spec?.parent;
+  if (spec?.type !== 'const_spec' || block?.type !== 'const_declaration') return null;
+  const specs = block.namedChildren.filter((x) => x.type === 'const_spec');
+  const index = specs.findIndex((x) => x.startIndex === spec.startIndex);
+  // (The name field lists the commas between names too.)
+  const position = spec.childrenForFieldName('name').filter((x) => x.type === 'identifier').findIndex((x) => x.startIndex === ident.startIndex);
+  for (let i = index; i >= 0; i--) {
+    const list = specs[i]!.childForFieldName('value');
+    if (!list) continue;
+    const e = list.namedChildren[position];
+    return e && e.text.includes('iota') ? evalIota(e, index) : null;
+  }
+  return null;
+}
+
+function evalIota(e: Node, iota: number): number | null {
+  const x = unparen(e);
+  if (x.type === 'identifier' && x.text === 'iota') return iota;
+  if (x.type === 'iota') return iota;
+  const lit = intLiteralValue(x);
+  if (lit !== null) return lit;
+  if (x.type === 'binary_expression') {
+    const l = evalIota(x.childForFieldName('left')!, iota);
+    const r = evalIota(x.childForFieldName('right')!, iota);
+    if (l === null || r === null) return null;
+    switch (x.childForFieldName('operator')?.type ?? x.child(1)?.type) {
+      case '+': return l + r;
+      case '-': return l - r;
+      case '*': return l * r;
+      case '<<': return r < 31 ? l * 2 ** r : null;
+      default: return null;
+    }
+  }
+  return null;
+}
+
 /** An expression on the left of `=`, `op=` or `:=`: written, not read. */
 export function isAssignmentTarget(n: Node): boolean {
   const { parent } = parentSkippingParens(n);
