@@ -6,6 +6,7 @@ import { parseGo } from '../src/engine/parser.js';
 import { readImports } from '../src/semantics/imports.js';
 import { PackageSemantics, type SourceFile } from '../src/semantics/package.js';
 import { iotaConstValue, type Node } from '../src/semantics/syntax.js';
+import { constIntValue } from '../src/semantics/constants.js';
 import type { Cfg, CfgNode } from '../src/semantics/cfg.js';
 import { channelUses, goroutine, ownerShortfall } from '../src/semantics/leaks.js';
 import { countText, fieldChannelFacts, fieldChannelOf, sharedChannel } from '../src/semantics/channels.js';
@@ -394,5 +395,37 @@ const (
       return iotaConstValue(id);
     };
     expect(['KA', 'KB', 'KC', 'KD', 'KE', 'KF', 'KG'].map(value)).toEqual([1, 2, 8, 16, 50, 105, null]);
+  });
+});
+
+describe('integer constant expressions', () => {
+  it('folds them as the compiler does, through other constants and conversions, and leaves the rest unknown', () => {
+    const pkg = pkgOf(`package p
+
+import "time"
+
+const (
+	KiB       = 1 << 10
+	splitSize = 128 * KiB
+	limit     = int64(splitSize) - 1
+	half      = -limit / 2
+	mask      = 0xff &^ 0x0f
+	maxInt    = int(^uint(0) >> 1)
+	wait      = 3 * time.Second
+	pi        = 3.14
+	shifted   = KiB >> 3
+	flags     = Kind(2) | 4
+)
+
+type Kind int
+
+func f() {}
+`);
+    const value = (name: string) => {
+      const b = pkg.files[0]!.root.descendantsOfType('identifier').find((x) => x.text === name && x.parent?.type === 'const_spec')!;
+      return constIntValue(pkg, b);
+    };
+    expect(['KiB', 'splitSize', 'limit', 'half', 'mask', 'maxInt', 'wait', 'pi', 'shifted', 'flags'].map(value))
+      .toEqual([1024, 131072, 131071, -65535, 0xf0, null, null, null, 128, null]);
   });
 });

@@ -21,11 +21,12 @@
 // we did not make, a package variable, the root's results) is marked escaped,
 // and from then on anyone may send, receive or close it.
 import type { Node } from '../semantics/syntax.js';
-import { callArgs, enclosingFunction, intLiteralValue, iotaConstValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
+import { callArgs, enclosingFunction, intLiteralValue, sameNode, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import type { Cfg, CfgNode } from '../semantics/cfg.js';
 import type { Binding } from '../semantics/scopes.js';
 import { evalCount, isChannelExpr, returnsChannel } from '../semantics/channels.js';
+import { constIntValue } from '../semantics/constants.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
 import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
@@ -2590,11 +2591,11 @@ export class Machine {
         const lit = b.value ? unparen(b.value).type : '';
         if (lit === 'true' || lit === 'false') return { v: { k: 'bool', v: lit === 'true' } };
         if (b.value && (lit === 'interpreted_string_literal' || lit === 'raw_string_literal')) return { v: stringLiteral(unparen(b.value)) };
-        const n2 = b.value ? evalCount(this.pkg, b.value) : null;
-        if (n2?.kind === 'const') return { v: { k: 'int', v: n2.n } };
-        // An enum's constant (`Async` after `Sync Mode = iota`) is its number.
-        const n3 = iotaConstValue(b.ident);
-        if (n3 !== null) return { v: { k: 'int', v: n3 } };
+        // Folded as the compiler does (`128 << 10`); an enum's constant (`Async` after `Sync Mode = iota`) is its number.
+        const n2 = constIntValue(this.pkg, e);
+        if (n2 !== null) return { v: { k: 'int', v: n2 } };
+        const n3 = b.value ? evalCount(this.pkg, b.value) : null;
+        if (n3?.kind === 'const') return { v: { k: 'int', v: n3.n } };
         // One the model cannot compute (`int64(^uint(0) >> 1)`) is still one value: equal to
         // itself and, as an enum's constants are, to no other constant's name.
         return { v: { k: 'unk', q: `${this.pkg.name}.${b.name}@${b.ident.startIndex}` } };

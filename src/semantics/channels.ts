@@ -8,9 +8,10 @@
 // field, a closure handed to unknown code) is an escape: precision first, a
 // channel that someone else may drain is not reported.
 import type { Node } from './syntax.js';
-import { callArgs, enclosingFunction, intLiteralValue, isFunction, nodeKey, parentSkippingParens, sameNode, selectorParts, unparen } from './syntax.js';
+import { callArgs, enclosingFunction, isFunction, nodeKey, parentSkippingParens, sameNode, selectorParts, unparen } from './syntax.js';
 import type { Binding } from './scopes.js';
 import type { PackageSemantics } from './package.js';
+import { constIntValue } from './constants.js';
 
 /** A number of values or goroutines, as far as syntax tells. */
 export type Count =
@@ -77,8 +78,8 @@ export interface MadeChannel {
 export function evalCount(pkg: PackageSemantics, e: Node | null | undefined): Count {
   if (!e) return { kind: 'const', n: 0 };
   const x = unparen(e);
-  const lit = intLiteralValue(x);
-  if (lit !== null) return { kind: 'const', n: lit };
+  const folded = constIntValue(pkg, x);
+  if (folded !== null) return { kind: 'const', n: folded };
   if (x.type === 'call_expression' && pkg.isBuiltinCall(x, 'len')) {
     const arg = callArgs(x)[0];
     if (arg) {
