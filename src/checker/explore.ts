@@ -88,6 +88,8 @@ export interface Leak {
   chans: { name: string; site: number; cap: number; dir: 'send' | 'recv' }[];
   /** Everything that happened, in order, ending with the block. */
   witness: Event[];
+  /** When the group's root goroutine is stuck too: the functions on its stack, outermost first. */
+  rootStuckIn?: string[];
 }
 
 /** Waits on a sync primitive: Mutex/RWMutex Lock, RWMutex RLock, WaitGroup.Wait, Cond.Wait, Once.Do. */
@@ -681,7 +683,7 @@ function transitions(m: Machine, st: State): Trans[] {
       case 'wgadd': {
         const wg = need.wg;
         if (wg.k === 'wg' && st.wgs[wg.id]! + need.n < 0) break; // negative counter panics (NaN: an unknown count, never known to)
-        simple(false, (s) => { if (wg.k === 'wg') s.wgs[wg.id]! += need.n; return true; }, need.n < 0 ? `${siteText(m, need.site)}` : '');
+        simple(false, (s) => { if (wg.k === 'wg') s.wgs[wg.id]! += need.n; return true; }, siteText(m, need.site));
         break;
       }
       case 'condwait': {
@@ -840,8 +842,10 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
       }
     }
   }
-  for (const b of blocked) {
-    if (live.has(b.id)) continue;
+  const stuck = blocked.filter((b) => !live.has(b.id));
+  const root = stuck.find((b) => b.goSite < 0);
+  const rootStuckIn = root ? { rootStuckIn: root.frames.map((f) => m.fns[f.f]!.name) } : {};
+  for (const b of stuck) {
     const n = b.need!;
     const site = n.site;
     if (leaks.has(site)) continue;
@@ -851,32 +855,50 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
     if (b.goSite < 0 && m.inTestBody(top(b).f)) continue;
     // `select {}` blocks forever on purpose (a server's main, a flag that says keep serving).
     if (n.t === 'select' && n.cases.length === 0) continue;
+    const end = stuckStep(m, st, b);
+    if (!end) continue;
     const events: Event[] = [];
     for (let t = trail; t; t = t.prev) events.push(t.ev);
     events.reverse();
-    if (n.t === 'lock' || n.t === 'rlock' || n.t === 'wgwait' || n.t === 'condwait' || n.t === 'oncewait') {
-      // Stuck on a primitive of the group: a Lock whose holder will never unlock, a Wait whose
-      // counter no one left can bring to zero, a Cond no one left can signal, a Do whose function
-      // never returns.
-      const prim = receiverText(m, n.site);
-      const self = ((n.t === 'lock' || n.t === 'rlock') && n.m.k === 'mu' && st.mus[n.m.id]!.w === b.id + 1) || (n.t === 'oncewait' && n.once.k === 'once' && st.onces[n.once.id] === b.id + 2);
-      const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : n.t === 'oncewait' ? `blocks in ${prim}.Do()` : `blocks in ${prim}.Wait()`;
-      events.push({ pid: b.id, name: b.name, site, text: self ? (n.t === 'oncewait' ? `${text}, whose function it is running` : `${text}, which it holds`) : text });
-      leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind: n.t, prim, ...(self ? { self } : {}), chans: [], witness: events });
-      continue;
+    // Where the others that keep it waiting are stuck (a worker that added to the WaitGroup and
+    // blocks sending), once per place: the end state is all of them at once.
+    const shown = new Set<number>([site]);
+    for (const o of stuck) {
+      if (o === b || shown.has(o.need!.site)) continue;
+      const e = stuckStep(m, st, o);
+      if (e) { shown.add(o.need!.site); events.push(e.step); }
     }
-    if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') continue;
-    const waits = n.t === 'select' ? n.cases.map((c) => ({ v: c.ch, dir: c.dir })) : [{ v: n.ch, dir: n.t === 'send' ? 'send' as const : 'recv' as const }];
-    const chans = waits.flatMap(({ v, dir }) => (v.k === 'chan' ? [{ ...st.chans[v.id]!, dir }] : []));
-    const kind = n.t === 'select' ? 'select' : n.t === 'send' ? 'send' : n.range ? 'range' : 'recv';
-    const verb = kind === 'send' ? 'blocks sending on' : kind === 'select' ? 'blocks in select on' : 'blocks receiving from';
-    const names = chans.map((c) => c.name).join(', ') || 'a nil channel';
-    events.push({ pid: b.id, name: b.name, site, text: `${verb} ${names}` });
-    leaks.set(site, {
-      pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, kind,
-      chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap, dir: c.dir })), witness: events,
-    });
+    events.push(end.step);
+    leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, ...end.leak, witness: events, ...rootStuckIn });
   }
+}
+
+/** A goroutine stuck forever: its last step in a witness, and what its finding says of the wait. */
+function stuckStep(m: Machine, st: State, b: Proc): { step: Event; leak: Pick<Leak, 'kind' | 'chans' | 'prim' | 'self'> } | null {
+  const n = b.need!;
+  const site = n.site;
+  if (n.t === 'lock' || n.t === 'rlock' || n.t === 'wgwait' || n.t === 'condwait' || n.t === 'oncewait') {
+    // Stuck on a primitive of the group: a Lock whose holder will never unlock, a Wait whose
+    // counter no one left can bring to zero, a Cond no one left can signal, a Do whose function
+    // never returns.
+    const prim = receiverText(m, site);
+    const self = ((n.t === 'lock' || n.t === 'rlock') && n.m.k === 'mu' && st.mus[n.m.id]!.w === b.id + 1) || (n.t === 'oncewait' && n.once.k === 'once' && st.onces[n.once.id] === b.id + 2);
+    const text = n.t === 'lock' ? `blocks locking ${prim}` : n.t === 'rlock' ? `blocks read-locking ${prim}` : n.t === 'oncewait' ? `blocks in ${prim}.Do()` : `blocks in ${prim}.Wait()`;
+    return {
+      step: { pid: b.id, name: b.name, site, text: self ? (n.t === 'oncewait' ? `${text}, whose function it is running` : `${text}, which it holds`) : text },
+      leak: { kind: n.t, prim, chans: [], ...(self ? { self } : {}) },
+    };
+  }
+  if (n.t !== 'send' && n.t !== 'recv' && n.t !== 'select') return null;
+  const waits = n.t === 'select' ? n.cases.map((c) => ({ v: c.ch, dir: c.dir })) : [{ v: n.ch, dir: n.t === 'send' ? 'send' as const : 'recv' as const }];
+  const chans = waits.flatMap(({ v, dir }) => (v.k === 'chan' ? [{ ...st.chans[v.id]!, dir }] : []));
+  const kind = n.t === 'select' ? 'select' : n.t === 'send' ? 'send' : n.range ? 'range' : 'recv';
+  const verb = kind === 'send' ? 'blocks sending on' : kind === 'select' ? 'blocks in select on' : 'blocks receiving from';
+  const names = chans.map((c) => c.name).join(', ') || 'a nil channel';
+  return {
+    step: { pid: b.id, name: b.name, site, text: `${verb} ${names}` },
+    leak: { kind, chans: chans.map((c) => ({ name: c.name, site: c.site, cap: c.cap, dir: c.dir })) },
+  };
 }
 
 /** The cells of the loop counters that only their loop's clause reads (Machine.pureCounters), in every frame. */

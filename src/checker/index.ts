@@ -11,7 +11,8 @@ import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
-import { endsOnEveryPath } from '../semantics/obligation.js';
+import { endMayWait, endsOnEveryPath } from '../semantics/obligation.js';
+import { isEndName } from '../semantics/lifecycle.js';
 import { CHANNEL_MADE, DO_CALL, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
 import { channelOperand, explore, porStats, stepHistogram, branchHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
@@ -92,7 +93,7 @@ export function groupRoots(pkg: PackageSemantics): Node[] {
  * The group roots; the callers rooted for sync-leak alone; the functions that
  * reach a `go` statement through package-local calls (by declKey).
  */
-function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string>; holderOnly: Set<string> } {
+function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; starts: Set<string>; holderOnly: Set<string>; endingOnly: Set<string> } {
   const roots: Node[] = [];
   const seen = new Set<string>();
   const starting = goStarts(pkg);
@@ -106,7 +107,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; s
     roots.push(top);
   }
   const callers = callerRoots(pkg, roots, starting);
-  return { roots: [...roots, ...callers.roots], syncRoots: callers.syncRoots, starts: callers.starts, holderOnly: callers.holderOnly };
+  return { roots: [...roots, ...callers.roots], syncRoots: callers.syncRoots, starts: callers.starts, holderOnly: callers.holderOnly, endingOnly: callers.endingOnly };
 }
 
 /**
@@ -114,7 +115,7 @@ function findRoots(pkg: PackageSemantics): { roots: Node[]; syncRoots: Node[]; s
  * (`TestX` calling `s.Start()` which has the `go`) and make a channel
  * there, or call a function that starts none and makes one.
  */
-function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string>; holderOnly: Set<string> } {
+function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): { roots: Node[]; syncRoots: Node[]; starts: Set<string>; holderOnly: Set<string>; endingOnly: Set<string> } {
   const key = (n: Node) => declKey(pkg, n);
   const decls = [...pkg.allNodesOfType('function_declaration'), ...pkg.allNodesOfType('method_declaration')].map((x) => x.node);
   const declName = (d: Node) => d.childForFieldName('name')?.text ?? '';
@@ -180,14 +181,21 @@ function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): {
   // Close that ends them. Every test of such a type is one, so these get a smaller budget.
   // A caller that ends each object it builds on every path (`w := newWAL(); defer w.Close()`)
   // has met that obligation, as go vet's lostcancel takes `defer cancel()` (endsOnEveryPath).
+  // Its end may still hang when it waits (endMayWait): on the goroutine it stops, which needs a
+  // lock the end holds to get there. Such a caller is rooted for that end alone (endingOnly).
   // A builder that registers the end itself (`t.Cleanup(func() { db.Close() })`) hands none.
   const holds = (d: Node) => starts.has(key(d)) && returnsChannelHolder(pkg, d) && !/\.Cleanup\(/.test(d.text);
   const builders = new Set(decls.filter(holds).map(declName));
   const holders = new Set<string>();
+  const endingOnly = new Set<string>();
+  const endWaits = new Map<string, boolean>();
+  const mayWait = (c: Node) => { let w = endWaits.get(key(c)); if (w === undefined) endWaits.set(key(c), (w = endMayWait(pkg, c))); return w; };
   for (const name of builders) {
     for (const { call, from } of callsByName.get(name) ?? []) {
       const c = callee(call);
-      if (c && holds(c) && !endsOnEveryPath(pkg, call, c)) holders.add(key(from));
+      if (!c || !holds(c)) continue;
+      if (!endsOnEveryPath(pkg, call, c)) { holders.add(key(from)); endingOnly.delete(key(from)); }
+      else if (mayWait(c) && !holders.has(key(from))) { holders.add(key(from)); endingOnly.add(key(from)); }
     }
   }
   const roots = callers.filter((d) => fromAbove(d) || above.has(key(d)) || consumers.has(key(d)) || holders.has(key(d)));
@@ -197,7 +205,8 @@ function callerRoots(pkg: PackageSemantics, direct: Node[], starting: Node[]): {
   // rarer than locks, which a caller taking one would make every caller of a locking method.
   const chosen = new Set(roots);
   const syncRoots = callers.filter((d) => !chosen.has(d) && /\bsync\.(?:NewCond\(|WaitGroup\b)/.test(d.text));
-  return { roots, syncRoots, starts, holderOnly };
+  // A caller rooted for nothing but an end that may wait (and not also for a channel of its own).
+  return { roots, syncRoots, starts, holderOnly, endingOnly: new Set([...endingOnly].filter((k) => holderOnly.has(k))) };
 }
 
 /**
@@ -398,7 +407,7 @@ function run(pkg: PackageSemantics): CheckerResult {
   const m = new Machine(pkg);
   const bySite = new Set<number>();
   const trace = process.env['GOLINT_LEAKS_TRACE_GROUPS'];
-  const { roots, syncRoots, starts, holderOnly } = findRoots(pkg);
+  const { roots, syncRoots, starts, holderOnly, endingOnly } = findRoots(pkg);
   // Asked for locks: the callers that make a Cond or WaitGroup for the goroutines below, and a
   // function that starts no goroutine and takes a lock it may already hold, are groups of their own.
   const rootKeys = new Set(roots.map((r) => declKey(pkg, r)));
@@ -446,6 +455,9 @@ function run(pkg: PackageSemantics): CheckerResult {
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
       if (syncOnly.has(root) && !SYNC_KINDS.has(leak.kind)) continue;
+      // Rooted for the end it calls: only a hang while the root is inside that end (Close holds
+      // the lock the goroutine it waits for needs); the rest of the caller's code is another group's.
+      if (endingOnly.has(declKey(pkg, root)) && !leak.rootStuckIn?.some((name) => isEndName(name.slice(name.lastIndexOf('.') + 1)))) continue;
       // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.
       if (leak.chans.length === 1 && within(m.sites[leak.chans[0]!.site]!, m.sites[leak.opSite]!)) continue;
       bySite.add(leak.opSite);

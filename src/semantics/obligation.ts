@@ -112,6 +112,23 @@ export function endsOnEveryPath(pkg: PackageSemantics, call: Node, ctor: Node): 
   return endNames.size > 0 && !skippingPath(pkg, call, endNames, true);
 }
 
+/** A wait an ending method may make: a receive, a WaitGroup's or Cond's Wait, a Lock. */
+const ENDING_WAIT = /<-|\.Wait\(|\.R?Lock\(/;
+
+/**
+ * Whether an ending method of the object a constructor returns (its Close,
+ * Stop, ...) may wait, itself or through package-local calls: `close(l.in);
+ * <-l.exited` under `l.mu`, while the goroutine it waits for needs `l.mu` to
+ * leave. Such an end can hang on the goroutines it ends, so a caller that
+ * ends every object it builds still runs code worth exploring.
+ */
+export function endMayWait(pkg: PackageSemantics, ctor: Node): boolean {
+  const type = resultType(ctor);
+  if (!type) return false;
+  const ends = [...pkg.methods].filter(([k]) => k.startsWith(`${type}.`) && isEndName(k.slice(type.length + 1))).map(([, d]) => d);
+  return [...callClosure(pkg, ends).values()].some((f) => ENDING_WAIT.test(f.text));
+}
+
 /**
  * The local a constructor call's object is bound to (`t := newTailer()`, `t,
  * err := newTailer()`), with the function that binds it and its error, or
