@@ -68,6 +68,12 @@ interface Pending {
   shape?: string;
   /** The moves asleep here (see successors). */
   sleep?: Sleeper[];
+  /** Preemptions on the way here: moves made while a goroutine of the move before could still move (see explore). */
+  pre?: number;
+  /** The goroutines the move that led here ran (their ids here). */
+  last?: number[];
+  /** Moves on the way here. */
+  depth?: number;
 }
 const keyOf = (n: Pending) => (n.key ??= stateKey(n.st));
 
@@ -147,25 +153,49 @@ interface Sleeper { by: number; with?: number; site: number; tag: string }
 
 /** Explores the group rooted at `root`, within `maxSteps` local steps (all goroutines together). */
 export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): GroupResult {
-  const init = emptyState();
-  // The root's parameters are unknowns, each one value: a length or count chosen where the root
-  // or a function it passes the value to reads it holds everywhere (one unknown, one value).
-  const params = m.fns[root]!.params;
-  const args: Val[] = [];
-  for (let i = 0; i < params.length && !params[i]!.variadic; i++) args.push({ k: 'unk', s: i + 1 });
-  m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, args, -1, m.fns[root]!.name);
-  const budget: Budget = { steps: 0, max: maxSteps, bounded: false };
+  const start = (): State => {
+    const init = emptyState();
+    // The root's parameters are unknowns, each one value: a length or count chosen where the root
+    // or a function it passes the value to reads it holds everywhere (one unknown, one value).
+    const params = m.fns[root]!.params;
+    const args: Val[] = [];
+    for (let i = 0; i < params.length && !params[i]!.variadic; i++) args.push({ k: 'unk', s: i + 1 });
+    m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, args, -1, m.fns[root]!.name);
+    return init;
+  };
   const leaks = new Map<number, Leak>();
-  // Breadth first: a bound cuts the deepest schedules, and each witness is a shortest one.
-  const queue: (Pending | null)[] = settle(m, init, [0], null, budget);
-  let head = 0;
+  const budget: Budget = { steps: 0, max: maxSteps, bounded: false };
+  const states = search(m, start(), leaks, budget);
+  return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
+}
+
+/** The share of a group's step budget searched breadth first (explore). */
+const BREADTH_SHARE = 0.4;
+
+/**
+ * Searches the schedules from `init`; returns the states expanded. Breadth
+ * first for a share of the budget: a shallow schedule, whatever its
+ * preemptions, comes before a deeper one, and each witness is a shortest one.
+ * Most groups end there. Past it, the states waiting are taken fewest
+ * preemptions first (breadth first among those with as many): a move that
+ * interrupts a goroutine which could go on costs one; one made by a goroutine
+ * the last move ran, or when none of them can move, costs none. Most
+ * blocking bugs need a preemption or two (CHESS's finding), and one deep in a
+ * run where each goroutine goes on until it blocks (the sixth write, the
+ * second failed flush) is past what breadth first reaches within the bound.
+ * Only the order changes: the search is the same, every state is still
+ * reached in time, and a group it explores whole is not bounded.
+ */
+function search(m: Machine, init: State, leaks: Map<number, Leak>, budget: Budget): number {
+  const queue = new RankQueue((n) => n.depth ?? 0);
+  let reorderAt = Math.floor(budget.max * BREADTH_SHARE);
+  for (const n of settle(m, init, [0], null, budget)) queue.push(n);
   // Each visited state, with the moves that were asleep in it when it was expanded.
   const visited = new Map<string, Sleeper[]>();
   let states = 0;
-  while (head < queue.length && !budget.bounded) {
-    const pending = queue[head]!;
+  for (let pending = queue.shift(); pending && !budget.bounded; pending = queue.shift()) {
+    if (reorderAt >= 0 && budget.steps >= reorderAt) { queue.reorder((n) => n.pre ?? 0); reorderAt = -1; }
     const { st, trail } = pending;
-    queue[head++] = null;
     let key = keyOf(pending);
     let seen = visited.get(key);
     if (!seen && counterCycle(m, pending)) {
@@ -179,13 +209,14 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
       const woken = seen.filter((u) => !sleep.some((z) => sameMove(z, u)));
       if (!woken.length) continue;
       visited.set(key, seen.filter((u) => sleep.some((z) => sameMove(z, u))));
-      const trans = transitions(m, st).filter((t) => woken.some((u) => isMove(t, u)));
-      for (const n of successors(m, pending, trans, [], budget)) queue.push(n);
+      const all = transitions(m, st);
+      const trans = all.filter((t) => woken.some((u) => isMove(t, u)));
+      for (const n of successors(m, pending, trans, [], budget, lastCanMove(pending, all))) queue.push(n);
       continue;
     }
     visited.set(key, sleep);
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
-    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, queue ${queue.length - head}, key ${key.length} bytes\n`);
+    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, key ${key.length} bytes\n`);
     // A goroutine about to send on or close a closed channel panics, and the panic ends the
     // program: nothing waits forever on this path, and nothing runs after it.
     if (st.procs.some((p) => !p.done && panics(st, p))) continue;
@@ -200,6 +231,7 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
       if (TRACE && leaks.size > before) process.stderr.write(`  leak found at step ${budget.steps}, state ${states}\n`);
     }
     const asleep = FULL_INTERLEAVING ? [] : all.filter((t) => sleep.some((u) => isMove(t, u)));
+    const going = lastCanMove(pending, all);
     const awake = (ts: Trans[]) => ts.filter((t) => !asleep.includes(t));
     // The reduction to one goroutine's moves holds when every one of them is made here: with
     // one asleep, the cycle check below would miss the state it leads back to.
@@ -208,17 +240,65 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
     let next: Pending[];
     if (mine) {
       porStats.reduced++;
-      next = successors(m, pending, awake(mine), asleep, budget);
+      next = successors(m, pending, awake(mine), asleep, budget, going);
       // A reduced step that comes back to a state already explored may be the same goroutine
       // going round a loop forever while the others wait for their turn: there, every
       // goroutine moves (so every cycle of the reduced search has a state that expands fully).
-      if (next.some((n) => visited.has(keyOf(n)))) porStats.cycles++, next.push(...successors(m, pending, awake(trans.filter((t) => !mine.includes(t))), [...asleep, ...mine], budget));
+      if (next.some((n) => visited.has(keyOf(n)))) porStats.cycles++, next.push(...successors(m, pending, awake(trans.filter((t) => !mine.includes(t))), [...asleep, ...mine], budget, going));
     } else {
-      next = successors(m, pending, awake(trans), asleep, budget);
+      next = successors(m, pending, awake(trans), asleep, budget, going);
     }
     for (const n of next) queue.push(n);
   }
-  return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
+  return states;
+}
+
+/** Whether a goroutine the move into `from` ran can move again there (so that another one moving preempts it). */
+function lastCanMove(from: Pending, all: Trans[]): boolean {
+  const last = from.last;
+  return !!last?.length && all.some((t) => t.who!.some((p) => last.includes(p)));
+}
+
+/** States to expand: lowest rank first (a depth, a count of preemptions), first come first within a rank. */
+class RankQueue {
+  private readonly buckets: Pending[][] = [];
+  private readonly heads: number[] = [];
+  private low = 0;
+
+  constructor(private rank: (n: Pending) => number) {}
+
+  /** Ranks the states waiting, and those pushed from now on, by `rank`. */
+  reorder(rank: (n: Pending) => number): void {
+    const waiting: Pending[] = [];
+    this.buckets.forEach((b, k) => { for (let i = this.heads[k]!; i < b.length; i++) waiting.push(b[i]!); });
+    this.buckets.length = 0;
+    this.heads.length = 0;
+    this.low = 0;
+    this.rank = rank;
+    for (const n of waiting) this.push(n);
+  }
+
+  push(n: Pending): void {
+    const k = this.rank(n);
+    while (this.buckets.length <= k) { this.buckets.push([]); this.heads.push(0); }
+    this.buckets[k]!.push(n);
+    if (k < this.low) this.low = k;
+  }
+
+  shift(): Pending | undefined {
+    for (; this.low < this.buckets.length; this.low++) {
+      const b = this.buckets[this.low]!;
+      const h = this.heads[this.low]!;
+      if (h < b.length) {
+        const n = b[h]!;
+        // Expanded states are let go (the queue would otherwise hold every state of the group).
+        (b as (Pending | undefined)[])[h] = undefined;
+        this.heads[this.low] = h + 1;
+        return n;
+      }
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -237,7 +317,7 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
  * whose settle ran a sync.Once (whose first caller wins) or that the outside
  * makes depends on every move.
  */
-function successors(m: Machine, from: Pending, ts: Trans[], before: Trans[], budget: Budget): Pending[] {
+function successors(m: Machine, from: Pending, ts: Trans[], before: Trans[], budget: Budget, going = false): Pending[] {
   const next: Pending[] = [];
   const made = [...before];
   for (const t of ts) {
@@ -253,8 +333,14 @@ function successors(m: Machine, from: Pending, ts: Trans[], before: Trans[], bud
     const settled = settle(m, s2, r.run, tr, budget);
     if (m.onceRuns !== onces) t.shared = true;
     const sleeps = FULL_INTERLEAVING ? [] : made.filter((u) => independent(u, t));
+    // Moving another goroutine while one the last move ran could go on preempts it.
+    const pre = (from.pre ?? 0) + (going && !t.who!.some((p) => from.last!.includes(p)) ? 1 : 0);
+    const ran = new Set([...r.run, ...t.who!]);
     for (const n of settled) {
       n.up = from;
+      n.pre = pre;
+      n.depth = (from.depth ?? 0) + 1;
+      n.last = n.st.procs.filter((p) => p.from !== undefined && ran.has(p.from)).map((p) => p.id);
       if (sleeps.length) n.sleep = carried(sleeps, n.st);
       next.push(n);
     }
