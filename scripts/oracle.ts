@@ -371,13 +371,15 @@ export function linterCli(repoRoot: string): string {
 }
 
 /**
- * Runs `node dist/src/cli/main.js --format json <dir>` with cwd repoRoot and
- * returns the findings with absolute paths.
+ * Runs `node dist/src/cli/main.js --format json --rules <rule> <dir>` with cwd
+ * repoRoot and returns the findings with absolute paths. Each fixture folder
+ * is one rule's, run alone as the fixture harness runs it (sync-leak, off by
+ * default, among them).
  */
-export async function runLinter(repoRoot: string, dir: string): Promise<LinterResult> {
+export async function runLinter(repoRoot: string, dir: string, rule: string): Promise<LinterResult> {
   const cli = linterCli(repoRoot);
   const arg = relative(repoRoot, dir) || '.';
-  const r = await run(process.execPath, [cli, '--format', 'json', arg.startsWith('..') ? dir : arg], {
+  const r = await run(process.execPath, [cli, '--format', 'json', '--rules', rule, arg.startsWith('..') ? dir : arg], {
     cwd: repoRoot,
     timeoutMs: 120_000,
   });
@@ -451,7 +453,7 @@ export async function runOracle(opts: OracleOptions): Promise<OracleReport> {
   const useLinter = (opts.linter ?? true) && existsSync(linterCli(repoRoot));
   const linterByPkg = new Map<string, LinterResult>();
   if (useLinter) {
-    const results = await mapLimit(pkgs, 2, (pkg) => runLinter(repoRoot, join(fixturesDir, pkg)));
+    const results = await mapLimit(pkgs, 2, (pkg) => runLinter(repoRoot, join(fixturesDir, pkg), pkg.split(/[\\/]/)[0]!));
     pkgs.forEach((pkg, i) => linterByPkg.set(pkg, results[i] as LinterResult));
   }
 
