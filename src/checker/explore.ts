@@ -96,6 +96,8 @@ export interface Leak {
   witness: Event[];
   /** When the group's root goroutine is stuck too: the functions on its stack, outermost first. */
   rootStuckIn?: string[];
+  /** Set when the group's root goroutine has returned. */
+  rootReturned?: boolean;
 }
 
 /** Waits on a sync primitive: Mutex/RWMutex Lock, RWMutex RLock, WaitGroup.Wait, Cond.Wait, Once.Do. */
@@ -930,7 +932,8 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
   }
   const stuck = blocked.filter((b) => !live.has(b.id));
   const root = stuck.find((b) => b.goSite < 0);
-  const rootStuckIn = root ? { rootStuckIn: root.frames.map((f) => m.fns[f.f]!.name) } : {};
+  // (A goroutine that has returned is dropped from the state.)
+  const rootState = root ? { rootStuckIn: root.frames.map((f) => m.fns[f.f]!.name) } : st.procs.some((p) => p.goSite < 0 && !p.done) ? {} : { rootReturned: true };
   for (const b of stuck) {
     const n = b.need!;
     const site = n.site;
@@ -955,7 +958,7 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
       if (e) { shown.add(o.need!.site); events.push(e.step); }
     }
     events.push(end.step);
-    leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, ...end.leak, witness: events, ...rootStuckIn });
+    leaks.set(site, { pid: b.id, proc: b.name, root: b.goSite < 0, goSite: b.goSite, need: n, opSite: site, ...end.leak, witness: events, ...rootState });
   }
 }
 

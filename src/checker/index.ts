@@ -455,9 +455,11 @@ function run(pkg: PackageSemantics): CheckerResult {
     for (const leak of r.leaks) {
       if (bySite.has(leak.opSite)) continue;
       if (syncOnly.has(root) && !SYNC_KINDS.has(leak.kind)) continue;
-      // Rooted for the end it calls: only a hang while the root is inside that end (Close holds
-      // the lock the goroutine it waits for needs); the rest of the caller's code is another group's.
-      if (endingOnly.has(declKey(pkg, root)) && !leak.rootStuckIn?.some((name) => isEndName(name.slice(name.lastIndexOf('.') + 1)))) continue;
+      // Rooted for the end it calls: only a hang inside that end (Close holds the lock the
+      // goroutine it waits for needs), or one the end left behind once the caller has returned
+      // (Close did not wake the goroutine it should stop). A hang elsewhere in the caller's code
+      // (a read on a channel its constructor left nil on failure) is not the end's.
+      if (endingOnly.has(declKey(pkg, root)) && !leak.rootReturned && !leak.rootStuckIn?.some((name) => isEndName(name.slice(name.lastIndexOf('.') + 1)))) continue;
       // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.
       if (leak.chans.length === 1 && within(m.sites[leak.chans[0]!.site]!, m.sites[leak.opSite]!)) continue;
       bySite.add(leak.opSite);
