@@ -3391,7 +3391,7 @@ func Pool(xs []int, workers int) {
 `);
     // With no worker (workers below 1) and something to send, Pool waits forever on its first send.
     expect(lines(r.leaks)).toEqual([12]);
-    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/Pool: takes workers = (-1|0) \(5\) .*Pool: takes xs with [1-3] elements? \(11\) .*Pool: blocks sending on jobs \(12\)$/);
+    expect(scheduleText(r.leaks[0]!.steps)).toMatch(/Pool: takes workers = 0 \(5\) .*Pool: takes xs with [1-3] elements? \(11\) .*Pool: blocks sending on jobs \(12\)$/);
   });
 
   it('names the case a switch on an unknown took, or that it took none of them', () => {
