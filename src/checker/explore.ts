@@ -64,8 +64,10 @@ interface Pending {
   trail: Trail | null;
   key?: string;
   /** The state this one was reached from, and this one's key with its loop counters left out (see counterCycle). */
-  up?: Pending;
+  up?: Ancestor;
   shape?: string;
+  /** What its successors keep of it (ancestorOf). */
+  anc?: Ancestor;
   /** The moves asleep here (see successors). */
   sleep?: Sleeper[];
   /** Preemptions on the way here: moves made while a goroutine of the move before could still move (see explore). */
@@ -76,6 +78,25 @@ interface Pending {
   depth?: number;
 }
 const keyOf = (n: Pending) => (n.key ??= stateKey(n.st));
+
+/**
+ * What counterCycle needs of a state on the path to a pending one: its cells
+ * and its shape, and the state itself only where loop counters make the shape
+ * differ from its key. The whole state of every ancestor of every state
+ * waiting would otherwise stay in memory as long as they wait.
+ */
+interface Ancestor { cells: Val[]; key: string; st?: State; shape?: string; up?: Ancestor }
+
+function ancestorOf(m: Machine, p: Pending): Ancestor {
+  if (!p.anc) {
+    const a: Ancestor = { cells: p.st.cells, key: keyOf(p) };
+    if (p.up) a.up = p.up;
+    if (p.shape !== undefined) a.shape = p.shape;
+    else if (counterCells(m, p.st).length) a.st = p.st;
+    p.anc = a;
+  }
+  return p.anc;
+}
 
 export interface Leak {
   pid: number;
@@ -339,7 +360,7 @@ function successors(m: Machine, from: Pending, ts: Trans[], before: Trans[], bud
     const pre = (from.pre ?? 0) + (going && !t.who!.some((p) => from.last!.includes(p)) ? 1 : 0);
     const ran = new Set([...r.run, ...t.who!]);
     for (const n of settled) {
-      n.up = from;
+      n.up = ancestorOf(m, from);
       n.pre = pre;
       n.depth = (from.depth ?? 0) + 1;
       n.last = n.st.procs.filter((p) => p.from !== undefined && ran.has(p.from)).map((p) => p.id);
@@ -1015,17 +1036,13 @@ function counterCells(m: Machine, st: State): number[] {
 function counterCycle(m: Machine, n: Pending): boolean {
   const cells = counterCells(m, n.st);
   if (!cells.length) return false;
-  const shapeOf = (x: Pending) => {
-    if (x.shape === undefined) {
-      const own = x === n ? cells : counterCells(m, x.st);
-      x.shape = stateKey({ ...x.st, cells: x.st.cells.map((v, i) => (own.includes(i) && (v.k === 'int' || v.k === 'unk') ? UNK : v)) });
-    }
-    return x.shape;
-  };
-  const shape = shapeOf(n);
+  const blanked = (st: State, own: number[]) => stateKey({ ...st, cells: st.cells.map((v, i) => (own.includes(i) && (v.k === 'int' || v.k === 'unk') ? UNK : v)) });
+  // An ancestor without counters of its own has its key for its shape.
+  const shapeOf = (a: Ancestor) => (a.shape ??= a.st ? blanked(a.st, counterCells(m, a.st)) : a.key);
+  const shape = (n.shape ??= blanked(n.st, cells));
   for (let a = n.up; a; a = a.up) {
-    if (a.st.cells.length !== n.st.cells.length || shapeOf(a) !== shape) continue;
-    const changed = cells.filter((c) => { const v = n.st.cells[c]!; return v.k === 'int' && JSON.stringify(a.st.cells[c]) !== JSON.stringify(v); });
+    if (a.cells.length !== n.st.cells.length || shapeOf(a) !== shape) continue;
+    const changed = cells.filter((c) => { const v = n.st.cells[c]!; return v.k === 'int' && JSON.stringify(a.cells[c]) !== JSON.stringify(v); });
     // Two counters that went round together (a producer's `for i := 0; i < n; i++ { ch <- i }`
     // and its consumer's loop over the same n) keep their counts in step: held unknown apart,
     // one loop could end while the other goes on, a schedule the program never runs. Those
