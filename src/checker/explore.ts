@@ -176,19 +176,16 @@ interface Sleeper { by: number; with?: number; site: number; tag: string }
 
 /** Explores the group rooted at `root`, within `maxSteps` local steps (all goroutines together). */
 export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): GroupResult {
-  const start = (): State => {
-    const init = emptyState();
-    // The root's parameters are unknowns, each one value: a length or count chosen where the root
-    // or a function it passes the value to reads it holds everywhere (one unknown, one value).
-    const params = m.fns[root]!.params;
-    const args: Val[] = [];
-    for (let i = 0; i < params.length && !params[i]!.variadic; i++) args.push({ k: 'unk', s: i + 1 });
-    m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, args, -1, m.fns[root]!.name);
-    return init;
-  };
+  const init = emptyState();
+  // The root's parameters are unknowns, each one value: a length or count chosen where the root
+  // or a function it passes the value to reads it holds everywhere (one unknown, one value).
+  const params = m.fns[root]!.params;
+  const args: Val[] = [];
+  for (let i = 0; i < params.length && !params[i]!.variadic; i++) args.push({ k: 'unk', s: i + 1 });
+  m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, args, -1, m.fns[root]!.name);
   const leaks = new Map<number, Leak>();
   const budget: Budget = { steps: 0, max: maxSteps, bounded: false };
-  const states = search(m, start(), leaks, budget);
+  const states = search(m, init, leaks, budget);
   return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
 }
 

@@ -75,7 +75,10 @@ const EXACT_LOOP_ROUNDS = 64;
 
 /** Small values a symbolic length or bound is tried with: the same value wherever it is used. */
 export const SMALL_VALUES = [0, 1, 2, 3];
-/** Values an integer compared with a small constant is tried with: the small values and a negative one. */
+/**
+ * Values an integer compared with a small constant is tried with: the small values and a negative
+ * one, in that order, so a witness names zero (`takes inv.Workers = 0`, a field left unset) before -1.
+ */
 export const SMALL_INTS = [...SMALL_VALUES, -1];
 /** Text that marks a function as one the search must run (see Machine.synchronises). */
 const SYNC_TEXT = /<-|\bgo\b|\bselect\b|\bclose\(|\.(?:R?Lock|R?Unlock|TryLock|Wait|Done|Add|Go|Do|Signal|Broadcast)\(|\bchan\b|Fatal|FailNow|SkipNow|Goexit|AfterFunc/;
