@@ -415,6 +415,9 @@ const (
 	pi        = 3.14
 	shifted   = KiB >> 3
 	flags     = Kind(2) | 4
+	minusOne  = ^0
+	unsigned  uint8 = 0
+	allOnes   = ^unsigned
 )
 
 type Kind int
@@ -425,7 +428,7 @@ func f() {}
       const b = pkg.files[0]!.root.descendantsOfType('identifier').find((x) => x.text === name && x.parent?.type === 'const_spec')!;
       return constIntValue(pkg, b);
     };
-    expect(['KiB', 'splitSize', 'limit', 'half', 'mask', 'maxInt', 'wait', 'pi', 'shifted', 'flags'].map(value))
-      .toEqual([1024, 131072, 131071, -65535, 0xf0, null, null, null, 128, null]);
+    expect(['KiB', 'splitSize', 'limit', 'half', 'mask', 'maxInt', 'wait', 'pi', 'shifted', 'flags', 'minusOne', 'allOnes'].map(value))
+      .toEqual([1024, 131072, 131071, -65535, 0xf0, null, null, null, 128, null, -1, null]);
   });
 });

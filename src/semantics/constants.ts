@@ -46,8 +46,9 @@ export function constIntValue(pkg: PackageSemantics, e: Node, depth = 0): number
       switch (x.childForFieldName('operator')?.type ?? x.child(0)?.type) {
         case '-': return safe(-v);
         case '+': return v;
-        // ^x is -x-1 for a signed constant; an unsigned one (`^uint(0)`) is its type's largest value.
-        case '^': return unparen(x.childForFieldName('operand')!).type === 'call_expression' ? null : safe(-v - 1);
+        // ^x is -x-1 for an untyped constant (a literal); for a typed one it depends on the type
+        // (`^uint(0)` is its largest value), which is not followed here.
+        case '^': return intLiteralValue(unparen(x.childForFieldName('operand')!)) !== null ? safe(-v - 1) : null;
         default: return null;
       }
     }
