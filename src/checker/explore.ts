@@ -115,8 +115,8 @@ export interface Leak {
   chans: { name: string; site: number; cap: number; dir: 'send' | 'recv' }[];
   /** Everything that happened, in order, ending with the block. */
   witness: Event[];
-  /** When the group's root goroutine is stuck too: the functions on its stack, outermost first. */
-  rootStuckIn?: string[];
+  /** When the group's root goroutine is stuck too: the functions on its stack (Machine.fns ids), outermost first. */
+  rootStuckIn?: number[];
   /** Set when the group's root goroutine has returned. */
   rootReturned?: boolean;
 }
@@ -951,7 +951,7 @@ function checkLeaks(m: Machine, st: State, trail: Trail | null, leaks: Map<numbe
   const stuck = blocked.filter((b) => !live.has(b.id));
   const root = stuck.find((b) => b.goSite < 0);
   // (A goroutine that has returned is dropped from the state.)
-  const rootState = root ? { rootStuckIn: root.frames.map((f) => m.fns[f.f]!.name) } : st.procs.some((p) => p.goSite < 0 && !p.done) ? {} : { rootReturned: true };
+  const rootState = root ? { rootStuckIn: root.frames.map((f) => f.f) } : st.procs.some((p) => p.goSite < 0 && !p.done) ? {} : { rootReturned: true };
   for (const b of stuck) {
     const n = b.need!;
     const site = n.site;

@@ -7,7 +7,7 @@
 // methods it and its goroutines call, so channels are followed through
 // arguments, results, closures and struct fields of the objects it makes.
 import type { Node } from '../semantics/syntax.js';
-import { lineOf, selectorParts, unparen } from '../semantics/syntax.js';
+import { functionName, lineOf, selectorParts, unparen } from '../semantics/syntax.js';
 import type { PackageSemantics } from '../semantics/package.js';
 import { isProgramLifetime } from '../semantics/leaks.js';
 import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
@@ -459,7 +459,7 @@ function run(pkg: PackageSemantics): CheckerResult {
       // goroutine it waits for needs), or one the end left behind once the caller has returned
       // (Close did not wake the goroutine it should stop). A hang elsewhere in the caller's code
       // (a read on a channel its constructor left nil on failure) is not the end's.
-      if (endingOnly.has(declKey(pkg, root)) && !leak.rootReturned && !leak.rootStuckIn?.some((name) => isEndName(name.slice(name.lastIndexOf('.') + 1)))) continue;
+      if (endingOnly.has(declKey(pkg, root)) && !leak.rootReturned && !leak.rootStuckIn?.some((f) => isEndName(functionName(m.fns[f]!.node)))) continue;
       // `<-make(chan struct{})` blocks forever on purpose, as `select {}` does: nobody else can hold the channel.
       if (leak.chans.length === 1 && within(m.sites[leak.chans[0]!.site]!, m.sites[leak.opSite]!)) continue;
       bySite.add(leak.opSite);
