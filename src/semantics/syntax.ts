@@ -139,8 +139,8 @@ export function intLiteralValue(n: Node): number | null {
 /**
  * The value of a constant declared with iota (`Sync Mode = iota`, and `Async` after it, which
  * repeats the expression with the next iota): the expression of its spec, or of the last spec
- * before it that has one, with iota as the spec's index in its block. Integer literals, iota,
- * + - * << and parentheses; null for anything else.
+ * before it that has one, with iota as the spec's index in its block, folded by
+ * foldIntConstant; null for anything else (another constant's name among them).
  */
 export function iotaConstValue(ident: Node): number | null {
   const spec = ident.parent;
@@ -160,24 +160,69 @@ export function iotaConstValue(ident: Node): number | null {
 }
 
 function evalIota(e: Node, iota: number): number | null {
+  return foldIntConstant(e, (x) => (x.type === 'iota' || (x.type === 'identifier' && x.text === 'iota') ? iota : null));
+}
+
+/**
+ * An integer constant expression folded as the compiler folds it: literals,
+ * parentheses, unary `- + ^` and binary `+ - * / % << >> & | ^ &^`, with
+ * every other operand (iota, a constant's name, a conversion) asked of
+ * `leaf`. Null where an operand is unknown, and for a value past what a
+ * double holds exactly.
+ */
+export function foldIntConstant(e: Node, leaf: (x: Node) => number | null): number | null {
   const x = unparen(e);
-  if (x.type === 'identifier' && x.text === 'iota') return iota;
-  if (x.type === 'iota') return iota;
   const lit = intLiteralValue(x);
-  if (lit !== null) return lit;
-  if (x.type === 'binary_expression') {
-    const l = evalIota(x.childForFieldName('left')!, iota);
-    const r = evalIota(x.childForFieldName('right')!, iota);
-    if (l === null || r === null) return null;
-    switch (x.childForFieldName('operator')?.type ?? x.child(1)?.type) {
-      case '+': return l + r;
-      case '-': return l - r;
-      case '*': return l * r;
-      case '<<': return r < 31 ? l * 2 ** r : null;
-      default: return null;
+  if (lit !== null) return safeInt(lit);
+  switch (x.type) {
+    case 'unary_expression': {
+      const operand = x.childForFieldName('operand')!;
+      const v = foldIntConstant(operand, leaf);
+      if (v === null) return null;
+      switch (x.childForFieldName('operator')?.type ?? x.child(0)?.type) {
+        case '-': return safeInt(-v);
+        case '+': return v;
+        // ^x is -x-1 for an untyped constant (a literal); for a typed one it depends on the type
+        // (`^uint(0)` is its largest value), which is not followed here.
+        case '^': return intLiteralValue(unparen(operand)) !== null ? safeInt(-v - 1) : null;
+        default: return null;
+      }
+    }
+    case 'binary_expression': {
+      const l = foldIntConstant(x.childForFieldName('left')!, leaf);
+      if (l === null) return null;
+      const r = foldIntConstant(x.childForFieldName('right')!, leaf);
+      if (r === null) return null;
+      switch (x.childForFieldName('operator')?.type ?? x.child(1)?.type) {
+        case '+': return safeInt(l + r);
+        case '-': return safeInt(l - r);
+        case '*': return safeInt(l * r);
+        // Integer constants divide toward zero, as Go's do.
+        case '/': return r === 0 ? null : safeInt(Math.trunc(l / r));
+        case '%': return r === 0 ? null : safeInt(l % r);
+        case '<<': return r >= 0 && r < 64 ? safeInt(l * 2 ** r) : null;
+        case '>>': return r >= 0 ? safeInt(Math.floor(l / 2 ** Math.min(r, 1100))) : null;
+        // Bitwise operators on values that fit 32 bits (flags, masks); wider ones are left unknown.
+        case '&': return bits32(l, r) ? l & r : null;
+        case '|': return bits32(l, r) ? l | r : null;
+        case '^': return bits32(l, r) ? l ^ r : null;
+        case '&^': return bits32(l, r) ? l & ~r : null;
+        default: return null;
+      }
+    }
+    default: {
+      const v = leaf(x);
+      return v === null ? null : safeInt(v);
     }
   }
-  return null;
+}
+
+function safeInt(v: number): number | null {
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+function bits32(l: number, r: number): boolean {
+  return l >= 0 && r >= 0 && l <= 0x7fffffff && r <= 0x7fffffff;
 }
 
 /** An expression on the left of `=`, `op=` or `:=`: written, not read. */
