@@ -236,7 +236,7 @@ function search(m: Machine, init: State, leaks: Map<number, Leak>, budget: Budge
     }
     visited.set(key, sleep);
     if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
-    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps, key ${key.length} bytes\n`);
+    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps\n`);
     // A goroutine about to send on or close a closed channel panics, and the panic ends the
     // program: nothing waits forever on this path, and nothing runs after it.
     if (st.procs.some((p) => !p.done && panics(st, p))) continue;
@@ -270,6 +270,7 @@ function search(m: Machine, init: State, leaks: Map<number, Leak>, budget: Budge
     }
     for (const n of next) queue.push(n);
   }
+  if (TRACE && budget.bounded) process.stderr.write(`  ${queue.size()} states waiting at the bound\n`);
   return states;
 }
 
@@ -303,6 +304,13 @@ class RankQueue {
     while (this.buckets.length <= k) { this.buckets.push([]); this.heads.push(0); }
     this.buckets[k]!.push(n);
     if (k < this.low) this.low = k;
+  }
+
+  /** States waiting. */
+  size(): number {
+    let n = 0;
+    this.buckets.forEach((b, k) => { n += b.length - this.heads[k]!; });
+    return n;
   }
 
   shift(): Pending | undefined {
@@ -724,8 +732,11 @@ function transitions(m: Machine, st: State): Trans[] {
         if (c.buf.length < c.cap) {
           // A buffer of unknown size may be full: a select's default stays possible.
           if (c.cap !== UNBOUNDED) internalCase = true;
-          // A value buffered in a channel the outside holds is the outside's to receive.
-          out.push({ env: false, site: a.site, tag: 'bsend', objs, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); if (c.esc) m.escape(s, a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
+          // Into a channel the outside holds, a send is the outside's to receive (the env move
+          // below), now or later: buffering it too would only tell apart states by how full a
+          // buffer is that never blocks anyone (the outside can always take or give), and a
+          // sender looping on a channel of capacity 1024 would spend the budget counting.
+          if (!c.esc) out.push({ env: false, site: a.site, tag: 'bsend', objs, apply: (s) => { s.chans[ch.id]!.buf.push(a.v); a.complete(s, NIL); return { run: [pid], events: [ev(p, a.site, a.text(m, s))] }; } });
         } else if (c.cap === 0) {
           for (const [qid, qalts] of alts) {
             if (qid === pid) continue;
