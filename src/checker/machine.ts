@@ -110,7 +110,15 @@ const MAX_MAP = 8;
 const UNKNOWN_KEYS = 3;
 
 /** What quietLoop knows of a loop: binding ids free in it, assigned by it, stored through by it; the nodes it can leave to. */
-interface QuietLoop { free: number[]; assigned: number[]; stored: number[]; exits: number[]; ends: number[] }
+interface QuietLoop {
+  free: number[]; assigned: number[]; stored: number[]; exits: number[]; ends: number[];
+  /**
+   * Per free binding, the fields the loop reaches it through (`s.series` of `s.series[i] = m`),
+   * when every use of it is such a selector; absent when it uses the value itself (passes it,
+   * calls a method on it, copies it).
+   */
+  fields: Record<number, string[]>;
+}
 
 /**
  * SYNC_TEXT but for the calls that end a goroutine (t.Fatal, runtime.Goexit):
@@ -1499,12 +1507,24 @@ export class Machine {
       if ((fn?.text === 'new' || fn?.text === 'make') && arg && !this.plainType(arg)) return null;
     }
     // Nor may it build one (`&LeaseState{}`): it would be gone, with its mutex, once stepped over.
-    if (loop.descendantsOfType('composite_literal').some((l) => !this.plainType(l.childForFieldName('type')))) return null;
+    // What a literal builds is its type's value: a mutex held by value, not one a pointer, map or
+    // slice in it may later point to (`seriesHashmap{unique: map[uint64]*memSeries{}}` builds none).
+    if (loop.descendantsOfType('composite_literal').some((l) => this.holdsSyncByValue(l.childForFieldName('type')))) return null;
     const local = (b: Binding | null | undefined): b is Binding => !!b && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type';
     const free = new Set<number>();
+    const fields = new Map<number, Set<string> | null>();
     for (const id of loop.descendantsOfType('identifier')) {
       const b = this.pkg.resolve(id);
-      if (local(b) && b.fn !== null && !inside(b)) free.add(this.bid(b));
+      if (!local(b) || b.fn === null || inside(b)) continue;
+      const bid = this.bid(b);
+      free.add(bid);
+      // `s.f` (not `s.m()`, a method given all of s): the loop reaches s only through field f.
+      const sel = id.parent;
+      const field = sel?.type === 'selector_expression' && sameNode(sel.childForFieldName('operand'), id) && !(sel.parent?.type === 'call_expression' && sameNode(sel.parent.childForFieldName('function'), sel))
+        ? sel.childForFieldName('field')?.text : undefined;
+      const had = fields.get(bid);
+      if (field === undefined) fields.set(bid, null);
+      else if (had !== null) fields.set(bid, (had ?? new Set()).add(field));
     }
     const targets: Node[] = [];
     for (const a of loop.descendantsOfType(['assignment_statement', 'inc_statement', 'dec_statement', 'range_clause'])) {
@@ -1541,13 +1561,18 @@ export class Machine {
       ends.add(n.id);
     }
     if (!exits.length && !ends.size) return null;
-    return { free: [...free], assigned: [...assigned], stored: [...stored], exits: exits.sort((a, b) => a - b), ends: [...ends].sort((a, b) => a - b) };
+    const through: Record<number, string[]> = {};
+    for (const [b, fs] of fields) if (fs) through[b] = [...fs].sort();
+    return { free: [...free], assigned: [...assigned], stored: [...stored], exits: exits.sort((a, b) => a - b), ends: [...ends].sort((a, b) => a - b), fields: through };
   }
 
   /**
    * Steps over a quiet loop (quietLoop) entered at `node`, unless it runs a
    * small constant count of rounds (exactLoop), or ranges over what the
-   * model knows the length of: those run round by round, as they do now.
+   * model knows the length of, up to EXACT_LOOP_ROUNDS: those run round by
+   * round, as they do now. (A slice made with a known length of thousands,
+   * `make([]map[K]V, stripeSize)`, filled by a loop, would otherwise cost a
+   * step per element and end the goroutine's settle at its bound.)
    * The variables it assigns become unknown, so do the cells below those
    * it stores into (a map among them is open); the goroutine goes on from
    * each way out. That is every path the rounds could take, as far as
@@ -1564,17 +1589,46 @@ export class Machine {
       if (x && (x.type === 'identifier' || x.type === 'selector_expression')) {
         const v = this.evRef(c, x).v;
         const m = this.mapOf(c.st, v);
-        if (v.k === 'slice' || (v.k === 'int' && v.v <= EXACT_LOOP_ROUNDS) || v.k === 'nil' || v.k === 'str' || (m && !m.open)) return null;
+        if ((v.k === 'slice' && v.n <= EXACT_LOOP_ROUNDS) || (v.k === 'int' && v.v <= EXACT_LOOP_ROUNDS) || v.k === 'nil' || v.k === 'str' || (m && !m.open)) return null;
       } else if (x && x.type !== 'call_expression') return null;
     }
     const st = c.st;
     const cellOf = (b: number) => c.fr.env[b];
+    // What the loop reaches of a free variable: the fields it names, when it names only fields
+    // of an object (a stripe table's `s.series`, beside the mutexes of `s.locks` that the loop
+    // never touches); otherwise the whole value.
+    const reached = (b: number): { o: Obj; fs: string[] } | null => {
+      const cell = cellOf(b);
+      const v = cell !== undefined ? st.cells[cell]! : undefined;
+      const fs = q.fields[b];
+      return fs && v?.k === 'obj' && !v.as && this.pkg.structFields.has(st.objs[v.id]!.type ?? '') ? { o: st.objs[v.id]!, fs } : null;
+    };
     for (const b of q.free) {
       const cell = cellOf(b);
-      if (cell !== undefined && !this.plainData(st, st.cells[cell]!, new Set())) return null;
+      if (cell === undefined) continue;
+      const r = reached(b);
+      if (!r) { if (!this.plainData(st, st.cells[cell]!, new Set())) return null; continue; }
+      const decl = this.pkg.structFields.get(r.o.type!)!;
+      for (const f of r.fs) {
+        const fc = r.o.fields[f];
+        // A field not read yet holds what its type may: plain when the type is.
+        if (fc !== undefined ? !this.plainData(st, st.cells[fc]!, new Set()) : !decl.has(f) || !this.plainType(decl.get(f))) return null;
+      }
     }
     for (const b of q.assigned) { const cell = cellOf(b); if (cell !== undefined) st.cells[cell] = HAVOC; }
-    for (const b of q.stored) { const cell = cellOf(b); if (cell !== undefined) this.havocBelow(st, st.cells[cell]!, new Set()); }
+    for (const b of q.stored) {
+      const cell = cellOf(b);
+      if (cell === undefined) continue;
+      const r = reached(b);
+      if (!r) { this.havocBelow(st, st.cells[cell]!, new Set()); continue; }
+      for (const f of r.fs) {
+        const fc = r.o.fields[f];
+        if (fc === undefined) { r.o.fields[f] = st.cells.length; st.cells.push(HAVOC); continue; }
+        const x = st.cells[fc]!;
+        if (x.k === 'obj') this.havocBelow(st, x, new Set());
+        else st.cells[fc] = HAVOC;
+      }
+    }
     if (!q.ends.length) return this.branchTo(c, q.exits);
     const pid = c.p.id;
     const here = (s: State) => { const p = s.procs[pid]!; return { st: s, p, fr: p.frames[p.frames.length - 1]!, fi: c.fi, events: [] }; };
@@ -1586,6 +1640,38 @@ export class Machine {
         ...q.ends.map((id) => (s: State) => { const x = here(s); x.fr.pc = id; x.fr.memo = {}; this.onNeed(x, { t: 'goexit' }); }),
       ],
     };
+  }
+
+  private readonly syncByValue = new Map<string, boolean>();
+
+  /**
+   * Whether a value of the type holds, by value, what the model tracks (a
+   * sync or context value, in a struct field or an array element): what
+   * building one builds. Pointers, maps, slices, channels and functions in
+   * it start nil or empty, and hold only what is put there.
+   */
+  private holdsSyncByValue(t: Node | null | undefined): boolean {
+    if (!t) return true;
+    switch (t.type) {
+      case 'qualified_type': { const q = this.pkg.qualifiedName(t); return q?.path === 'sync' || q?.path === 'context'; }
+      case 'type_identifier': {
+        const g = this.pkg.globals.get(t.text);
+        if (!g || CONVERSIONS.has(t.text)) return false;
+        if (g.kind !== 'type' || !g.type) return true;
+        if (this.syncByValue.has(t.text)) return this.syncByValue.get(t.text)!;
+        this.syncByValue.set(t.text, true); // a type that holds itself by value does not compile; be safe
+        const u = g.type;
+        const r = u.type === 'struct_type'
+          ? u.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === u.startIndex).some((fd) => this.holdsSyncByValue(fd.childForFieldName('type')))
+          : this.holdsSyncByValue(u);
+        this.syncByValue.set(t.text, r);
+        return r;
+      }
+      case 'array_type': case 'parenthesized_type': return this.holdsSyncByValue(t.childForFieldName('element') ?? t.namedChildren.at(-1));
+      case 'struct_type': return t.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === t.startIndex).some((fd) => this.holdsSyncByValue(fd.childForFieldName('type')));
+      case 'pointer_type': case 'slice_type': case 'map_type': case 'channel_type': case 'function_type': case 'interface_type': return false;
+      default: return true;
+    }
   }
 
   /** Whether a value reaches nothing the group synchronises on, and no function value. */
