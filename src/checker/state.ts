@@ -9,6 +9,7 @@
 // whatever no goroutine reaches is left out. Two states that differ only in
 // garbage (the variable of a finished loop iteration) are one state, which
 // keeps a goroutine's `for { select { ... } }` loop finite.
+import { createHash } from 'node:crypto';
 
 /** An abstract Go value. */
 export type Val =
@@ -272,7 +273,8 @@ export function compact(s: State, dropDone = true): State {
   };
   const env = (e: Env): Env => {
     const r: Env = {};
-    for (const k of Object.keys(e).map(Number).sort((a, b) => a - b)) r[k] = cell(e[k]!);
+    // Binding ids are array indexes to JavaScript: its objects enumerate them in ascending order.
+    for (const k in e) r[k as unknown as number] = cell(e[k as unknown as number]!);
     return r;
   };
   const val = (v: Val): Val => {
@@ -405,7 +407,14 @@ export function canonicalOrder(s: State, perm?: number[]): State {
   return { ...s, procs, mus, chans, onces };
 }
 
+/**
+ * The visited set's key of a state: a digest of its canonical serialisation.
+ * The serialisation runs to kilobytes (every cell, frame and buffer), and a
+ * group's search keeps the key of every state it expanded and of every
+ * ancestor of the states waiting; 160 bits make a collision (two states taken
+ * for one) a chance no run will meet.
+ */
 export function stateKey(s: State): string {
   // Names and ids are for the witness; the behaviour is the rest.
-  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, ...rest }) => rest) });
+  return createHash('sha1').update(JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, ...rest }) => rest) })).digest('base64');
 }
