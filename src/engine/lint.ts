@@ -4,8 +4,7 @@
 // visitors. Nothing here knows Go semantics or any rule.
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullCollection } from './heap.js';
 import type Parser from 'tree-sitter';
 import type { Rule, ReportDescriptor, Severity } from './rule.js';
 import { formatMessage } from './rule.js';
@@ -141,21 +140,12 @@ export function releaseTrees(parsedBytes: number): boolean {
   parsedSinceCollection += parsedBytes;
   if (parsedSinceCollection < COLLECT_EVERY) return false;
   parsedSinceCollection = 0;
-  if (collect === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      collect = runInNewContext('gc') as () => void;
-    } catch {
-      collect = null;
-    }
-  }
-  collect?.();
+  fullCollection();
   return true;
 }
 
 const COLLECT_EVERY = 1 << 20;
 let parsedSinceCollection = 0;
-let collect: (() => void) | null | undefined;
 
 /** The files of one directory, each with its index in the caller's list (for the order of notices). */
 export interface DirectoryFiles {
