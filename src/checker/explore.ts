@@ -14,7 +14,7 @@
 // goroutines in that state can still do, so a schedule the search did not
 // reach cannot make it wrong. The bound only costs the leaks it did not reach.
 import { Machine, COND_TYPE, type Event } from './machine.js';
-import { canonicalOrder, cloneState, compact, emptyState, stateKey, NIL, UNBOUNDED, UNK, type Need, type Proc, type State, type Val } from './state.js';
+import { behaviourJson, canonicalOrder, cloneState, compact, digest, emptyState, pack, stateKey, unpack, NIL, UNBOUNDED, UNK, type Need, type Packed, type Proc, type State, type Val } from './state.js';
 import type { Node } from '../semantics/syntax.js';
 
 /** States explored per group before stopping (with the leaks seen so far). */
@@ -76,8 +76,18 @@ interface Pending {
   last?: number[];
   /** Moves on the way here. */
   depth?: number;
+  /** Its behaviourJson, kept from keyOf until it is packed. */
+  json?: string;
+  /** The state, packed while it waits in the queue (st is then unset). */
+  packed?: Packed;
 }
-const keyOf = (n: Pending) => (n.key ??= stateKey(n.st));
+function keyOf(n: Pending): string {
+  if (n.key === undefined) {
+    n.json = behaviourJson(n.st);
+    n.key = digest(n.json);
+  }
+  return n.key;
+}
 
 /**
  * What counterCycle needs of a state on the path to a pending one: its cells
@@ -296,10 +306,19 @@ class RankQueue {
     this.heads.length = 0;
     this.low = 0;
     this.rank = rank;
-    for (const n of waiting) this.push(n);
+    for (const n of waiting) this.place(n);
   }
 
   push(n: Pending): void {
+    // Waiting, a state is its JSON (RankQueue.shift unpacks it): most of a bounded group's never leave.
+    n.packed = pack(n.st, n.json ?? behaviourJson(n.st));
+    n.key ??= digest(n.packed.json);
+    n.json = undefined;
+    (n as { st?: State }).st = undefined;
+    this.place(n);
+  }
+
+  private place(n: Pending): void {
     const k = this.rank(n);
     while (this.buckets.length <= k) { this.buckets.push([]); this.heads.push(0); }
     this.buckets[k]!.push(n);
@@ -322,6 +341,8 @@ class RankQueue {
         // Expanded states are let go (the queue would otherwise hold every state of the group).
         (b as (Pending | undefined)[])[h] = undefined;
         this.heads[this.low] = h + 1;
+        n.st = unpack(n.packed!);
+        n.packed = undefined;
         return n;
       }
     }

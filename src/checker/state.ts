@@ -415,6 +415,61 @@ export function canonicalOrder(s: State, perm?: number[]): State {
  * for one) a chance no run will meet.
  */
 export function stateKey(s: State): string {
-  // Names and ids are for the witness; the behaviour is the rest.
-  return createHash('sha1').update(JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, ...rest }) => rest) })).digest('base64');
+  return digest(behaviourJson(s));
+}
+
+/** A state's canonical serialisation: names and ids are for the witness; the behaviour is the rest. */
+export function behaviourJson(s: State): string {
+  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, ...rest }) => rest) });
+}
+
+/** stateKey of the state whose behaviourJson is `json`. */
+export function digest(json: string): string {
+  return createHash('sha1').update(json).digest('base64');
+}
+
+/**
+ * A state waiting in the search's queue, packed: its behaviour's JSON and
+ * what that leaves out (each goroutine's name and ids). A state as objects
+ * takes three to four times the bytes of its JSON, and a group stopped at
+ * its bound leaves most of the states it queued unexpanded.
+ */
+export interface Packed {
+  json: string;
+  procs: { id: number; name: string; from?: number; rounds?: Record<string, number> }[];
+}
+
+export function pack(s: State, json = behaviourJson(s)): Packed {
+  return { json, procs: s.procs.map(({ id, name, from, rounds }) => (rounds ? { id, name, from, rounds } : from !== undefined ? { id, name, from } : { id, name })) };
+}
+
+/**
+ * The state a Packed holds. JSON has no Infinity or NaN: a channel's unknown
+ * capacity (UNBOUNDED) and a WaitGroup's unknown count (NaN) come back from
+ * null, and an integer past a double's range (which the key already took for
+ * null) as unknown.
+ */
+export function unpack(p: Packed): State {
+  const s = JSON.parse(p.json) as State;
+  s.procs.forEach((q, i) => {
+    const w = p.procs[i]!;
+    q.id = w.id;
+    q.name = w.name;
+    if (w.from !== undefined) q.from = w.from;
+    if (w.rounds) q.rounds = w.rounds;
+  });
+  for (const c of s.chans) if (c.cap === null) c.cap = UNBOUNDED;
+  for (let i = 0; i < s.wgs.length; i++) if (s.wgs[i] === null) s.wgs[i] = Number.NaN;
+  if (p.json.includes('"v":null')) unknownPastRange(s);
+  return s;
+}
+
+function unknownPastRange(x: unknown): unknown {
+  if (Array.isArray(x)) { for (let i = 0; i < x.length; i++) x[i] = unknownPastRange(x[i]); return x; }
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    if (o['k'] === 'int' && o['v'] === null) return UNK;
+    for (const k in o) o[k] = unknownPastRange(o[k]);
+  }
+  return x;
 }
