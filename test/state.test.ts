@@ -1,0 +1,46 @@
+// The checker's states packed for the search's queue (src/checker/state.ts):
+// what JSON cannot hold comes back as the model means it, and the key of the
+// unpacked state is the key of the packed one.
+import { describe, expect, it } from 'vitest';
+import { behaviourJson, digest, emptyState, pack, stateKey, unpack, UNBOUNDED, type State } from '../src/checker/state.js';
+
+function sample(): State {
+  const s = emptyState();
+  s.cells = [{ k: 'int', v: 3 }, { k: 'chan', id: 0 }, { k: 'str', v: 'https' }];
+  s.chans = [{ cap: UNBOUNDED, buf: [{ k: 'int', v: 1 }], closed: false, esc: false, site: 4, name: 'results' }, { cap: 0, buf: [], closed: true, esc: true, site: 7, name: 'done' }];
+  s.wgs = [Number.NaN, 2];
+  s.procs = [
+    { id: 0, name: 'Run', frames: [{ f: 1, pc: 5, env: { 3: 0, 10: 1 }, memo: {}, defers: [], ret: null, retAt: -1, site: '', exiting: 0, iters: {} }], done: 0, spin: 0, unwind: 0, need: { t: 'recv', ch: { k: 'chan', id: 0 }, key: 'k', site: 9, range: 0 }, goSite: -1 },
+    { id: 1, name: 'Run.func1', rounds: { '1:2:3': 2 }, from: 0, frames: [], done: 0, spin: 0, unwind: 0, need: null, goSite: 12 },
+  ];
+  return s;
+}
+
+describe('a state packed for the queue', () => {
+  it('comes back with unknown capacities and counts, names and ids, and the same key', () => {
+    const s = sample();
+    const key = stateKey(s);
+    const p = pack(s);
+    expect(digest(p.json)).toBe(key);
+    const u = unpack(p);
+    expect(u.chans[0]!.cap).toBe(UNBOUNDED);
+    expect(u.chans[1]!.cap).toBe(0);
+    expect(Number.isNaN(u.wgs[0])).toBe(true);
+    expect(u.wgs[1]).toBe(2);
+    expect(u.procs.map((q) => [q.id, q.name, q.from, q.rounds])).toEqual([[0, 'Run', undefined, undefined], [1, 'Run.func1', 0, { '1:2:3': 2 }]]);
+    expect(u.procs[0]!.frames[0]!.env).toEqual({ 3: 0, 10: 1 });
+    expect(u.cells).toEqual(s.cells);
+    expect(stateKey(u)).toBe(key);
+    expect(behaviourJson(u)).toBe(p.json);
+  });
+
+  it('takes an integer past a double\'s range, null in the key already, for unknown', () => {
+    const s = sample();
+    s.cells.push({ k: 'int', v: Number.POSITIVE_INFINITY });
+    s.chans[0]!.buf.push({ k: 'int', v: Number.NEGATIVE_INFINITY });
+    const u = unpack(pack(s));
+    expect(u.cells[3]).toEqual({ k: 'unk' });
+    expect(u.chans[0]!.buf).toEqual([{ k: 'int', v: 1 }, { k: 'unk' }]);
+    expect(u.cells.slice(0, 3)).toEqual(s.cells.slice(0, 3));
+  });
+});
