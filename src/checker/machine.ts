@@ -127,6 +127,11 @@ interface QuietLoop {
 const LOOP_SYNC_TEXT = new RegExp(SYNC_TEXT.source.replace('|Fatal|FailNow|SkipNow|Goexit', ''));
 if (LOOP_SYNC_TEXT.source === SYNC_TEXT.source) throw new Error('LOOP_SYNC_TEXT must leave out the calls that end a goroutine');
 
+/** The types of a struct type's own fields (not those of structs nested in it), in order. */
+function ownFieldTypes(st: Node): (Node | null)[] {
+  return st.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === st.startIndex).map((fd) => fd.childForFieldName('type'));
+}
+
 /** The variable an expression's selectors, indexes and dereferences start from (`m` of `m.a[i].b`, of `*p`), or null. */
 function rootIdentifier(e: Node): Node | null {
   let x: Node | null = unparen(e);
@@ -604,7 +609,7 @@ export class Machine {
         this.plainTypes.set(t.text, false); // recursive types: not plain
         const u = g.type;
         const r = u.type === 'struct_type'
-          ? u.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === u.startIndex).every((fd) => this.plainType(fd.childForFieldName('type')))
+          ? ownFieldTypes(u).every((ft) => this.plainType(ft))
           : this.plainType(u);
         this.plainTypes.set(t.text, r);
         return r;
@@ -1660,15 +1665,12 @@ export class Machine {
         if (g.kind !== 'type' || !g.type) return true;
         if (this.syncByValue.has(t.text)) return this.syncByValue.get(t.text)!;
         this.syncByValue.set(t.text, true); // a type that holds itself by value does not compile; be safe
-        const u = g.type;
-        const r = u.type === 'struct_type'
-          ? u.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === u.startIndex).some((fd) => this.holdsSyncByValue(fd.childForFieldName('type')))
-          : this.holdsSyncByValue(u);
+        const r = this.holdsSyncByValue(g.type);
         this.syncByValue.set(t.text, r);
         return r;
       }
       case 'array_type': case 'parenthesized_type': return this.holdsSyncByValue(t.childForFieldName('element') ?? t.namedChildren.at(-1));
-      case 'struct_type': return t.descendantsOfType('field_declaration').filter((fd) => fd.parent?.parent?.startIndex === t.startIndex).some((fd) => this.holdsSyncByValue(fd.childForFieldName('type')));
+      case 'struct_type': return ownFieldTypes(t).some((ft) => this.holdsSyncByValue(ft));
       case 'pointer_type': case 'slice_type': case 'map_type': case 'channel_type': case 'function_type': case 'interface_type': return false;
       default: return true;
     }
