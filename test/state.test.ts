@@ -12,6 +12,7 @@ function sample(): State {
   s.procs = [
     { id: 0, name: 'Run', frames: [{ f: 1, pc: 5, env: { 3: 0, 10: 1 }, memo: {}, defers: [], ret: null, retAt: -1, site: '', exiting: 0, iters: {} }], done: 0, spin: 0, unwind: 0, need: { t: 'recv', ch: { k: 'chan', id: 0 }, key: 'k', site: 9, range: 0 }, goSite: -1 },
     { id: 1, name: 'Run.func1', rounds: { '1:2:3': 2 }, from: 0, frames: [], done: 0, spin: 0, unwind: 0, need: null, goSite: 12 },
+    { id: 2, name: 'Run.func2', frames: [], done: 0, spin: 0, unwind: 0, need: { t: 'wgadd', wg: { k: 'wg', id: 0 }, n: Number.NaN, key: 'a', site: 14 }, goSite: 13 },
   ];
   return s;
 }
@@ -27,7 +28,9 @@ describe('a state packed for the queue', () => {
     expect(u.chans[1]!.cap).toBe(0);
     expect(Number.isNaN(u.wgs[0])).toBe(true);
     expect(u.wgs[1]).toBe(2);
-    expect(u.procs.map((q) => [q.id, q.name, q.from, q.rounds])).toEqual([[0, 'Run', undefined, undefined], [1, 'Run.func1', 0, { '1:2:3': 2 }]]);
+    expect(u.procs.map((q) => [q.id, q.name, q.from, q.rounds])).toEqual([[0, 'Run', undefined, undefined], [1, 'Run.func1', 0, { '1:2:3': 2 }], [2, 'Run.func2', undefined, undefined]]);
+    // wg.Add of a count the model cannot name.
+    expect(Number.isNaN((u.procs[2]!.need as { n: number }).n)).toBe(true);
     expect(u.procs[0]!.frames[0]!.env).toEqual({ 3: 0, 10: 1 });
     expect(u.cells).toEqual(s.cells);
     expect(stateKey(u)).toBe(key);

@@ -445,9 +445,9 @@ export function pack(s: State, json = behaviourJson(s)): Packed {
 
 /**
  * The state a Packed holds. JSON has no Infinity or NaN: a channel's unknown
- * capacity (UNBOUNDED) and a WaitGroup's unknown count (NaN) come back from
- * null, and an integer past a double's range (which the key already took for
- * null) as unknown.
+ * capacity (UNBOUNDED), a WaitGroup's unknown count and an Add of an
+ * unknown count (NaN) come back from null, and an integer past a double's
+ * range (which the key already took for null) as unknown.
  */
 export function unpack(p: Packed): State {
   const s = JSON.parse(p.json) as State;
@@ -457,6 +457,8 @@ export function unpack(p: Packed): State {
     q.name = w.name;
     if (w.from !== undefined) q.from = w.from;
     if (w.rounds) q.rounds = w.rounds;
+    // `wg.Add(n)` by a count the model cannot name.
+    if (q.need?.t === 'wgadd' && q.need.n === null) q.need.n = Number.NaN;
   });
   for (const c of s.chans) if (c.cap === null) c.cap = UNBOUNDED;
   for (let i = 0; i < s.wgs.length; i++) if (s.wgs[i] === null) s.wgs[i] = Number.NaN;
