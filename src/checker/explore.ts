@@ -13,6 +13,7 @@
 // the leaks it saw: each is judged in one reachable state, by what the
 // goroutines in that state can still do, so a schedule the search did not
 // reach cannot make it wrong. The bound only costs the leaks it did not reach.
+import { writeSync } from 'node:fs';
 import { Machine, COND_TYPE, type Event } from './machine.js';
 import { behaviourJson, canonicalOrder, cloneState, compact, digest, emptyState, pack, stateKey, unpack, NIL, UNBOUNDED, UNK, type Need, type Packed, type Proc, type State, type Val } from './state.js';
 import type { Node } from '../semantics/syntax.js';
@@ -33,6 +34,13 @@ const GC_CELLS = 256;
 export const MAX_TOTAL_STEPS = 10_000;
 
 const TRACE = !!process.env['GOLINT_LEAKS_TRACE_GROUPS'];
+/**
+ * Writes a trace line to stderr at once. A worker thread's process.stderr is
+ * a stream the main thread drains, and what it still holds when the run ends
+ * its workers is lost: traced over several threads, whole packages' groups
+ * were missing from the output.
+ */
+export const traceWrite = (text: string): void => { writeSync(2, text); };
 /** GOLINT_LEAKS_TRACE_PATHS: per long settle, how many paths it followed and how many met again; at a bound, how the pending ones differ. */
 const TRACE_PATHS = !!process.env['GOLINT_LEAKS_TRACE_PATHS'];
 /** GOLINT_LEAKS_TRACE_GROUPS=states: each state too, as where every goroutine waits. */
@@ -245,20 +253,20 @@ function search(m: Machine, init: State, leaks: Map<number, Leak>, budget: Budge
       continue;
     }
     visited.set(key, sleep);
-    if (++states > MAX_STATES) { if (TRACE) process.stderr.write('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
-    if (TRACE && states % 500 === 0) process.stderr.write(`  ${states} states, ${budget.steps} steps\n`);
+    if (++states > MAX_STATES) { if (TRACE) traceWrite('  bound: states\n'); budget.bounded = true; budget.bound = 'states'; break; }
+    if (TRACE && states % 500 === 0) traceWrite(`  ${states} states, ${budget.steps} steps\n`);
     // A goroutine about to send on or close a closed channel panics, and the panic ends the
     // program: nothing waits forever on this path, and nothing runs after it.
     if (st.procs.some((p) => !p.done && panics(st, p))) continue;
     const all = transitions(m, st);
     const twins = FULL_INTERLEAVING ? null : twinsOf(m, st);
     const trans = twins ? all.filter((t) => movesFor(t, twins)) : all;
-    if (TRACE_STATES) process.stderr.write(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
+    if (TRACE_STATES) traceWrite(`  state ${states}: ${st.procs.map((p) => `${p.name}${p.done ? ' done' : p.spin ? ' spins' : ''}@${p.need ? m.sites[p.need.site]!.startPosition.row + 1 : '-'}`).join(' ')}; ${trans.length} moves\n`);
     // A path that assumed a value for a package setting the model cannot compute proves nothing.
     if (!trans.some((t) => !t.env) && !st.assumed) {
       const before = leaks.size;
       checkLeaks(m, st, trail, leaks);
-      if (TRACE && leaks.size > before) process.stderr.write(`  leak found at step ${budget.steps}, state ${states}\n`);
+      if (TRACE && leaks.size > before) traceWrite(`  leak found at step ${budget.steps}, state ${states}\n`);
     }
     const asleep = FULL_INTERLEAVING ? [] : all.filter((t) => sleep.some((u) => isMove(t, u)));
     const going = lastCanMove(pending, all);
@@ -280,7 +288,7 @@ function search(m: Machine, init: State, leaks: Map<number, Leak>, budget: Budge
     }
     for (const n of next) queue.push(n);
   }
-  if (TRACE && budget.bounded) process.stderr.write(`  ${queue.size()} states waiting at the bound\n`);
+  if (TRACE && budget.bounded) traceWrite(`  ${queue.size()} states waiting at the bound\n`);
   return states;
 }
 
@@ -542,7 +550,7 @@ function tracePaths(m: Machine, work: SettleWork[]) {
   const groups = new Map<string, State[]>();
   for (const w of work) { const k = ctl(w.st); groups.set(k, [...(groups.get(k) ?? []), compact(w.st, false)]); }
   const keys = new Set(work.map((w) => stateKey(compact(w.st, false))));
-  process.stderr.write(`  paths: ${work.length}, control points ${groups.size}, distinct ${keys.size}\n`);
+  traceWrite(`  paths: ${work.length}, control points ${groups.size}, distinct ${keys.size}\n`);
   const big = [...groups].sort((a, b) => b[1].length - a[1].length)[0]!;
   const [a, b] = big[1];
   if (!a || !b) return;
@@ -553,7 +561,7 @@ function tracePaths(m: Machine, work: SettleWork[]) {
   if (JSON.stringify(a.procs.map((p) => p.frames.map((f) => f.env))) !== JSON.stringify(b.procs.map((p) => p.frames.map((f) => f.env)))) diffs.push('envs differ');
   if (JSON.stringify(a.procs.map((p) => p.frames.map((f) => f.memo))) !== JSON.stringify(b.procs.map((p) => p.frames.map((f) => f.memo)))) diffs.push('memos differ');
   if (JSON.stringify(a.objs) !== JSON.stringify(b.objs)) diffs.push('objs differ');
-  process.stderr.write(`  largest: ${big[1].length} at ${big[0].slice(0, 160)}: ${diffs.join('; ').slice(0, 600)}\n`);
+  traceWrite(`  largest: ${big[1].length} at ${big[0].slice(0, 160)}: ${diffs.join('; ').slice(0, 600)}\n`);
 }
 
 /** Runs the goroutines in `run` (and any they start) to their next synchronisation, following every local branch. */
@@ -592,7 +600,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
     }
     if (++budget.steps > budget.max || ++steps > MAX_SETTLE_STEPS || w.st.procs.length > MAX_PROCS) {
       budget.bound = budget.steps > budget.max ? 'steps' : steps > MAX_SETTLE_STEPS ? 'settle' : 'goroutines';
-      if (TRACE) process.stderr.write(`  bound: ${budget.bound} (settle: ${steps} steps, ${work.length} paths pending, ${out.length} ended)\n`);
+      if (TRACE) traceWrite(`  bound: ${budget.bound} (settle: ${steps} steps, ${work.length} paths pending, ${out.length} ended)\n`);
       if (TRACE_PATHS && work.length > 1) tracePaths(m, work);
       budget.bounded = true;
       return out;
@@ -662,7 +670,7 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
   }
   if (TRACE_PATHS && steps > 500) {
     const keys = new Set(out.map((n) => stateKey(n.st)));
-    process.stderr.write(`  settle: ${steps} steps, ${paths} paths, ${hits} met again, ${out.length} ended (${keys.size} distinct)\n`);
+    traceWrite(`  settle: ${steps} steps, ${paths} paths, ${hits} met again, ${out.length} ended (${keys.size} distinct)\n`);
   }
   return out;
 }

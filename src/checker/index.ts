@@ -15,7 +15,7 @@ import { returnsChannel, returnsChannelHolder } from '../semantics/channels.js';
 import { endMayWait, endsOnEveryPath } from '../semantics/obligation.js';
 import { isEndName } from '../semantics/lifecycle.js';
 import { CHANNEL_MADE, DO_CALL, ExprTooDeep, LOCK_CALL, Machine, SYNC_WAIT } from './machine.js';
-import { channelOperand, explore, porStats, stepHistogram, branchHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
+import { channelOperand, explore, porStats, traceWrite, stepHistogram, branchHistogram, MAX_TOTAL_STEPS, type BoundKind, type Leak } from './explore.js';
 
 export interface WitnessStep {
   /** The goroutine that acts (its threadFlow). */
@@ -436,13 +436,13 @@ function run(pkg: PackageSemantics): CheckerResult {
       r = { leaks: [], states: 0, steps: 0, bounded: true, bound: 'depth' as const };
     }
     if (trace) {
-      process.stderr.write(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms, reduced ${porStats.reduced} (cycles ${porStats.cycles})\n`);
+      traceWrite(`group ${m.fns[m.fnOf(root)]!.name}: ${r.states} states, ${r.steps} steps${r.bounded ? ' (bounded)' : ''}, ${Date.now() - t0} ms, reduced ${porStats.reduced} (cycles ${porStats.cycles})\n`);
       porStats.reduced = 0; porStats.cycles = 0;
       if (r.bounded) {
         const top = [...stepHistogram].sort((a, b) => b[1] - a[1]).slice(0, 6);
-        process.stderr.write(`  steps at ${top.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+        traceWrite(`  steps at ${top.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
         const br = [...branchHistogram].sort((a, b) => b[1] - a[1]).slice(0, 6);
-        process.stderr.write(`  branches at ${br.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+        traceWrite(`  branches at ${br.map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
       }
       stepHistogram.clear();
       branchHistogram.clear();
