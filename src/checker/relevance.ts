@@ -45,8 +45,9 @@ const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_l
 const literalKey = (lit: Node) => `@lit:${lit.startIndex}`;
 
 export class Relevance {
-  private readonly edges = new Map<string, Set<string>>();
-  private readonly seeds = new Set<string>();
+  /** What a name reads from, and the seeds: sets held by reference, some filled after they are added. */
+  private readonly edges = new Map<string, Set<string>[]>();
+  private readonly seeds: Set<string>[] = [];
   /** Parameter names of the package's functions and methods by function name (one list per declaration), and receivers. */
   private readonly params = new Map<string, string[][]>();
   private readonly receivers = new Map<string, string[]>();
@@ -66,7 +67,9 @@ export class Relevance {
   }
 
   private declare(root: Node): void {
-    const visit = (n: Node) => {
+    const stack = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
       if (n.type === 'function_declaration' || n.type === 'method_declaration') {
         const name = n.childForFieldName('name')?.text;
         if (name) {
@@ -87,29 +90,27 @@ export class Relevance {
         const left = n.childForFieldName('left');
         for (const id of left ? left.namedChildren : n.childrenForFieldName('name')) if (id.type === 'identifier') this.valueNames.add(id.text);
       }
-      for (const c of n.namedChildren) visit(c);
-    };
-    visit(root);
+      for (const c of n.namedChildren) stack.push(c);
+    }
   }
 
-  private edge(target: string, from: Iterable<string>): void {
-    let set = this.edges.get(target);
-    if (!set) this.edges.set(target, (set = new Set()));
-    for (const x of from) set.add(x);
+  private edge(target: string, from: Set<string>): void {
+    const list = this.edges.get(target);
+    if (list) list.push(from); else this.edges.set(target, [from]);
   }
 
-  private seed(names: Iterable<string>): void {
-    for (const x of names) this.seeds.add(x);
+  private seed(names: Set<string>): void {
+    this.seeds.push(names);
   }
 
   private close(): Set<string> {
     const out = new Set<string>();
-    const work = [...this.seeds];
+    const work = this.seeds.flatMap((s) => [...s]);
     while (work.length) {
       const x = work.pop()!;
       if (out.has(x)) continue;
       out.add(x);
-      for (const y of this.edges.get(x) ?? []) if (!out.has(y)) work.push(y);
+      for (const set of this.edges.get(x) ?? []) for (const y of set) if (!out.has(y)) work.push(y);
     }
     return out;
   }
@@ -119,74 +120,89 @@ export class Relevance {
    * results' key (what it returns is read when the literal is called), not as
    * its body, whose own tests are seeds of their own; a struct literal's field
    * values are read under their field names (`T{f: x}` stores x as f).
+   * Iterative, as every walk here: generated code nests thousands deep.
    */
   private reads(e: Node | null | undefined, out = new Set<string>()): Set<string> {
-    if (!e) return out;
-    switch (e.type) {
-      case 'identifier': case 'field_identifier':
-        out.add(e.text);
-        return out;
-      case 'func_literal':
-        out.add(literalKey(e));
-        return out;
-      case 'composite_literal': {
-        const t = e.childForFieldName('type');
-        const body = e.childForFieldName('body');
-        if (body) this.literalBody(body, t?.type === 'map_type' || t?.type === 'slice_type' || t?.type === 'array_type', out);
-        return out;
-      }
-      case 'type_identifier': case 'package_identifier': case 'interpreted_string_literal': case 'raw_string_literal': case 'int_literal': case 'comment':
-        return out;
-    }
-    for (const c of e.namedChildren) this.reads(c, out);
-    return out;
-  }
-
-  /** A literal's elements: a collection's elements are read by the literal; a struct's are stored under their fields. */
-  private literalBody(body: Node, collection: boolean, out: Set<string>): void {
-    for (const el of body.namedChildren) {
-      if (el.type === 'keyed_element') {
-        const [k, v] = [el.childForFieldName('key') ?? el.namedChildren[0], el.childForFieldName('value') ?? el.namedChildren[1]];
-        const key = k?.type === 'literal_element' ? k.namedChild(0) : k;
-        const value = v?.type === 'literal_element' ? v.namedChild(0) : v;
-        if (!collection && key?.type === 'identifier' || !collection && key?.type === 'field_identifier') {
-          this.edge(key.text, this.valueReads(value));
-        } else {
-          this.seed(this.reads(key));
-          this.valueReads(value, out);
+    // `body`: a literal's body, as a collection's (its elements read by the literal) or a struct's.
+    const work: { n: Node; out: Set<string>; body?: 'collection' | 'struct' }[] = e ? [{ n: e, out }] : [];
+    const value = (v: Node | null | undefined, into: Set<string>) => {
+      const x = v?.type === 'literal_element' ? v.namedChild(0) : v;
+      // An untyped literal body (`{1, 2}` in `[]T{{1, 2}}`) is a struct's.
+      if (x) work.push(x.type === 'literal_value' ? { n: x, out: into, body: 'struct' } : { n: x, out: into });
+    };
+    while (work.length) {
+      const { n, out: into, body } = work.pop()!;
+      if (body) {
+        for (const el of n.namedChildren) {
+          if (el.type === 'keyed_element') {
+            const k = el.childForFieldName('key') ?? el.namedChildren[0];
+            const key = k?.type === 'literal_element' ? k.namedChild(0) : k;
+            const v = el.childForFieldName('value') ?? el.namedChildren[1];
+            if (body === 'struct' && (key?.type === 'identifier' || key?.type === 'field_identifier')) {
+              const stored = new Set<string>();
+              this.edge(key.text, stored);
+              value(v, stored);
+            } else {
+              const keyReads = new Set<string>();
+              this.seed(keyReads);
+              if (key) work.push({ n: key, out: keyReads });
+              value(v, into);
+            }
+          } else if (el.type !== 'comment') {
+            // A positional struct element is stored under a field we do not name here.
+            if (body === 'collection') value(el, into);
+            else { const seeded = new Set<string>(); this.seed(seeded); value(el, seeded); }
+          }
         }
-      } else {
-        const value = el.type === 'literal_element' ? el.namedChild(0) : el;
-        // A positional struct element is stored under a field we do not name here.
-        if (collection) this.valueReads(value, out); else this.seed(this.valueReads(value));
+        continue;
       }
+      switch (n.type) {
+        case 'identifier': case 'field_identifier':
+          into.add(n.text);
+          continue;
+        case 'func_literal':
+          into.add(literalKey(n));
+          continue;
+        case 'composite_literal': {
+          const t = n.childForFieldName('type')?.type;
+          const b = n.childForFieldName('body');
+          if (b) work.push({ n: b, out: into, body: t === 'map_type' || t === 'slice_type' || t === 'array_type' ? 'collection' : 'struct' });
+          continue;
+        }
+        case 'type_identifier': case 'package_identifier': case 'interpreted_string_literal': case 'raw_string_literal': case 'int_literal': case 'comment':
+          continue;
+      }
+      for (const c of n.namedChildren) work.push({ n: c, out: into });
     }
-  }
-
-  /** A literal element's value, which may itself be an untyped literal body (`{1, 2}`). */
-  private valueReads(v: Node | null | undefined, out = new Set<string>()): Set<string> {
-    if (v?.type === 'literal_value') { this.literalBody(v, false, out); return out; }
-    return this.reads(v, out);
+    return out;
   }
 
   /** The name a store writes: `x`, the field of `o.f`, the collection of `m[k]`, the pointer of `*p`. */
   private target(e: Node): string | null {
-    const t = unparen(e);
-    switch (t.type) {
-      case 'identifier': return t.text;
-      case 'selector_expression': return t.childForFieldName('field')?.text ?? null;
-      case 'index_expression': return this.target(t.childForFieldName('operand')!);
-      case 'unary_expression': return t.childForFieldName('operand') ? this.target(t.childForFieldName('operand')!) : null;
+    for (let t = unparen(e); ;) {
+      switch (t.type) {
+        case 'identifier': return t.text;
+        case 'selector_expression': return t.childForFieldName('field')?.text ?? null;
+        case 'index_expression': case 'unary_expression': {
+          const operand = t.childForFieldName('operand');
+          if (!operand) return null;
+          t = unparen(operand);
+          continue;
+        }
+      }
+      return null;
     }
-    return null;
   }
 
   /** What storing into `lhs` reads besides the value: the operands and indices on the way to the target. */
   private targetReads(lhs: Node, out: Set<string>): void {
-    const t = unparen(lhs);
-    if (t.type === 'selector_expression') this.reads(t.childForFieldName('operand'), out);
-    else if (t.type === 'index_expression') { this.targetReads(t.childForFieldName('operand')!, out); this.reads(t.childForFieldName('index'), out); }
-    else if (t.type === 'unary_expression') this.targetReads(t.childForFieldName('operand')!, out);
+    for (let t: Node | null = unparen(lhs); t; ) {
+      if (t.type === 'selector_expression') { this.reads(t.childForFieldName('operand'), out); return; }
+      if (t.type === 'index_expression') this.reads(t.childForFieldName('index'), out);
+      else if (t.type !== 'unary_expression') return;
+      const operand = t.childForFieldName('operand');
+      t = operand ? unparen(operand) : null;
+    }
   }
 
   private assign(lefts: Node[], rights: Node[]): void {
@@ -263,7 +279,17 @@ export class Relevance {
     }
   }
 
-  private walk(n: Node): void {
+  private walk(root: Node): void {
+    const stack = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      this.visit(n);
+      for (const c of n.namedChildren) stack.push(c);
+    }
+  }
+
+  /** What one node seeds and links. */
+  private visit(n: Node): void {
     switch (n.type) {
       case 'if_statement':
         this.seed(this.reads(n.childForFieldName('condition')));
@@ -289,7 +315,7 @@ export class Relevance {
         break;
       case 'type_switch_statement':
         this.seed(this.reads(n.childForFieldName('value')));
-        for (const a of n.childrenForFieldName('alias')) this.seed([a.text]);
+        for (const a of n.childrenForFieldName('alias')) this.seed(new Set([a.text]));
         break;
       case 'send_statement':
         this.seed(this.reads(n.childForFieldName('channel')));
@@ -306,7 +332,7 @@ export class Relevance {
         const op = n.child(0)?.type;
         const operand = n.childForFieldName('operand');
         if (op === '<-') this.seed(this.reads(operand));
-        if (op === '&' && operand) { const t = this.target(operand); if (t) this.seed([t]); }
+        if (op === '&' && operand) { const t = this.target(operand); if (t) this.seed(new Set([t])); }
         break;
       }
       case 'index_expression':
@@ -340,9 +366,8 @@ export class Relevance {
       // Named results are what a bare return returns.
       const key = n.type === 'func_literal' ? literalKey(n) : n.childForFieldName('name')?.text;
       const result = n.childForFieldName('result');
-      if (key && result?.type === 'parameter_list') this.edge(key, paramNames(result));
+      if (key && result?.type === 'parameter_list') this.edge(key, new Set(paramNames(result)));
     }
-    for (const c of n.namedChildren) this.walk(c);
   }
 }
 
