@@ -4015,3 +4015,40 @@ func Switch(o *Opts) int {
     expect(lines(r.leaks)).toEqual([]);
   });
 });
+
+describe('leak checker: Go names that JavaScript objects already hold', () => {
+  it('reads and writes fields named constructor, toString and __proto__ as any other field', () => {
+    const r = check(`package p
+
+type component struct {
+	constructor   func() int
+	toString      string
+	__proto__     int
+	hasOwnProperty bool
+	results       chan int
+}
+
+func (c *component) run() {
+	c.toString = "running"
+	c.__proto__ = 1
+	c.results <- c.constructor()
+}
+
+func Start(n int) int {
+	c := &component{constructor: func() int { return n }, results: make(chan int)}
+	go c.run()
+	if c.hasOwnProperty || c.__proto__ > 2 {
+		return 0
+	}
+	if n > 0 {
+		return n
+	}
+	return <-c.results
+}
+`);
+    // Before, a field named like a property of Object.prototype read that property as its cell:
+    // the group failed with "Cannot read properties of undefined" and reported nothing.
+    expect(r.bounded).toBe(0);
+    expect(lines(r.leaks)).toEqual([14]);
+  });
+});

@@ -30,7 +30,7 @@ import { constIntValue } from '../semantics/constants.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
 import { Relevance } from './relevance.js';
-import { cloneState, compact, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
+import { cloneState, compact, fieldMap, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`, a Once's `.Do(`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)|\.Do\(/;
@@ -1222,7 +1222,7 @@ export class Machine {
   }
 
   newObj(st: State, type: string | null): Val {
-    st.objs.push({ type, fields: {}, esc: false });
+    st.objs.push({ type, fields: fieldMap(), esc: false });
     return { k: 'obj', id: st.objs.length - 1 };
   }
 
@@ -2732,7 +2732,7 @@ export class Machine {
       const path = this.pkg.importPathOf(sel.operand);
       // The files are those of the build for this platform: runtime.GOOS and GOARCH are its constants.
       if (path === 'runtime' && (sel.field === 'GOOS' || sel.field === 'GOARCH')) return { v: { k: 'str', v: sel.field === 'GOOS' ? BUILD.goos : BUILD.goarch } };
-      if (path === 'math' && MATH_LIMITS[sel.field] !== undefined) return { v: { k: 'int', v: MATH_LIMITS[sel.field]! } };
+      if (path === 'math' && Object.hasOwn(MATH_LIMITS, sel.field)) return { v: { k: 'int', v: MATH_LIMITS[sel.field]! } };
       if (path) return { v: { k: 'unk', nn: 1, q: `${path}.${sel.field}` } };
       const called = e.parent?.type === 'call_expression' && e.parent.childForFieldName('function')?.startIndex === e.startIndex;
       if (!called && (SYNC_METHODS['RWMutex']!.has(sel.field) || SYNC_METHODS['WaitGroup']!.has(sel.field))) {
@@ -2785,7 +2785,7 @@ export class Machine {
     const type = namedType(r.t ?? r.b?.type);
     if (!type || !this.pkg.structFields.has(type)) return r.v;
     const o: Val = { k: 'obj', id: c.st.objs.length };
-    c.st.objs.push({ type, fields: {}, esc: true });
+    c.st.objs.push({ type, fields: fieldMap(), esc: true });
     c.st.cells[r.cell] = o;
     return o;
   }
@@ -3499,7 +3499,7 @@ export class Machine {
     // number helpers. Handed a value, they cannot close, send on or unlock anything of it later.
     // A function value is not kept either, but it may be called there and then (`strings.Map(f, s)`):
     // such a call is outside code as any other.
-    if (KEEPS_NOTHING[path]?.test(name) && !args.map((a) => this.ev(c, a)).some((v) => v.k === 'fn')) return UNK;
+    if (Object.hasOwn(KEEPS_NOTHING, path) && KEEPS_NOTHING[path]!.test(name) && !args.map((a) => this.ev(c, a)).some((v) => v.k === 'fn')) return UNK;
     if ((path === 'errors' && name === 'New') || (path === 'fmt' && name === 'Errorf')) {
       // A new error value each call (fmt.Errorf's %w keeps its operand: the arguments go outside).
       for (const a of args) this.escape(c.st, this.ev(c, a));

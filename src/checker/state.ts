@@ -216,6 +216,15 @@ export function emptyState(): State {
 }
 
 /**
+ * An object's fields by name, with no prototype: a Go field may be named
+ * `constructor` or `toString`, which a plain object would already hold
+ * (istio's `Component.constructor` read Object's constructor as its cell).
+ */
+export function fieldMap(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
+/**
  * A copy to branch on. Values are never changed in place (an assignment
  * stores a new value in a cell), so they are shared; the containers that
  * steps do change — cells, objects' fields, buffers, mutexes, frames — are
@@ -231,7 +240,7 @@ export function cloneState(s: State, only?: readonly number[]): State {
       frames: p.frames.map((f) => ({ ...f, env: { ...f.env }, memo: { ...f.memo }, defers: [...f.defers], iters: { ...f.iters }, ret: f.ret ? [...f.ret] : null })),
     })),
     cells: [...s.cells],
-    objs: s.objs.map((o) => ({ ...o, fields: { ...o.fields } })),
+    objs: s.objs.map((o) => ({ ...o, fields: Object.assign(fieldMap(), o.fields) })),
     chans: s.chans.map((c) => ({ ...c, buf: [...c.buf] })),
     mus: s.mus.map((m) => ({ ...m })),
     wgs: [...s.wgs],
@@ -296,7 +305,7 @@ export function compact(s: State, dropDone = true): State {
           c = out.objs.length;
           ids.obj.set(v.id, c);
           const o = s.objs[v.id]!;
-          const fields: Record<string, number> = {};
+          const fields = fieldMap();
           out.objs.push(o.via ? { type: o.type, fields, esc: o.esc, via: o.via } : { type: o.type, fields, esc: o.esc });
           for (const k of Object.keys(o.fields).sort()) fields[k] = cell(o.fields[k]!);
         }
@@ -460,6 +469,7 @@ export function unpack(p: Packed): State {
     // `wg.Add(n)` by a count the model cannot name.
     if (q.need?.t === 'wgadd' && q.need.n === null) q.need.n = Number.NaN;
   });
+  for (const o of s.objs) Object.setPrototypeOf(o.fields, null);
   for (const c of s.chans) if (c.cap === null) c.cap = UNBOUNDED;
   for (let i = 0; i < s.wgs.length; i++) if (s.wgs[i] === null) s.wgs[i] = Number.NaN;
   if (p.json.includes('"v":null')) unknownPastRange(s);
