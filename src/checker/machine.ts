@@ -29,7 +29,6 @@ import { evalCount, isChannelExpr, returnsChannel } from '../semantics/channels.
 import { constIntValue } from '../semantics/constants.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
-import { Relevance } from './relevance.js';
 import { cloneState, compact, fieldMap, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`, a Once's `.Do(`. */
@@ -333,31 +332,8 @@ export class Machine {
    * decided to a small value, which would pick a capacity no caller chose.
    */
   private observeOnly = false;
-  private relevanceOf: Relevance | null = null;
 
   constructor(readonly pkg: PackageSemantics) {}
-
-  /** The names whose values can decide a synchronisation (relevance.ts), built on first use. */
-  private get relevance(): Relevance {
-    return (this.relevanceOf ??= new Relevance(this.pkg));
-  }
-
-  /** Whether a package struct type declares `field` with a number, string or boolean type (its zero is no nil). */
-  private basicField(type: string | null, field: string): boolean {
-    const t = type ? this.pkg.structFields.get(type)?.get(field) : undefined;
-    return t?.type === 'type_identifier' && (INT_TYPES.has(t.text) || ['string', 'bool', 'float32', 'float64'].includes(t.text)) && !this.pkg.globals.has(t.text);
-  }
-
-  /**
-   * What a store under `name` keeps of `v`: all of it when the name can reach
-   * a test; a plain value (a number, a string, a boolean, an unknown's facts)
-   * otherwise becomes a bare unknown, so that states differing only there are
-   * one. nil is kept: it is what a nil channel or map is.
-   */
-  private kept(name: string, v: Val): Val {
-    if (v === UNK || !(v.k === 'int' || v.k === 'str' || v.k === 'bool' || v.k === 'unk')) return v;
-    return this.relevance.has(name) ? v : UNK;
-  }
 
   // ---------------------------------------------------------------- tables
 
@@ -1338,7 +1314,7 @@ export class Machine {
     if (fi.recv) env[this.bid(fi.recv)] = this.newCell(st, fnVal.recv ?? UNK);
     fi.params.forEach((p, i) => {
       if (!p.b) return;
-      const v = p.variadic ? { k: 'slice' as const, n: Math.max(0, args.length - i), el: args.slice(i) } : this.kept(p.b.name, args[i] ?? UNK);
+      const v = p.variadic ? { k: 'slice' as const, n: Math.max(0, args.length - i), el: args.slice(i) } : args[i] ?? UNK;
       env[this.bid(p.b)] = this.newCell(st, v);
     });
     for (const r of fi.results) env[this.bid(r)] = this.newCell(st, this.zeroOf(st, r.type));
@@ -2167,10 +2143,7 @@ export class Machine {
         const r = this.evRef(c, target);
         if (r.cell !== undefined) {
           const nv = r.v.k === 'int' ? r.v.v + (s.type === 'inc_statement' ? 1 : -1) : null;
-          const t = unparen(target);
-          const name = t.type === 'identifier' ? t.text : t.type === 'selector_expression' ? selectorParts(t)!.field : null;
-          const v: Val = nv !== null ? { k: 'int', v: nv } : fromBig(r.v) ? BIG_DERIVED : UNK;
-          c.st.cells[r.cell] = name === null ? v : this.kept(name, v);
+          c.st.cells[r.cell] = nv !== null ? { k: 'int', v: nv } : fromBig(r.v) ? BIG_DERIVED : UNK;
         }
         break;
       }
@@ -2436,7 +2409,6 @@ export class Machine {
       const b = this.pkg.resolve(t);
       if (!b) return;
       if (b.fn === null) { this.escape(c.st, v); return; } // a package variable: anyone may read it
-      v = this.kept(t.text, v);
       const k = this.bid(b);
       // `:=` declares the names that are new here; the others are assigned.
       if (declare && b.ident.startIndex === t.startIndex) { c.fr.env[k] = this.newCell(c.st, v); return; }
@@ -2457,10 +2429,6 @@ export class Machine {
       if (o.k === 'obj') {
         const obj = c.st.objs[o.id]!;
         if (obj.esc) this.escape(c.st, v);
-        v = this.kept(sel.field, v);
-        // A number, string or boolean field no test reads holds nothing worth a cell: unset and set
-        // alike, two states are one. (A field of another type keeps its cell: unset, it reads as nil.)
-        if (v === UNK && !this.relevance.has(sel.field) && this.basicField(obj.type, sel.field)) { delete obj.fields[sel.field]; return; }
         const cell = obj.fields[sel.field];
         if (cell === undefined) obj.fields[sel.field] = this.newCell(c.st, v);
         else c.st.cells[cell] = v;
@@ -2758,8 +2726,6 @@ export class Machine {
             if (m) return { v: { k: 'fn', f: this.fnOf(m), env: null, recv: o } };
           }
           const zero = ft ? this.zeroOf(c.st, ft) : this.embeddedSync(obj.type, sel.field) ? this.zeroOf(c.st, this.embeddedSync(obj.type, sel.field)) : UNK;
-          // Read where no test looks (a log line's argument), a plain field is not given a cell.
-          if (!this.relevance.has(sel.field) && (zero.k === 'int' || zero.k === 'str' || zero.k === 'bool' || zero.k === 'unk')) return { v: UNK, ...(ft ? { t: ft } : {}) };
           // An object from outside, or one that went out, holds what the outside set: any number or
           // flag (an enum's constant among them), not its type's zero; its locks stay locks.
           cell = this.newCell(c.st, obj.esc && (zero.k === 'nil' || zero.k === 'unk' || zero.k === 'int' || zero.k === 'bool') ? UNK : zero);
@@ -3058,7 +3024,7 @@ export class Machine {
       const order = this.fieldOrder(t.text);
       elems.forEach((x, i) => {
         const key = x.type === 'keyed_element' ? (x.childForFieldName('key') ?? x.namedChildren[0])?.text : order[i];
-        if (key) obj.fields[key] = this.newCell(c.st, this.kept(key, valueOf(x)));
+        if (key) obj.fields[key] = this.newCell(c.st, valueOf(x));
       });
       return o;
     }
@@ -3108,7 +3074,7 @@ export class Machine {
       const key = x.type === 'keyed_element' ? (x.childForFieldName('key') ?? x.namedChildren[0])?.text : names![i];
       const inner = x.type === 'keyed_element' ? x.childForFieldName('value') ?? x.namedChildren[1] : x;
       const expr = inner?.type === 'literal_element' ? inner.namedChild(0) : inner;
-      if (key) obj.fields[key] = this.newCell(c.st, this.kept(key, expr && expr.type !== 'literal_value' ? this.ev(c, expr) : UNK));
+      if (key) obj.fields[key] = this.newCell(c.st, expr && expr.type !== 'literal_value' ? this.ev(c, expr) : UNK);
     });
     return o;
   }
