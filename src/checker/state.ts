@@ -221,8 +221,17 @@ export function emptyState(): State {
  * (istio's `Component.constructor` read Object's constructor as its cell).
  */
 export function fieldMap(): Record<string, number> {
-  return Object.create(null) as Record<string, number>;
+  return new FieldMap();
 }
+
+/**
+ * A constructor whose prototype has no prototype: its objects hold nothing
+ * but their own keys, as `Object.create(null)` ones do, and stay in V8's fast
+ * property mode, which those do not (three to four times slower to fill,
+ * copy and serialise, measured in isolation).
+ */
+const FieldMap = function FieldMap() {} as unknown as new () => Record<string, number>;
+FieldMap.prototype = Object.create(null) as object;
 
 /**
  * A copy to branch on. Values are never changed in place (an assignment
@@ -469,7 +478,7 @@ export function unpack(p: Packed): State {
     // `wg.Add(n)` by a count the model cannot name.
     if (q.need?.t === 'wgadd' && q.need.n === null) q.need.n = Number.NaN;
   });
-  for (const o of s.objs) Object.setPrototypeOf(o.fields, null);
+  for (const o of s.objs) o.fields = Object.assign(fieldMap(), o.fields);
   for (const c of s.chans) if (c.cap === null) c.cap = UNBOUNDED;
   for (let i = 0; i < s.wgs.length; i++) if (s.wgs[i] === null) s.wgs[i] = Number.NaN;
   if (p.json.includes('"v":null')) unknownPastRange(s);
