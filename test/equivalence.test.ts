@@ -141,7 +141,8 @@ describe('the prefilter and the workers change no finding', () => {
   it.skipIf(!haveGo)(`Go ${GOROOT_SRC} (${CHECKER_SLICE.join(', ')}), the channel rules on the leak checker: same findings with and without the prefilter, on 1 and 2 workers`, async () => {
     const { full } = await expectEquivalent(CHECKER_SLICE.map((p) => `./${p}/...`), GOROOT_SRC);
     expect(full.findings.filter((f) => /^chan-/.test((f as { ruleId: string }).ruleId)).length).toBeGreaterThan(5);
-  });
+    // Four lints of the slice with the leak checker: about 75 s on two cores. A hang guard, not a speed check.
+  }, 300_000);
 
   it.skipIf(!haveGo)('the byte-level test never misses a go statement or a needed import that tree-sitter finds (every .go file of the slice, testdata included)', () => {
     const needs = needsOf(RULES.map((r) => r.meta.id))!;

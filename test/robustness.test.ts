@@ -135,6 +135,8 @@ describe('file-system faults', () => {
 });
 
 const NET_HTTP = '/usr/share/go-1.19/src/net/http';
+/** A hang guard for the tests that lint a whole Go tree several times (not a speed check: speed is `npm run bench`'s). */
+const HEAVY_TIMEOUT = 300_000;
 
 describe('determinism', () => {
   it.skipIf(!existsSync(NET_HTTP))('same findings, order and fingerprints across runs and worker counts (Go\'s net/http)', async () => {
@@ -160,7 +162,8 @@ describe('determinism', () => {
       const l = r.locations![0]!.physicalLocation!;
       return `${decodeURIComponent(l.artifactLocation!.uri!).replace(/^.*?net\/http\//, '')}:${l.region!.startLine}`;
     }));
-  });
+    // Four whole lints of net/http: about 100 s on two cores. The timeout guards against a hang, not speed.
+  }, HEAVY_TIMEOUT);
 });
 
 describe('security: the tree and its config are data', () => {
