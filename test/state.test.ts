@@ -2,7 +2,7 @@
 // what JSON cannot hold comes back as the model means it, and the key of the
 // unpacked state is the key of the packed one.
 import { describe, expect, it } from 'vitest';
-import { behaviourJson, digest, emptyState, pack, stateKey, unpack, UNBOUNDED, type State } from '../src/checker/state.js';
+import { behaviourJson, cloneState, compact, digest, emptyState, fieldMap, pack, stateKey, unpack, UNBOUNDED, type State } from '../src/checker/state.js';
 
 function sample(): State {
   const s = emptyState();
@@ -45,5 +45,23 @@ describe('a state packed for the queue', () => {
     expect(u.cells[3]).toEqual({ k: 'unk' });
     expect(u.chans[0]!.buf).toEqual([{ k: 'int', v: 1 }, { k: 'unk' }]);
     expect(u.cells.slice(0, 3)).toEqual(s.cells.slice(0, 3));
+  });
+
+  it('keeps an object\'s fields as its own keys only, through a clone, a compaction and the queue', () => {
+    // A Go field may be named like a property every JavaScript object inherits (istio's
+    // Component.constructor): a field never set must read as unset, not as Object's.
+    const s = sample();
+    s.objs = [{ type: 'Component', fields: fieldMap(), esc: false }];
+    s.objs[0]!.fields['toString'] = 2;
+    s.cells.push({ k: 'obj', id: 0 });
+    s.procs[0]!.frames[0]!.env[11] = 3;
+    for (const t of [cloneState(s), compact(s, false), unpack(pack(s))]) {
+      const f = t.objs[0]!.fields;
+      expect(f['constructor']).toBeUndefined();
+      expect('hasOwnProperty' in f).toBe(false);
+      expect(Object.keys(f)).toEqual(['toString']);
+      f['__proto__'] = 4;
+      expect(Object.keys(f)).toEqual(['toString', '__proto__']);
+    }
   });
 });
