@@ -2466,8 +2466,45 @@ export class Machine {
       this.escape(c.st, v);
       return;
     }
-    if (t.type === 'unary_expression') { this.escape(c.st, v); return; }
+    if (t.type === 'unary_expression') {
+      this.escape(c.st, v);
+      if (t.child(0)?.type === '*') this.havocPointees(c.st);
+      return;
+    }
   }
+
+  private pointees: { fields: Set<string>; bindings: Set<number> } | null = null;
+
+  /**
+   * `*p = v`: the model keeps no pointers to fields or variables (`&s.waiters`
+   * evaluates to what the field holds), so it cannot tell what the store
+   * changes. What it may change is one of the fields and variables whose
+   * address the package takes: those become unknown in every object and
+   * frame that holds them (a `notifyAndClear(&s.waiters)` that ends with
+   * `*waiters = nil` would otherwise leave every channel it notified in the
+   * slice, to be sent on again). Struct values stay: a pointer to one is the
+   * object itself.
+   */
+  private havocPointees(st: State): void {
+    if (!this.pointees) {
+      const fields = new Set<string>();
+      const bindings = new Set<number>();
+      for (const f of this.pkg.files) {
+        for (const u of f.root.descendantsOfType('unary_expression')) {
+          if (u.child(0)?.type !== '&') continue;
+          const x = unparen(u.childForFieldName('operand')!);
+          if (x.type === 'selector_expression') { const sel = selectorParts(x); if (sel) fields.add(sel.field); }
+          else if (x.type === 'identifier') { const b = this.pkg.resolve(x); if (b && b.fn !== null && b.kind !== 'func') bindings.add(this.bid(b)); }
+        }
+      }
+      this.pointees = { fields, bindings };
+    }
+    const { fields, bindings } = this.pointees;
+    const forget = (cell: number) => { if (st.cells[cell]!.k !== 'obj') st.cells[cell] = UNK; };
+    if (fields.size) for (const o of st.objs) for (const f in o.fields) if (fields.has(f)) forget(o.fields[f]!);
+    if (bindings.size) for (const p of st.procs) for (const fr of p.frames) for (const b of bindings) { const cell = fr.env[b]; if (cell !== undefined) forget(cell); }
+  }
+
 
   // ---------------------------------------------------------------- expressions
 
