@@ -2,7 +2,7 @@
 // what JSON cannot hold comes back as the model means it, and the key of the
 // unpacked state is the key of the packed one.
 import { describe, expect, it } from 'vitest';
-import { behaviourJson, cloneState, compact, digest, emptyState, fieldMap, pack, stateKey, unpack, UNBOUNDED, type State } from '../src/checker/state.js';
+import { behaviourJson, cloneState, compact, digest, emptyState, fieldMap, pack, setLazyField, stateKey, unpack, UNBOUNDED, UNK, type State } from '../src/checker/state.js';
 
 function sample(): State {
   const s = emptyState();
@@ -62,6 +62,50 @@ describe('a state packed for the queue', () => {
       expect(Object.keys(f)).toEqual(['toString']);
       f['__proto__'] = 4;
       expect(Object.keys(f)).toEqual(['toString', '__proto__']);
+    }
+  });
+});
+
+describe('what the witness reads and the behaviour does not', () => {
+  it('keys alike two goroutines that left by different returns, and packs and unpacks the return each left by', () => {
+    const at = (retAt: number): State => {
+      const s = sample();
+      // Goroutine 1 unwinds its function after `return` at site retAt (a goroutine's results go nowhere).
+      s.procs[1]!.frames = [{ f: 2, pc: 8, env: {}, memo: {}, defers: [], ret: [], retAt, site: '', exiting: 1, iters: {} }];
+      return s;
+    };
+    const early = at(21), late = at(-1);
+    late.procs[1]!.frames[0]!.ret = null;
+    expect(stateKey(early)).toBe(stateKey(late));
+    const u = unpack(pack(early));
+    expect(u.procs[1]!.frames[0]!.retAt).toBe(21);
+    expect(u.procs[1]!.frames[0]!.ret).toEqual([]);
+    // The root's results escape to its caller: they stay in the key.
+    const root = (ret: State['cells']) => { const s = sample(); s.procs[0]!.frames[0]!.ret = ret; s.procs[0]!.frames[0]!.exiting = 1; return s; };
+    expect(stateKey(root([{ k: 'nil' }]))).not.toBe(stateKey(root([{ k: 'chan', id: 0 }])));
+  });
+});
+
+describe('fields not read yet', () => {
+  it('compacts a field that holds what a first read of it gives as the field not read, and keeps one that holds anything else', () => {
+    const opts = (fields: Record<string, State['cells'][number]>): State => {
+      const s = emptyState();
+      s.objs = [{ type: 'options', fields: fieldMap(), esc: false }];
+      s.cells = [{ k: 'obj', id: 0 }];
+      for (const [f, v] of Object.entries(fields)) { s.objs[0]!.fields[f] = s.cells.length; s.cells.push(v); }
+      s.procs = [{ id: 0, name: 'Run', frames: [{ f: 1, pc: 5, env: { 3: 0 }, memo: {}, defers: [], ret: null, retAt: -1, site: '', exiting: 0, iters: {} }], done: 0, spin: 0, unwind: 0, need: null, goSite: -1 }];
+      return s;
+    };
+    // A retry count (int, zero 0) and a callback (func, zero nil): one path read both, the other neither.
+    setLazyField((o, f) => (o.type !== 'options' ? null : f === 'retries' ? { k: 'int', v: 0 } : f === 'onDone' ? { k: 'nil' } : null));
+    try {
+      expect(stateKey(compact(opts({ retries: { k: 'int', v: 0 }, onDone: { k: 'nil' } })))).toBe(stateKey(compact(opts({}))));
+      expect(stateKey(compact(opts({ retries: { k: 'int', v: 2 } })))).not.toBe(stateKey(compact(opts({}))));
+      // nil the search guessed for an unknown is a fact a path learnt, not the zero.
+      expect(stateKey(compact(opts({ onDone: { k: 'nil', g: 1 } })))).not.toBe(stateKey(compact(opts({}))));
+      expect(stateKey(compact(opts({ name: UNK })))).not.toBe(stateKey(compact(opts({}))));
+    } finally {
+      setLazyField(null);
     }
   });
 });

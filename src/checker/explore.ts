@@ -15,7 +15,7 @@
 // reach cannot make it wrong. The bound only costs the leaks it did not reach.
 import { writeSync } from 'node:fs';
 import { Machine, COND_TYPE, type Event } from './machine.js';
-import { behaviourJson, canonicalOrder, cloneState, compact, digest, emptyState, pack, stateKey, unpack, NIL, UNBOUNDED, UNK, type Need, type Packed, type Proc, type State, type Val } from './state.js';
+import { behaviourJson, canonicalOrder, cloneState, compact, digest, emptyState, pack, setLazyField, stateKey, unpack, NIL, UNBOUNDED, UNK, type Need, type Packed, type Proc, type State, type Val } from './state.js';
 import type { Node } from '../semantics/syntax.js';
 
 /** States explored per group before stopping (with the leaks seen so far). */
@@ -203,7 +203,14 @@ export function explore(m: Machine, root: number, maxSteps = MAX_TOTAL_STEPS): G
   m.spawn(init, { k: 'fn', f: root, env: null, recv: UNK }, args, -1, m.fns[root]!.name);
   const leaks = new Map<number, Leak>();
   const budget: Budget = { steps: 0, max: maxSteps, bounded: false };
-  const states = search(m, init, leaks, budget);
+  // Compaction leaves out the fields that hold what a first read of them gives (Machine.lazyField).
+  setLazyField((o, f) => m.lazyField(o, f));
+  let states: number;
+  try {
+    states = search(m, init, leaks, budget);
+  } finally {
+    setLazyField(null);
+  }
   return { leaks: [...leaks.values()], states, steps: budget.steps, bounded: budget.bounded, ...(budget.bound ? { bound: budget.bound } : {}) };
 }
 

@@ -29,7 +29,7 @@ import { evalCount, isChannelExpr, returnsChannel } from '../semantics/channels.
 import { constIntValue } from '../semantics/constants.js';
 import { hostBuildContext } from '../engine/buildtags.js';
 import { displayName } from '../semantics/goroutines.js';
-import { cloneState, compact, fieldMap, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
+import { cloneState, compact, emptyState, fieldMap, stateKey, GUESSED_NIL, NIL, UNBOUNDED, UNK, type Chan, type Deferred, type Env, type Frame, type Need, type Obj, type Proc, type State, type Val } from './state.js';
 
 /** A call that can wait on a sync primitive: `.Lock()`, `.RLock()`, `.Wait()`, a Once's `.Do(`. */
 export const SYNC_WAIT = /\.(?:R?Lock|Wait)\(\)|\.Do\(/;
@@ -1200,6 +1200,31 @@ export class Machine {
   newObj(st: State, type: string | null): Val {
     st.objs.push({ type, fields: fieldMap(), esc: false });
     return { k: 'obj', id: st.objs.length - 1 };
+  }
+
+  private readonly lazyZeros = new Map<string, Map<string, Val | null>>();
+
+  /**
+   * What a first read of a declared field of `o` stores when the object has
+   * no cell for it yet (evRef): its type's zero, or an unknown once the
+   * object went out. Null when that read would make an object or a sync
+   * primitive, or the field is not declared. A field whose cell still holds
+   * this value is the field not yet read (compact leaves it out): two paths
+   * that read different fields of an options struct and left them as they
+   * were are one state.
+   */
+  lazyField(o: Obj, field: string): Val | null {
+    if (!o.type) return null;
+    let byField = this.lazyZeros.get(o.type);
+    if (!byField) this.lazyZeros.set(o.type, (byField = new Map()));
+    let zero = byField.get(field);
+    if (zero === undefined) {
+      const ft = this.pkg.structFields.get(o.type)?.get(field);
+      const z = ft ? this.zeroOf(emptyState(), ft) : null;
+      zero = z && (z.k === 'nil' || z.k === 'int' || z.k === 'bool' || z.k === 'unk') ? z : null;
+      byField.set(field, zero);
+    }
+    return zero && o.esc ? UNK : zero;
   }
 
   /** The zero value of a declared type: a nil channel, a fresh mutex, an object of a local struct type. */

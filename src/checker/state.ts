@@ -269,6 +269,28 @@ export const NIL: Val = { k: 'nil' };
 export const GUESSED_NIL: Val = { k: 'nil', g: 1 };
 
 /**
+ * What a first read of a declared field stores (Machine.lazyField), for the
+ * package being searched: compact leaves out the fields that still hold it,
+ * so that two paths which read different fields and left them as they were
+ * are one state. Field cells are the field's own (nothing else holds their
+ * ids), so a field left out comes back as it was when next read. Set by the
+ * search for its machine; null leaves every field in.
+ */
+let lazyField: ((o: Obj, field: string) => Val | null) | null = null;
+export function setLazyField(f: ((o: Obj, field: string) => Val | null) | null): void { lazyField = f; }
+
+/** Two plain values alike: the same kind and the same facts. */
+function sameScalar(x: Val, z: Val): boolean {
+  if (x.k !== z.k) return false;
+  switch (x.k) {
+    case 'nil': return !x.g;
+    case 'int': case 'bool': return x.v === (z as typeof x).v;
+    case 'unk': return JSON.stringify(x) === JSON.stringify(z);
+    default: return false;
+  }
+}
+
+/**
  * The state renumbered canonically: cells, objects, channels, mutexes,
  * WaitGroups and Once values in the order the goroutines reach them (in
  * goroutine order, frames bottom up, variables by binding id), and nothing
@@ -316,7 +338,13 @@ export function compact(s: State, dropDone = true): State {
           const o = s.objs[v.id]!;
           const fields = fieldMap();
           out.objs.push(o.via ? { type: o.type, fields, esc: o.esc, via: o.via } : { type: o.type, fields, esc: o.esc });
-          for (const k of Object.keys(o.fields).sort()) fields[k] = cell(o.fields[k]!);
+          for (const k of Object.keys(o.fields).sort()) {
+            const c0 = o.fields[k]!;
+            // A field that holds what reading it first would give is the field not read yet.
+            const z = lazyField?.(o, k);
+            if (z && sameScalar(s.cells[c0]!, z)) continue;
+            fields[k] = cell(c0);
+          }
         }
         return v.as ? { k: 'obj', id: c, as: v.as } : { k: 'obj', id: c };
       }
@@ -436,10 +464,23 @@ export function stateKey(s: State): string {
   return digest(behaviourJson(s));
 }
 
-/** A state's canonical serialisation: names and ids are for the witness; the behaviour is the rest. */
+/**
+ * A state's canonical serialisation: names and ids are for the witness; the
+ * behaviour is the rest. So is the return statement a frame left by (retAt,
+ * which the witness cites), and the results of a frame whose results go
+ * nowhere (a goroutine's function, a deferred call; not the root's, which
+ * escape to its caller): two paths that end a goroutine by different
+ * `return`s, an early one after `t.Errorf` and the closing brace, leave it
+ * doing the same thing (witnessOnly, pack).
+ */
 export function behaviourJson(s: State): string {
-  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, ...rest }) => rest) });
+  return JSON.stringify({ ...s, procs: s.procs.map(({ name: _n, id: _i, from: _f, rounds: _r, frames, ...rest }) => ({ ...rest, frames: frames.some((f, i) => witnessOnly(rest, f, i)) ? frames.map((f, i) => (witnessOnly(rest, f, i) ? { ...f, retAt: -1, ret: discardsResults(rest, f, i) ? null : f.ret } : f)) : frames })) });
 }
+
+/** Whether the frame's results go nowhere: a goroutine's function (not the root's), a deferred call. */
+const discardsResults = (p: Pick<Proc, 'goSite'>, f: Frame, i: number) => f.site === '' && (i > 0 || p.goSite >= 0);
+/** Whether a frame holds something the witness reads and the behaviour does not (behaviourJson). */
+const witnessOnly = (p: Pick<Proc, 'goSite'>, f: Frame, i: number) => f.retAt >= 0 || (f.ret !== null && discardsResults(p, f, i));
 
 /** stateKey of the state whose behaviourJson is `json`. */
 export function digest(json: string): string {
@@ -454,11 +495,21 @@ export function digest(json: string): string {
  */
 export interface Packed {
   json: string;
-  procs: { id: number; name: string; from?: number; rounds?: Record<string, number> }[];
+  procs: { id: number; name: string; from?: number; rounds?: Record<string, number>; rets?: [number, number, Val[] | null][] }[];
 }
 
 export function pack(s: State, json = behaviourJson(s)): Packed {
-  return { json, procs: s.procs.map(({ id, name, from, rounds }) => (rounds ? { id, name, from, rounds } : from !== undefined ? { id, name, from } : { id, name })) };
+  return {
+    json,
+    procs: s.procs.map(({ id, name, from, rounds, frames, goSite }) => {
+      const w: Packed['procs'][number] = { id, name };
+      if (from !== undefined) w.from = from;
+      if (rounds) w.rounds = rounds;
+      // What behaviourJson left out of the frames: their return statements, the results nothing reads.
+      frames.forEach((f, i) => { if (witnessOnly({ goSite }, f, i)) (w.rets ??= []).push([i, f.retAt, f.ret]); });
+      return w;
+    }),
+  };
 }
 
 /**
@@ -475,6 +526,7 @@ export function unpack(p: Packed): State {
     q.name = w.name;
     if (w.from !== undefined) q.from = w.from;
     if (w.rounds) q.rounds = w.rounds;
+    for (const [i, retAt, ret] of w.rets ?? []) { const f = q.frames[i]!; f.retAt = retAt; f.ret = ret; }
     // `wg.Add(n)` by a count the model cannot name.
     if (q.need?.t === 'wgadd' && q.need.n === null) q.need.n = Number.NaN;
   });
