@@ -165,6 +165,8 @@ export interface FnInfo {
   loopBodies: Map<number, Set<number>>;
   /** Per control-flow node: the variables (binding ids) that node or a node after it names; computed on first use. */
   live: Set<number>[] | null;
+  /** Per control-flow node: the variables whose value some path from it reads before assigning them again (see readLiveAt). */
+  readLive?: Set<number>[];
   /** Per `if` condition node: where its two arms meet after straight runs of calls, and the runs (see ifDiamond). */
   diamonds?: Map<number, { join: number; arms: [number[], number[]] } | null>;
   /** A method of sync.Cond, or a context's cancel func, run by the machine itself. */
@@ -1227,6 +1229,48 @@ export class Machine {
     return zero && o.esc ? UNK : zero;
   }
 
+  private readonly thresholds = new Map<Binding, number | null>();
+
+  /**
+   * Whether `x` is a local variable whose every use compares it with the
+   * integer `k` (`lat > 0`, `0 < lat`) or hands it to another package's code
+   * (`time.After(lat)`), apart from assignments to it: which number it holds
+   * matters only as below, at or above k.
+   */
+  private thresholdOnly(x: Node, k: number): boolean {
+    const id = unparen(x);
+    if (id.type !== 'identifier') return false;
+    const b = this.pkg.resolve(id);
+    if (!b || b.fn === null || b.kind !== 'var') return false;
+    let t = this.thresholds.get(b);
+    if (t === undefined) {
+      t = null;
+      const ks = new Set<number>();
+      const ok = b.refs.every((r) => {
+        let n: Node = r;
+        while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+        const p = n.parent;
+        if (!p) return false;
+        if (p.type === 'binary_expression' && ['<', '<=', '>', '>=', '==', '!='].includes(p.childForFieldName('operator')?.text ?? '')) {
+          const other = unparen(sameNode(p.childForFieldName('left'), n) ? p.childForFieldName('right')! : p.childForFieldName('left')!);
+          if (other.type !== 'int_literal' || !/^[0-9]+$/.test(other.text)) return false;
+          ks.add(Number(other.text));
+          return true;
+        }
+        if (p.type === 'expression_list' && (p.parent?.type === 'assignment_statement' || p.parent?.type === 'short_var_declaration') && sameNode(p.parent.childForFieldName('left'), p)) return true;
+        if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
+          const f = unparen(p.parent.childForFieldName('function')!);
+          const parts = f.type === 'selector_expression' ? selectorParts(f) : null;
+          return !!parts && parts.operand.type === 'identifier' && this.pkg.fileOf(f).imports.byName.has(parts.operand.text) && !this.pkg.resolve(parts.operand);
+        }
+        return false;
+      });
+      if (ok && ks.size === 1) t = [...ks][0]!;
+      this.thresholds.set(b, t);
+    }
+    return t === k;
+  }
+
   /** The zero value of a declared type: a nil channel, a fresh mutex, an object of a local struct type. */
   zeroOf(st: State, t: Node | null, depth = 0): Val {
     if (!t || depth > 4) return UNK;
@@ -1398,8 +1442,108 @@ export class Machine {
     // A variable no later code names is dead: dropping it lets paths that differ only in
     // what they learnt about it (an `err` tested and gone) meet as one state.
     const live = this.liveAt(c.fi)[id]!;
-    for (const k in fr.env) if (!live.has(+k)) delete fr.env[k];
+    const read = this.readLiveAt(c.fi)[id]!;
+    for (const k in fr.env) {
+      if (!live.has(+k)) delete fr.env[k];
+      // Named again, but only to be assigned before anything reads it (`lat := s.latency` at the
+      // top of the next round): what it holds now is read by no path, and two states that differ
+      // only there are one. (Still declared: the assignment finds its cell.)
+      else if (!read.has(+k) && c.st.cells[fr.env[k]!] !== UNK) c.st.cells[fr.env[k]!] = UNK;
+    }
     return CONT;
+  }
+
+  /**
+   * Per node, the local variables some path from it reads before assigning
+   * them again: the classic live variables, where liveAt's are those named
+   * at all. A node reads every variable it names, except those a plain
+   * assignment, short declaration or receive of it only assigns (`x = e`,
+   * `x, err := f()`, `v := <-ch`); loop heads without a condition, loop ends
+   * and joins read nothing; compound nodes (a switch, a select, a case)
+   * read everything they name. Variables a closure shares with the function
+   * around it, those whose address is taken, and named results are read
+   * everywhere: the other frame may read the shared cell at any time, a
+   * pointer may be read through, a bare return reads its results.
+   */
+  private readLiveAt(fi: FnInfo): Set<number>[] {
+    if (fi.readLive) return fi.readLive;
+    const g = fi.cfg;
+    const pinned = new Set<number>(fi.results.map((b) => this.bid(b)));
+    const local = (id: Node) => {
+      const b = this.pkg.resolve(id);
+      return b && b.fn !== null && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type' ? b : null;
+    };
+    // A closure's variables from outside it, and the variables of this function a closure in it
+    // names, are cells other frames share: what this frame no longer reads, they may.
+    for (const lit of [fi.node, ...fi.node.descendantsOfType('func_literal')]) {
+      for (const id of lit.descendantsOfType('identifier')) {
+        const b = local(id);
+        if (b && (b.ident.startIndex < lit.startIndex || b.ident.endIndex > lit.endIndex)) pinned.add(this.bid(b));
+      }
+    }
+    for (const u of fi.node.descendantsOfType('unary_expression')) {
+      if (u.child(0)?.type !== '&') continue;
+      const root = rootIdentifier(u.childForFieldName('operand')!);
+      const b = root ? local(root) : null;
+      if (b) pinned.add(this.bid(b));
+    }
+    const uses: Set<number>[] = [];
+    const defs: Set<number>[] = [];
+    for (const n of g.nodes) {
+      const use = new Set<number>(pinned);
+      const def = new Set<number>();
+      uses.push(use);
+      defs.push(def);
+      const a = n.ast;
+      if (!a || n.kind === 'loopDone' || n.kind === 'join' || n.kind === 'case' || (n.kind === 'loopHead' && a.type === 'for_statement')) continue;
+      if (n.kind === 'switch' || n.kind === 'select') {
+        // What the node evaluates: a switch's tag and its cases' values (their bodies are nodes of
+        // their own); a select's channels and the values it would send.
+        const read: Node[] = [];
+        for (const ch of a.namedChildren) {
+          if (ch.type === 'communication_case') {
+            const comm = ch.childForFieldName('communication');
+            if (comm) read.push(comm.type === 'receive_statement' ? comm.childForFieldName('right') ?? comm : comm);
+          } else if (ch.type === 'expression_case') {
+            const v = ch.childForFieldName('value');
+            if (v) read.push(v);
+          } else if (ch.type !== 'default_case' && ch.type !== 'type_case' && ch.type !== 'comment' && (n.kind === 'switch')) read.push(ch);
+        }
+        for (const r of read) for (const id of r.type === 'identifier' ? [r] : r.descendantsOfType('identifier')) { const b = local(id); if (b) use.add(this.bid(b)); }
+        continue;
+      }
+      // The identifiers a plain assignment only assigns: its left side's bare names.
+      const assigned = new Set<number>();
+      const lhs = a.type === 'assignment_statement' && a.childForFieldName('operator')?.text === '=' ? a.childForFieldName('left')
+        : a.type === 'short_var_declaration' || (n.kind === 'comm' && a.type === 'receive_statement') ? a.childForFieldName('left') : null;
+      if (n.kind === 'stmt' || n.kind === 'comm') for (const x of lhs?.namedChildren ?? []) if (x.type === 'identifier') assigned.add(x.startIndex);
+      const ids = a.type === 'identifier' ? [a] : a.descendantsOfType('identifier');
+      for (const id of ids) {
+        const b = local(id);
+        if (!b) continue;
+        if (assigned.has(id.startIndex)) def.add(this.bid(b));
+        else use.add(this.bid(b));
+      }
+      for (const d of def) if (use.has(d)) def.delete(d);
+    }
+    // Backward to a fixpoint: in(n) = uses(n) ∪ (∪ in(succ) − defs(n)).
+    const live = uses.map((u) => new Set(u));
+    const work = g.nodes.map((n) => n.id);
+    const queued = new Set(work);
+    while (work.length) {
+      const id = work.pop()!;
+      queued.delete(id);
+      const mine = live[id]!;
+      for (const pred of g.nodes[id]!.pred) {
+        const theirs = live[pred]!;
+        const killed = defs[pred]!;
+        const before = theirs.size;
+        for (const b of mine) if (!killed.has(b)) theirs.add(b);
+        if (theirs.size !== before && !queued.has(pred)) { queued.add(pred); work.push(pred); }
+      }
+    }
+    fi.readLive = live;
+    return live;
   }
 
   /**
@@ -3029,8 +3173,13 @@ export class Machine {
             // can then run past the small values, its counter unknown from there (a consumer's
             // `if v > 10 { return }` on what it sent is reachable). A loop that starts one
             // goroutine per round keeps to the small counts: each is a goroutine the state holds.
-            const small: Val[] = SMALL_INTS.filter((v) => !(x.v as { pos?: 1 }).pos || v >= 1).map((v) => ({ k: 'int', v }));
-            throw new NeedSignal({ t: 'choose', cell: x.cell, options: this.boundsQuietLoop(e) ? [...small, BIG] : small, at: this.site(x === l ? e.childForFieldName('left')! : e.childForFieldName('right')!) });
+            const side = x === l ? e.childForFieldName('left')! : e.childForFieldName('right')!;
+            // A variable only ever compared with this one number (`lat := s.latency; if lat > 0`)
+            // behaves alike for every value below it, and for every value above it: one of each.
+            const k = y.v.v;
+            const values = x.v.s === undefined && this.thresholdOnly(side, k) ? [k - 1, k, k + 1] : SMALL_INTS;
+            const small: Val[] = values.filter((v) => !(x.v as { pos?: 1 }).pos || v >= 1).map((v) => ({ k: 'int', v }));
+            throw new NeedSignal({ t: 'choose', cell: x.cell, options: this.boundsQuietLoop(e) ? [...small, BIG] : small, at: this.site(side) });
           }
         }
         return both;
