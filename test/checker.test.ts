@@ -4134,3 +4134,84 @@ func Start(s *server, ids []int) int {
     expect(lines(r.leaks)).toEqual([28, 19]);
   });
 });
+
+describe('leak checker: numbers a cycle moves alone', () => {
+  it('holds unknown a count that only goes up, round after round, so the search ends', () => {
+    // The reader polls stopc and counts its reads; each round comes back to the state before it
+    // with count one further on. Kept exact, every count was a new state and the search stopped at
+    // its bound.
+    const r = check(`package p
+
+import (
+	"context"
+	"time"
+)
+
+func get(ctx context.Context) error { return nil }
+
+func Run(ctx context.Context) int {
+	stopc := make(chan struct{}, 1)
+	donec := make(chan struct{}, 1)
+	count := 0
+	go func() {
+		defer func() {
+			donec <- struct{}{}
+		}()
+		for {
+			select {
+			case <-stopc:
+				return
+			default:
+			}
+			rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			err := get(rctx)
+			cancel()
+			if err != nil {
+				continue
+			}
+			count++
+		}
+	}()
+	time.Sleep(time.Second)
+	stopc <- struct{}{}
+	<-donec
+	return count
+}
+`);
+    expect(r.bounded).toBe(0);
+    expect(lines(r.leaks)).toEqual([]);
+  });
+
+  it('keeps exact a count the code compares with a constant: held unknown it would send past its bound', () => {
+    const sender = (name: string, cap: number) => `
+func ${name}(d time.Duration) {
+	errc := make(chan error, ${cap})
+	go func() {
+		sent := 0
+		for sent < 3 {
+			errc <- get()
+			sent++
+		}
+	}()
+	timeout := time.NewTimer(d)
+	for {
+		select {
+		case <-errc:
+		case <-timeout.C:
+			return
+		}
+	}
+}
+`;
+    const r = check(`package p
+
+import (
+	"errors"
+	"time"
+)
+
+func get() error { return errors.New("x") }
+${sender('Fits', 3)}${sender('Overflows', 2)}`);
+    expect(lines(r.leaks)).toEqual([34]);
+  });
+});

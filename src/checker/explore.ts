@@ -76,6 +76,8 @@ interface Pending {
   shape?: string;
   /** What its successors keep of it (ancestorOf). */
   anc?: Ancestor;
+  /** Its key with every integer left out (see countCycle). */
+  ints?: string;
   /** The moves asleep here (see successors). */
   sleep?: Sleeper[];
   /** Preemptions on the way here: moves made while a goroutine of the move before could still move (see explore). */
@@ -103,12 +105,13 @@ function keyOf(n: Pending): string {
  * differ from its key. The whole state of every ancestor of every state
  * waiting would otherwise stay in memory as long as they wait.
  */
-interface Ancestor { cells: Val[]; key: string; st?: State; shape?: string; up?: Ancestor }
+interface Ancestor { cells: Val[]; key: string; st?: State; shape?: string; up?: Ancestor; ints?: string }
 
 function ancestorOf(m: Machine, p: Pending): Ancestor {
   if (!p.anc) {
     const a: Ancestor = { cells: p.st.cells, key: keyOf(p) };
     if (p.up) a.up = p.up;
+    if (p.ints !== undefined) a.ints = p.ints;
     if (p.shape !== undefined) a.shape = p.shape;
     else if (counterCells(m, p.st).length) a.st = p.st;
     p.anc = a;
@@ -505,8 +508,8 @@ function privateMoves(st: State, trans: Trans[]): Trans[] | null {
 /** A path a settle follows; `heads`: the state at each loop head it came through (widenLoop). */
 interface SettleWork {
   st: State; run: number[]; trail: Trail | null; steps: number; heads?: Map<string, { shape?: string; cells?: Val[] }>;
-  /** Per goroutine, the depth of the shallowest frame this path branched in since it was last compared (see settle). */
-  forked?: Record<number, number>;
+  /** Per goroutine, the depths of the frames this path branched in since it was last compared, shallowest first (see settle). */
+  forked?: Record<number, number[]>;
 }
 
 /**
@@ -633,18 +636,23 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
         if (r.k === 'cont' && w.st.procs[pid]!.frames.length && m.atLoopHead(w.st, pid)) widenLoop(m, w, pid);
         let forked = w.forked;
         const fork = forked?.[pid];
-        if (fork !== undefined && w.st.procs[pid]!.frames.length < fork) {
-          // The frame this path branched in has returned, and with it the locals and loop counts the
+        const frames = w.st.procs[pid]!.frames.length;
+        if (fork && frames < fork.at(-1)!) {
+          // A frame this path branched in has returned, and with it the locals and loop counts the
           // branches set apart: paths that come out of it alike (`if err := reg.Register(c); err !=
           // nil { return err }` in a loop over forty collectors returns forty times the same way)
-          // go on as one.
+          // go on as one. Each such frame is compared when it returns, not only the outermost:
+          // a test that branched on its own first `if` still has the constructors it calls after
+          // it come out of their branches as one.
           const perm: number[] = [];
           const canon = compact(canonicalOrder(w.st, perm), false);
           const key = `${w.run.map((id) => perm[id] ?? id).join(',')}|${stateKey(canon)}`;
           if (seen.has(key)) { hits++; break; }
           seen.add(key);
+          const outer = fork.filter((d) => d <= frames);
           forked = { ...forked };
-          delete forked[pid];
+          if (outer.length) forked[pid] = outer;
+          else delete forked[pid];
         }
         work.push({ st: w.st, run: w.run, trail: tr, steps: w.steps, heads: w.heads, forked });
         break;
@@ -668,7 +676,8 @@ function settle(m: Machine, st: State, run: number[], trail: Trail | null, budge
             seen.add(key);
           }
           paths++;
-          const forked = { ...w.forked, [pid]: Math.min(w.forked?.[pid] ?? Infinity, depth) };
+          const had = w.forked?.[pid] ?? [];
+          const forked = had.at(-1) === depth ? w.forked! : { ...w.forked, [pid]: [...had.filter((d) => d < depth), depth] };
           work.push({ st: s2, run: i === 0 ? w.run : [...w.run], trail: tr2, steps: w.steps, heads: w.heads, forked });
         }
         break;
@@ -1079,7 +1088,7 @@ function counterCells(m: Machine, st: State): number[] {
  */
 function counterCycle(m: Machine, n: Pending): boolean {
   const cells = counterCells(m, n.st);
-  if (!cells.length) return false;
+  if (!cells.length) return countCycle(m, n);
   const blanked = (st: State, own: number[]) => stateKey({ ...st, cells: st.cells.map((v, i) => (own.includes(i) && (v.k === 'int' || v.k === 'unk') ? UNK : v)) });
   // An ancestor without counters of its own has its key for its shape.
   const shapeOf = (a: Ancestor) => (a.shape ??= a.st ? blanked(a.st, counterCells(m, a.st)) : a.key);
@@ -1093,6 +1102,38 @@ function counterCycle(m: Machine, n: Pending): boolean {
     // loops run round by round (to their bound, or past the small values, Machine.cond).
     if (changed.length !== 1) return false;
     n.st.cells[changed[0]!] = UNK;
+    return true;
+  }
+  return countCycle(m, n);
+}
+
+/**
+ * counterCycle for any one integer, a loop counter or not: a state that an
+ * earlier state on its own path equals but for one number (a reader's
+ * `count++` per line, a request id a field hands out, a counter a closure
+ * shares with the test that reads it at the end) closes a cycle that can be
+ * gone round again and again, each time with that number further on. The
+ * number is held unknown from there, and the next round meets a state
+ * already seen. One number only, as in counterCycle: two that moved together
+ * may be tied by the program; and one that bounds nothing (Machine.countsFreely).
+ */
+function countCycle(m: Machine, n: Pending): boolean {
+  const cells = n.st.cells;
+  if (!cells.some((v) => v.k === 'int')) return false;
+  const shape = (n.ints ??= stateKey({ ...n.st, cells: cells.map((v) => (v.k === 'int' ? UNK : v)) }));
+  for (let a = n.up; a; a = a.up) {
+    if (a.ints !== shape || a.cells.length !== cells.length) continue;
+    let at = -1;
+    for (let i = 0; i < cells.length; i++) {
+      const x = a.cells[i]!, y = cells[i]!;
+      if (x === y) continue;
+      if (x.k !== 'int' || y.k !== 'int') { if (JSON.stringify(x) === JSON.stringify(y)) continue; return false; }
+      if (x.v === y.v) continue;
+      if (at >= 0) return false;
+      at = i;
+    }
+    if (at < 0 || !m.countsFreely(n.st, at)) return false;
+    cells[at] = UNK;
     return true;
   }
   return false;

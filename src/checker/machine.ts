@@ -1229,6 +1229,49 @@ export class Machine {
     return zero && o.esc ? UNK : zero;
   }
 
+  private bounds: { bindings: Set<number>; fields: Set<string> } | null = null;
+
+  /**
+   * Whether the integer in `cell` may be held unknown once a cycle of the
+   * search has moved it alone (countCycle in explore.ts): not a `for` clause's
+   * counter, nor a variable or field the package compares with a constant
+   * (`sent < 3`, `n == maxRetries`). Those bound a loop, which run past its
+   * bound would make operations the code never makes (a fourth send into a
+   * buffer of three); a number only counted and reported (`count++`, a
+   * request id handed out) bounds nothing.
+   */
+  countsFreely(st: State, cell: number): boolean {
+    if (!this.bounds) {
+      const bindings = new Set<number>();
+      const fields = new Set<string>();
+      const name = (x: Node) => {
+        const e = unparen(x);
+        if (e.type === 'identifier') { const b = this.pkg.resolve(e); if (b && b.fn !== null) bindings.add(this.bid(b)); }
+        else if (e.type === 'selector_expression') { const sel = selectorParts(e); if (sel) fields.add(sel.field); }
+      };
+      const constant = (x: Node) => {
+        const e = unparen(x);
+        if (e.type === 'int_literal') return true;
+        const b = e.type === 'identifier' ? this.pkg.resolve(e) : null;
+        return !!b && b.kind === 'const';
+      };
+      for (const f of this.pkg.files) {
+        for (const e of f.root.descendantsOfType('binary_expression')) {
+          if (!['<', '<=', '>', '>=', '==', '!='].includes(e.childForFieldName('operator')?.text ?? '')) continue;
+          const l = e.childForFieldName('left'), r = e.childForFieldName('right');
+          if (!l || !r) continue;
+          if (constant(r)) name(l);
+          if (constant(l)) name(r);
+        }
+        for (const loop of f.root.descendantsOfType('for_statement')) for (const { b } of this.clauseCounters(loop)?.counters ?? []) bindings.add(this.bid(b));
+      }
+      this.bounds = { bindings, fields };
+    }
+    for (const p of st.procs) for (const fr of p.frames) for (const k in fr.env) if (fr.env[k] === cell && this.bounds.bindings.has(+k)) return false;
+    for (const o of st.objs) for (const f in o.fields) if (o.fields[f] === cell && this.bounds.fields.has(f)) return false;
+    return true;
+  }
+
   private readonly thresholds = new Map<Binding, number | null>();
 
   /**
@@ -2673,7 +2716,6 @@ export class Machine {
     if (fields.size) for (const o of st.objs) for (const f in o.fields) if (fields.has(f)) forget(o.fields[f]!);
     if (bindings.size) for (const p of st.procs) for (const fr of p.frames) for (const b of bindings) { const cell = fr.env[b]; if (cell !== undefined) forget(cell); }
   }
-
 
   // ---------------------------------------------------------------- expressions
 
