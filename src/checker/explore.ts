@@ -1117,10 +1117,25 @@ function counterCycle(m: Machine, n: Pending): boolean {
  * already seen. One number only, as in counterCycle: two that moved together
  * may be tied by the program; and one that bounds nothing (Machine.countsFreely).
  */
+/**
+ * The key of n's state with every integer cell held unknown: its JSON (kept
+ * from keyOf) with the integers in the cells array rewritten, rather than a
+ * second serialisation of the whole state. behaviourJson puts the cells right
+ * after the goroutines; a string value's quotes are escaped in JSON, so
+ * neither bound below can be inside one.
+ */
+function intsMaskedKey(n: Pending): string {
+  const json = n.json ?? behaviourJson(n.st);
+  const from = json.indexOf(',"cells":[');
+  const to = json.indexOf('],"objs":[', from);
+  if (from < 0 || to < 0) return digest(behaviourJson({ ...n.st, cells: n.st.cells.map((v) => (v.k === 'int' ? UNK : v)) }));
+  return digest(json.slice(0, from) + json.slice(from, to).replace(/\{"k":"int","v":-?[0-9.e+]+\}/g, '{"k":"unk"}') + json.slice(to));
+}
+
 function countCycle(m: Machine, n: Pending): boolean {
   const cells = n.st.cells;
   if (!cells.some((v) => v.k === 'int')) return false;
-  const shape = (n.ints ??= stateKey({ ...n.st, cells: cells.map((v) => (v.k === 'int' ? UNK : v)) }));
+  const shape = (n.ints ??= intsMaskedKey(n));
   for (let a = n.up; a; a = a.up) {
     if (a.ints !== shape || a.cells.length !== cells.length) continue;
     let at = -1;
