@@ -318,6 +318,30 @@ function joinScalars(a: State, b: State): State | null {
   return stateKey(a) === stateKey(b) ? a : null;
 }
 
+/**
+ * Backward may-analysis to a fixpoint over a control-flow graph:
+ * in(n) = gen(n) ∪ (∪ in(succ) − kill(n)). Liveness by naming (no kill) and
+ * by reads (an assignment kills) both.
+ */
+function backwardLive(g: Cfg, gen: Set<number>[], kill?: Set<number>[]): Set<number>[] {
+  const live = gen.map((x) => new Set(x));
+  const work = g.nodes.map((n) => n.id);
+  const queued = new Set(work);
+  while (work.length) {
+    const id = work.pop()!;
+    queued.delete(id);
+    const mine = live[id]!;
+    for (const pred of g.nodes[id]!.pred) {
+      const theirs = live[pred]!;
+      const killed = kill?.[pred];
+      const before = theirs.size;
+      for (const b of mine) if (!killed?.has(b)) theirs.add(b);
+      if (theirs.size !== before && !queued.has(pred)) { queued.add(pred); work.push(pred); }
+    }
+  }
+  return live;
+}
+
 export class Machine {
   readonly fns: FnInfo[] = [];
   private readonly fnIndex = new Map<string, number>();
@@ -1569,22 +1593,7 @@ export class Machine {
       }
       for (const d of def) if (use.has(d)) def.delete(d);
     }
-    // Backward to a fixpoint: in(n) = uses(n) ∪ (∪ in(succ) − defs(n)).
-    const live = uses.map((u) => new Set(u));
-    const work = g.nodes.map((n) => n.id);
-    const queued = new Set(work);
-    while (work.length) {
-      const id = work.pop()!;
-      queued.delete(id);
-      const mine = live[id]!;
-      for (const pred of g.nodes[id]!.pred) {
-        const theirs = live[pred]!;
-        const killed = defs[pred]!;
-        const before = theirs.size;
-        for (const b of mine) if (!killed.has(b)) theirs.add(b);
-        if (theirs.size !== before && !queued.has(pred)) { queued.add(pred); work.push(pred); }
-      }
-    }
+    const live = backwardLive(g, uses, defs);
     fi.readLive = live;
     return live;
   }
@@ -1636,21 +1645,7 @@ export class Machine {
       }
       return out;
     });
-    const live = mentions.map((m) => new Set(m));
-    // Backward union to a fixpoint: live(n) = mentions(n) ∪ live(succ).
-    const work = g.nodes.map((n) => n.id);
-    const queued = new Set(work);
-    while (work.length) {
-      const id = work.pop()!;
-      queued.delete(id);
-      const mine = live[id]!;
-      for (const pred of g.nodes[id]!.pred) {
-        const theirs = live[pred]!;
-        const before = theirs.size;
-        for (const b of mine) theirs.add(b);
-        if (theirs.size !== before && !queued.has(pred)) { queued.add(pred); work.push(pred); }
-      }
-    }
+    const live = backwardLive(g, mentions);
     fi.live = live;
     return live;
   }
