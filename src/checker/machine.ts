@@ -2690,7 +2690,8 @@ export class Machine {
    * frame that holds them (a `notifyAndClear(&s.waiters)` that ends with
    * `*waiters = nil` would otherwise leave every channel it notified in the
    * slice, to be sent on again). Struct values stay: a pointer to one is the
-   * object itself.
+   * object itself; so do the sync primitives, channels and functions such a
+   * field holds.
    */
   private havocPointees(st: State): void {
     if (!this.pointees) {
@@ -2707,7 +2708,9 @@ export class Machine {
       this.pointees = { fields, bindings };
     }
     const { fields, bindings } = this.pointees;
-    const forget = (cell: number) => { if (st.cells[cell]!.k !== 'obj') st.cells[cell] = UNK; };
+    // Data only: a mutex, WaitGroup, channel or function a field holds (`&s.mu` handed to a helper)
+    // stays what it is, as it did before this rule; a store that replaces one is rare.
+    const forget = (cell: number) => { const k = st.cells[cell]!.k; if (k !== 'obj' && k !== 'mu' && k !== 'wg' && k !== 'once' && k !== 'chan' && k !== 'fn') st.cells[cell] = UNK; };
     if (fields.size) for (const o of st.objs) for (const f in o.fields) if (fields.has(f)) forget(o.fields[f]!);
     if (bindings.size) for (const p of st.procs) for (const fr of p.frames) for (const b of bindings) { const cell = fr.env[b]; if (cell !== undefined) forget(cell); }
   }
