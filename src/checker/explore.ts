@@ -1108,16 +1108,6 @@ function counterCycle(m: Machine, n: Pending): boolean {
 }
 
 /**
- * counterCycle for any one integer, a loop counter or not: a state that an
- * earlier state on its own path equals but for one number (a reader's
- * `count++` per line, a request id a field hands out, a counter a closure
- * shares with the test that reads it at the end) closes a cycle that can be
- * gone round again and again, each time with that number further on. The
- * number is held unknown from there, and the next round meets a state
- * already seen. One number only, as in counterCycle: two that moved together
- * may be tied by the program; and one that bounds nothing (Machine.countsFreely).
- */
-/**
  * The key of n's state with every integer cell held unknown: its JSON (kept
  * from keyOf) with the integers in the cells array rewritten, rather than a
  * second serialisation of the whole state. behaviourJson puts the cells right
@@ -1132,6 +1122,16 @@ function intsMaskedKey(n: Pending): string {
   return digest(json.slice(0, from) + json.slice(from, to).replace(/\{"k":"int","v":-?[0-9.e+]+\}/g, '{"k":"unk"}') + json.slice(to));
 }
 
+/**
+ * counterCycle for any one integer, a loop counter or not: a state that an
+ * earlier state on its own path equals but for one number (a reader's
+ * `count++` per line, a request id a field hands out, a counter a closure
+ * shares with the test that reads it at the end) closes a cycle that can be
+ * gone round again and again, each time with that number further on. The
+ * number is held unknown from there, and the next round meets a state
+ * already seen. One number only, as in counterCycle: two that moved together
+ * may be tied by the program; and one that bounds nothing (Machine.countsFreely).
+ */
 function countCycle(m: Machine, n: Pending): boolean {
   const cells = n.st.cells;
   if (!cells.some((v) => v.k === 'int')) return false;

@@ -1525,9 +1525,10 @@ export class Machine {
    * them again: the classic live variables, where liveAt's are those named
    * at all. A node reads every variable it names, except those a plain
    * assignment, short declaration or receive of it only assigns (`x = e`,
-   * `x, err := f()`, `v := <-ch`); loop heads without a condition, loop ends
-   * and joins read nothing; compound nodes (a switch, a select, a case)
-   * read everything they name. Variables a closure shares with the function
+   * `x, err := f()`, `v := <-ch`); loop heads without a condition, loop ends,
+   * joins and cases read nothing; a switch reads its tag and its cases'
+   * values, a select its channels and the values it would send (their
+   * bodies are nodes of their own). Variables a closure shares with the function
    * around it, those whose address is taken, and named results are read
    * everywhere: the other frame may read the shared cell at any time, a
    * pointer may be read through, a bare return reads its results.
