@@ -1273,12 +1273,7 @@ export class Machine {
         if (e.type === 'identifier') { const b = this.pkg.resolve(e); if (b && b.fn !== null) bindings.add(this.bid(b)); }
         else if (e.type === 'selector_expression') { const sel = selectorParts(e); if (sel) fields.add(sel.field); }
       };
-      const constant = (x: Node) => {
-        const e = unparen(x);
-        if (e.type === 'int_literal') return true;
-        const b = e.type === 'identifier' ? this.pkg.resolve(e) : null;
-        return !!b && b.kind === 'const';
-      };
+      const constant = (x: Node) => constIntValue(this.pkg, x) !== null;
       for (const f of this.pkg.files) {
         for (const e of f.root.descendantsOfType('binary_expression')) {
           if (!['<', '<=', '>', '>=', '==', '!='].includes(e.childForFieldName('operator')?.text ?? '')) continue;
@@ -1319,16 +1314,16 @@ export class Machine {
         const p = n.parent;
         if (!p) return false;
         if (p.type === 'binary_expression' && ['<', '<=', '>', '>=', '==', '!='].includes(p.childForFieldName('operator')?.text ?? '')) {
-          const other = unparen(sameNode(p.childForFieldName('left'), n) ? p.childForFieldName('right')! : p.childForFieldName('left')!);
-          if (other.type !== 'int_literal' || !/^[0-9]+$/.test(other.text)) return false;
-          ks.add(Number(other.text));
+          const against = constIntValue(this.pkg, sameNode(p.childForFieldName('left'), n) ? p.childForFieldName('right')! : p.childForFieldName('left')!);
+          if (against === null) return false;
+          ks.add(against);
           return true;
         }
         if (p.type === 'expression_list' && (p.parent?.type === 'assignment_statement' || p.parent?.type === 'short_var_declaration') && sameNode(p.parent.childForFieldName('left'), p)) return true;
         if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
           const f = unparen(p.parent.childForFieldName('function')!);
           const parts = f.type === 'selector_expression' ? selectorParts(f) : null;
-          return !!parts && parts.operand.type === 'identifier' && this.pkg.fileOf(f).imports.byName.has(parts.operand.text) && !this.pkg.resolve(parts.operand);
+          return !!parts && this.pkg.importPathOf(parts.operand) !== null;
         }
         return false;
       });
@@ -1533,14 +1528,17 @@ export class Machine {
    * everywhere: the other frame may read the shared cell at any time, a
    * pointer may be read through, a bare return reads its results.
    */
+  /** The variable of a function (not a package's, not a func, const or type name) an identifier names, or null. */
+  private localVariable(id: Node): Binding | null {
+    const b = this.pkg.resolve(id);
+    return b && b.fn !== null && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type' ? b : null;
+  }
+
   private readLiveAt(fi: FnInfo): Set<number>[] {
     if (fi.readLive) return fi.readLive;
     const g = fi.cfg;
     const pinned = new Set<number>(fi.results.map((b) => this.bid(b)));
-    const local = (id: Node) => {
-      const b = this.pkg.resolve(id);
-      return b && b.fn !== null && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type' ? b : null;
-    };
+    const local = (id: Node) => this.localVariable(id);
     // A closure's variables from outside it, and the variables of this function a closure in it
     // names, are cells other frames share: what this frame no longer reads, they may.
     for (const lit of [fi.node, ...fi.node.descendantsOfType('func_literal')]) {
@@ -1641,8 +1639,8 @@ export class Machine {
       if (!n.ast) return out;
       const ids = n.ast.type === 'identifier' ? [n.ast] : n.ast.descendantsOfType('identifier');
       for (const id of ids) {
-        const b = this.pkg.resolve(id);
-        if (b && b.fn !== null && b.kind !== 'func' && b.kind !== 'const' && b.kind !== 'type') out.add(this.bid(b));
+        const b = this.localVariable(id);
+        if (b) out.add(this.bid(b));
       }
       return out;
     });
